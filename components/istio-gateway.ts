@@ -1,0 +1,90 @@
+/**
+ * IstioGateway: the thin Pulumi shell over the pure planner. It validates, plans, and registers what the plan
+ * says; it decides nothing itself.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { IstioGatewayArgs } from "./args";
+import { ConfigError } from "./plan/errors";
+import { GatewayPlan, planGateway, TrackSplit } from "./plan/plan";
+import { Defaults, validateGateway } from "./plan/validate";
+
+export const ISTIO_GATEWAY_TYPE = "istio-gateway:index:IstioGateway";
+
+/** Options of the component beyond Pulumi's own. */
+export interface IstioGatewayOptions extends pulumi.ComponentResourceOptions {
+  /** @internal Defaults the stack program applies to stack-file keys (e.g. createNamespace per topology). */
+  defaults?: Defaults;
+}
+
+/**
+ * An Istio ingress (or egress) gateway deployed apart from the control plane: injected Envoy Deployments (one
+ * per revision), their ServiceAccount and SDS Role, one Service, and the Istio Gateway that selects them.
+ */
+export class IstioGateway extends pulumi.ComponentResource {
+  /** The namespace, when `createNamespace` is set. @default undefined */
+  public readonly namespace?: k8s.core.v1.Namespace;
+  /** One Deployment per Istio revision serving this gateway, keyed by revision (`default` for the default revision). */
+  public readonly deployments: Record<string, k8s.apps.v1.Deployment>;
+  /** The Service in front of every revision's pods. */
+  public readonly service: k8s.core.v1.Service;
+  /** The Istio Gateway (networking.istio.io/v1) selecting the gateway pods. */
+  public readonly gateway: k8s.apiextensions.CustomResource;
+  /** Pods and percent per revision, as achieved with whole pods, stable first. */
+  public readonly split: TrackSplit[];
+  /** The labels the Service and the Gateway select; every revision's pods carry them. */
+  public readonly selectorLabels: Record<string, string>;
+  /** The Service's in-cluster DNS name, e.g. `istio-ingressgateway.istio-ingress.svc.cluster.local`. */
+  public readonly serviceDnsName: string;
+
+  constructor(name: string, args: IstioGatewayArgs, opts: IstioGatewayOptions = {}) {
+    // Validate and plan before registering anything: bad input must fail the preview with nothing half-created.
+    const plan = planOrFail(name, args, opts.defaults);
+    const { defaults: _defaults, ...componentOpts } = opts;
+    super(ISTIO_GATEWAY_TYPE, name, {}, componentOpts);
+
+    this.namespace = plan.namespace &&
+      new k8s.core.v1.Namespace(`${name}-namespace`, plan.namespace, { parent: this, dependsOn: opts.dependsOn });
+    const after = (...deps: pulumi.Resource[]): pulumi.CustomResourceOptions =>
+      ({ parent: this, dependsOn: childDependsOn(opts.dependsOn, this.namespace ? [this.namespace, ...deps] : deps) });
+    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, plan.serviceAccount, after());
+    const role = new k8s.rbac.v1.Role(`${name}-role`, plan.role, after());
+    const roleBinding = new k8s.rbac.v1.RoleBinding(`${name}-rolebinding`, plan.roleBinding, after(role, serviceAccount));
+    this.deployments = Object.fromEntries(plan.tracks.map((t) => [t.split.revision,
+      new k8s.apps.v1.Deployment(`${name}-${t.split.revision}`, t.deployment, after(serviceAccount, roleBinding))]));
+    this.service = new k8s.core.v1.Service(`${name}-service`, plan.service, after());
+    this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, plan.gateway, after(this.service));
+    this.split = plan.tracks.map((t) => t.split);
+    this.selectorLabels = plan.selectorLabels;
+    this.serviceDnsName = plan.serviceDnsName;
+
+    this.registerOutputs({
+      deployments: this.deployments,
+      service: this.service,
+      gateway: this.gateway,
+      split: this.split,
+      selectorLabels: this.selectorLabels,
+      serviceDnsName: this.serviceDnsName,
+    });
+  }
+}
+
+/**
+ * Children wait for what the component was told to wait for: Pulumi does not pass a component's `dependsOn` to
+ * its children, and the stack program relies on it for namespaces shared by several gateways. The SDK flattens
+ * nested arrays, promises and outputs in `dependsOn` (runtime/dependsOn gatherExplicitDependencies).
+ */
+function childDependsOn(outer: pulumi.ResourceOptions["dependsOn"], deps: pulumi.Resource[]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+  if (outer === undefined) return deps;
+  return [...deps, outer as pulumi.Input<pulumi.Resource>];
+}
+
+function planOrFail(name: string, args: IstioGatewayArgs, defaults: Defaults | undefined): GatewayPlan {
+  try {
+    return planGateway(validateGateway({ stack: pulumi.getStack(), gateway: name }, args, defaults));
+  } catch (e) {
+    // A RunError is reported by Pulumi as its message alone: no stack trace for a configuration mistake.
+    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
+}

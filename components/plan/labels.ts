@@ -1,0 +1,60 @@
+/**
+ * The labels and annotations that tie a gateway together: the Service and the Istio Gateway select the
+ * gateway labels; each Deployment adds its track so that no two Deployments' selectors overlap.
+ */
+import { Labels } from "./types";
+
+/** Label that keeps each revision's Deployment selector disjoint from the other's. */
+export const TRACK_LABEL = "pulumi-istio-gateway/track";
+
+/** Track name of the pods injected by the default revision (no `istio.io/rev` label). */
+export const DEFAULT_TRACK = "default";
+
+/** The track a revision's pods belong to; the default revision has no name of its own. */
+export function trackName(revision: string | undefined): string {
+  return revision ?? DEFAULT_TRACK;
+}
+
+/**
+ * Selector labels, as the `istio/gateway` Helm chart sets them: `app: <name>` and `istio: <name without an
+ * "istio-" prefix>`. They are the Service's selector and the Gateway's `spec.selector`, and every track's
+ * pods carry them, so both select every serving track.
+ */
+export function gatewayLabels(gateway: string): Labels {
+  return { app: gateway, istio: gateway.replace(/^istio-/, "") };
+}
+
+/** A track's Deployment selector: the gateway labels plus the track, disjoint from every other track's. */
+export function trackSelector(gateway: string, revision: string | undefined): Labels {
+  return { ...gatewayLabels(gateway), [TRACK_LABEL]: trackName(revision) };
+}
+
+/**
+ * Pod labels. `sidecar.istio.io/inject: "true"` asks the default injector; with `istio.io/rev` the revision's
+ * injector takes the pod instead (the default webhook's objectSelector excludes pods that carry a revision).
+ * `istio.io/dataplane-mode: none` keeps ambient mode from capturing the gateway's own traffic.
+ */
+export function podLabels(gateway: string, revision: string | undefined): Labels {
+  const labels: Labels = {
+    ...trackSelector(gateway, revision),
+    "sidecar.istio.io/inject": "true",
+    "istio.io/dataplane-mode": "none",
+  };
+  if (revision !== undefined) labels["istio.io/rev"] = revision;
+  return labels;
+}
+
+/** Pod annotations: the gateway injection template, and Prometheus scraping of the merged Envoy/agent stats. */
+export function podAnnotations(): Record<string, string> {
+  return {
+    "inject.istio.io/templates": "gateway",
+    "prometheus.io/scrape": "true",
+    "prometheus.io/port": "15020",
+    "prometheus.io/path": "/stats/prometheus",
+  };
+}
+
+/** Labels every object of a gateway carries, for `kubectl get -l` and ownership. */
+export function commonLabels(gateway: string): Labels {
+  return { "app.kubernetes.io/name": gateway, "app.kubernetes.io/managed-by": "pulumi-istio-gateway" };
+}

@@ -1,0 +1,117 @@
+/**
+ * Plain Kubernetes and Istio object shapes, as the core builds them. Only the fields the planner sets are typed;
+ * they are structurally what `@pulumi/kubernetes` accepts as inputs.
+ */
+
+export type Labels = Record<string, string>;
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Labels;
+  annotations?: Record<string, string>;
+}
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+}
+
+export interface Namespace extends K8sObject {
+  apiVersion: "v1";
+  kind: "Namespace";
+}
+
+export interface ServiceAccount extends K8sObject {
+  apiVersion: "v1";
+  kind: "ServiceAccount";
+}
+
+export interface PolicyRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+export interface Role extends K8sObject {
+  apiVersion: "rbac.authorization.k8s.io/v1";
+  kind: "Role";
+  rules: PolicyRule[];
+}
+
+export interface RoleBinding extends K8sObject {
+  apiVersion: "rbac.authorization.k8s.io/v1";
+  kind: "RoleBinding";
+  roleRef: { apiGroup: string; kind: string; name: string };
+  subjects: Array<{ kind: string; name: string; namespace: string }>;
+}
+
+export interface ContainerPort {
+  name: string;
+  containerPort: number;
+  protocol: "TCP";
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  ports: ContainerPort[];
+  resources: { requests: Record<string, string>; limits: Record<string, string> };
+  securityContext: {
+    allowPrivilegeEscalation: boolean;
+    capabilities: { drop: string[] };
+    privileged: boolean;
+    readOnlyRootFilesystem: boolean;
+    runAsNonRoot: boolean;
+    runAsUser: number;
+    runAsGroup: number;
+  };
+}
+
+export interface PodTemplate {
+  metadata: { labels: Labels; annotations: Record<string, string> };
+  spec: {
+    serviceAccountName: string;
+    securityContext: { sysctls: Array<{ name: string; value: string }> };
+    terminationGracePeriodSeconds: number;
+    containers: Container[];
+  };
+}
+
+export interface Deployment extends K8sObject {
+  apiVersion: "apps/v1";
+  kind: "Deployment";
+  spec: {
+    replicas: number;
+    selector: { matchLabels: Labels };
+    strategy: { type: "RollingUpdate"; rollingUpdate: { maxSurge: number; maxUnavailable: number } };
+    template: PodTemplate;
+  };
+}
+
+export interface ServicePort {
+  name: string;
+  port: number;
+  targetPort: number;
+  protocol: "TCP";
+}
+
+export interface Service extends K8sObject {
+  apiVersion: "v1";
+  kind: "Service";
+  spec: { type: string; selector: Labels; ports: ServicePort[] };
+}
+
+export interface IstioServer {
+  port: { number: number; name: string; protocol: string };
+  hosts: string[];
+  tls?: Record<string, unknown>;
+  name?: string;
+}
+
+export interface IstioGatewayObject extends K8sObject {
+  apiVersion: "networking.istio.io/v1";
+  kind: "Gateway";
+  spec: { selector: Labels; servers: IstioServer[] };
+}

@@ -1,0 +1,318 @@
+/**
+ * Validation of a gateway's arguments, whether they come from a stack file (plain JSON) or from a TypeScript
+ * program. Every check throws a ConfigError naming the stack, the gateway, the key, the bad value and what is
+ * allowed; nothing is registered before all of them pass.
+ */
+import { GatewayServerTls, ServerProtocol, ServiceType, TlsMode, Topology } from "../args";
+import { canSplit } from "./canary";
+import { ConfigError, Where } from "./errors";
+import { trackName } from "./labels";
+import { DNS1035_LABEL, DNS1123_LABEL, ISTIO_RESERVED_PORTS, isGatewayHost, isLabelKey, isLabelValue } from "./rules";
+
+/** A gateway's arguments once validated, every default applied. */
+export interface ValidGateway {
+  name: string;
+  namespace: string;
+  createNamespace: boolean;
+  namespaceLabels: Record<string, string>;
+  topology: Topology;
+  replicas: number;
+  revision?: string;
+  canary?: ValidCanary;
+  servers: ValidServer[];
+  routeNamespaces: string[];
+  service: { type: ServiceType };
+}
+
+export interface ValidCanary {
+  revision: string;
+  weight: number;
+  steps: number[];
+}
+
+export interface ValidServer {
+  port: { number: number; name: string; protocol: ServerProtocol };
+  hosts: string[];
+  tls?: GatewayServerTls;
+  name?: string;
+}
+
+export const DEFAULT_REPLICAS = 2;
+export const DEFAULT_STEPS: readonly number[] = [10, 25, 50, 100];
+export const DEFAULT_SERVERS: readonly ValidServer[] = [
+  { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] },
+];
+
+/** Keys a gateway accepts; anything else is most likely a typo and is refused rather than ignored. */
+export const GATEWAY_KEYS = [
+  "namespace", "createNamespace", "namespaceLabels", "topology", "replicas", "revision", "canary", "servers",
+  "routeNamespaces", "service", "autoscaling", "trafficShifting",
+] as const;
+
+// A namespace label that overrides the pods' own: `istio-injection` beats every pod label (disabled leaves
+// pods pulling an image called "auto"; ImageAutoWithoutInjection), `istio.io/rev` beats the pod's revision.
+const INJECTION_NAMESPACE_LABELS = ["istio-injection", "istio.io/rev"];
+
+/** Options a caller may set: defaults that differ between the stack file and the component. */
+export interface Defaults {
+  createNamespace: (topology: Topology) => boolean;
+}
+
+const COMPONENT_DEFAULTS: Defaults = { createNamespace: () => false };
+
+/** Validates one gateway's raw arguments and applies every default. */
+export function validateGateway(where: Where, raw: unknown, defaults: Defaults = COMPONENT_DEFAULTS): ValidGateway {
+  const name = checkGatewayName(where);
+  const args = objectAt(where, "gateway", raw);
+  checkKeys(where, "", args, GATEWAY_KEYS);
+  refuseUnsupported(where, args);
+  const topology = oneOf(where, "topology", args.topology ?? Topology.Shared, Object.values(Topology));
+  const namespace = dnsLabel(where, "namespace", required(where, "namespace", args.namespace));
+  const replicas = wholeNumber(where, "replicas", args.replicas ?? DEFAULT_REPLICAS, 1, 10000);
+  const revision = args.revision === undefined ? undefined : dnsLabel(where, "revision", args.revision, "1-25-1");
+  const canary = args.canary === undefined ? undefined : checkCanary(where, args.canary, revision, replicas);
+  checkTrackNames(where, name, revision, canary);
+  return {
+    name,
+    namespace,
+    createNamespace: bool(where, "createNamespace", args.createNamespace ?? defaults.createNamespace(topology)),
+    namespaceLabels: checkNamespaceLabels(where, args.namespaceLabels ?? {}),
+    topology,
+    replicas,
+    revision,
+    canary,
+    servers: checkServers(where, args.servers),
+    routeNamespaces: checkRouteNamespaces(where, args.routeNamespaces, topology),
+    service: checkService(where, args.service ?? {}),
+  };
+}
+
+function checkGatewayName(where: Where): string {
+  // The name becomes the Service's name (a DNS-1035 label) and the `app` label value.
+  if (!DNS1035_LABEL.test(where.gateway)) {
+    throw new ConfigError(where, "the gateway name", where.gateway,
+      'use a DNS-1035 label: lowercase letters, digits and "-", starting with a letter, at most 63 characters');
+  }
+  return where.gateway;
+}
+
+function refuseUnsupported(where: Where, args: Record<string, unknown>): void {
+  if (args.autoscaling !== undefined) {
+    throw new ConfigError(where, "autoscaling", args.autoscaling,
+      "autoscaling is not supported by this version of the component yet; remove it and set replicas");
+  }
+  if (args.trafficShifting !== undefined && args.trafficShifting !== "replicas") {
+    throw new ConfigError(where, "trafficShifting", args.trafficShifting,
+      'only "replicas" (one Service, traffic split by pods) is supported by this version of the component');
+  }
+}
+
+function checkCanary(where: Where, raw: unknown, stable: string | undefined, replicas: number): ValidCanary {
+  const canary = objectAt(where, "canary", raw);
+  checkKeys(where, "canary.", canary, ["revision", "weight", "steps"]);
+  const revision = dnsLabel(where, "canary.revision", required(where, "canary.revision", canary.revision), "1-26-0");
+  if (trackName(revision) === trackName(stable)) {
+    throw new ConfigError(where, "canary.revision", revision,
+      `it must differ from the stable revision (${stable === undefined ? "the default revision" : JSON.stringify(stable)})`);
+  }
+  const steps = checkSteps(where, canary.steps ?? [...DEFAULT_STEPS]);
+  const weight = wholeNumber(where, "canary.weight", canary.weight ?? 0, 0, 100);
+  if (weight !== 0 && !steps.includes(weight)) {
+    throw new ConfigError(where, "canary.weight", weight, `use 0 or one of canary.steps: ${steps.join(", ")}`);
+  }
+  const partial = steps.filter((s) => !canSplit(replicas, s));
+  if (partial.length > 0) {
+    throw new ConfigError(where, "replicas", replicas,
+      `a canary at ${partial.join("%, ")}% needs a pod on each revision: set replicas to 2 or more`);
+  }
+  return { revision, weight, steps };
+}
+
+function checkSteps(where: Where, raw: unknown): number[] {
+  const key = "canary.steps";
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw new ConfigError(where, key, raw, "use a list of whole percentages that increase and end at 100, e.g. [10, 25, 50, 100]");
+  }
+  const steps = raw.map((s, i) => wholeNumber(where, `${key}[${i}]`, s, 1, 100));
+  steps.forEach((s, i) => {
+    if (i > 0 && s <= steps[i - 1]) {
+      throw new ConfigError(where, key, raw, `steps must increase: ${s} follows ${steps[i - 1]}`);
+    }
+  });
+  if (steps[steps.length - 1] !== 100) {
+    throw new ConfigError(where, key, raw, "the last step must be 100, where the canary holds every pod");
+  }
+  return steps;
+}
+
+function checkTrackNames(where: Where, name: string, stable: string | undefined, canary: ValidCanary | undefined): void {
+  // Deployments are named <gateway>-<track>; keep them within a DNS label so pod names stay readable and valid.
+  for (const [key, revision] of [["revision", stable], ["canary.revision", canary?.revision]] as const) {
+    const deployment = `${name}-${trackName(revision)}`;
+    if (deployment.length > 63) {
+      throw new ConfigError(where, key, revision ?? "the default revision",
+        `the Deployment name "${deployment}" is ${deployment.length} characters; shorten the gateway name or revision to fit 63`);
+    }
+  }
+}
+
+function checkNamespaceLabels(where: Where, raw: unknown): Record<string, string> {
+  const labels = objectAt(where, "namespaceLabels", raw);
+  for (const [key, value] of Object.entries(labels)) {
+    if (INJECTION_NAMESPACE_LABELS.includes(key)) {
+      throw new ConfigError(where, `namespaceLabels.${key}`, value,
+        "a namespace injection label overrides the gateway pods' own injection and revision labels; remove it");
+    }
+    if (!isLabelKey(key)) throw new ConfigError(where, "namespaceLabels", key, "each key must be a valid Kubernetes label key");
+    if (typeof value !== "string" || !isLabelValue(value)) {
+      throw new ConfigError(where, `namespaceLabels.${key}`, value,
+        'use a string of at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
+    }
+  }
+  return labels as Record<string, string>;
+}
+
+function checkServers(where: Where, raw: unknown): ValidServer[] {
+  if (raw === undefined) return DEFAULT_SERVERS.map((s) => ({ ...s, port: { ...s.port }, hosts: [...s.hosts] }));
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw new ConfigError(where, "servers", raw, "use a non-empty list of servers ({ port: { number, protocol }, hosts })");
+  }
+  return raw.map((s, i) => checkServer(where, `servers[${i}]`, s));
+}
+
+function checkServer(where: Where, key: string, raw: unknown): ValidServer {
+  const server = objectAt(where, key, raw);
+  checkKeys(where, `${key}.`, server, ["port", "hosts", "tls", "name"]);
+  const port = objectAt(where, `${key}.port`, required(where, `${key}.port`, server.port));
+  checkKeys(where, `${key}.port.`, port, ["number", "name", "protocol", "targetPort"]);
+  const number = wholeNumber(where, `${key}.port.number`, required(where, `${key}.port.number`, port.number), 1, 65535);
+  if (ISTIO_RESERVED_PORTS.includes(number)) {
+    throw new ConfigError(where, `${key}.port.number`, number,
+      `Istio's proxy binds ${ISTIO_RESERVED_PORTS.join(", ")} itself; choose another port`);
+  }
+  if (port.targetPort !== undefined) {
+    throw new ConfigError(where, `${key}.port.targetPort`, port.targetPort,
+      "Istio ignores it on Gateway servers: port.number is the port the gateway pods listen on");
+  }
+  const protocol = oneOf(where, `${key}.port.protocol`, required(where, `${key}.port.protocol`, port.protocol), Object.values(ServerProtocol));
+  const portName = port.name === undefined ? `${protocol.toLowerCase()}-${number}` : dnsLabel(where, `${key}.port.name`, port.name, "https-443");
+  const tls = server.tls === undefined ? undefined : checkTls(where, `${key}.tls`, server.tls);
+  if ((protocol === "HTTPS" || protocol === "TLS") && tls?.mode === undefined) {
+    throw new ConfigError(where, `${key}.tls.mode`, undefined, `a ${protocol} server needs tls.mode, e.g. SIMPLE with a credentialName`);
+  }
+  const name = server.name === undefined ? undefined : nonEmptyString(where, `${key}.name`, server.name);
+  return { port: { number, name: portName, protocol }, hosts: checkHosts(where, `${key}.hosts`, server.hosts), ...(tls && { tls }), ...(name && { name }) };
+}
+
+const TLS_STRING_KEYS = ["credentialName", "minProtocolVersion", "maxProtocolVersion"];
+const TLS_LIST_KEYS = ["cipherSuites", "subjectAltNames"];
+
+function checkTls(where: Where, key: string, raw: unknown): GatewayServerTls {
+  const tls = objectAt(where, key, raw);
+  checkKeys(where, `${key}.`, tls, ["httpsRedirect", "mode", ...TLS_STRING_KEYS, ...TLS_LIST_KEYS]);
+  if (tls.mode !== undefined) oneOf(where, `${key}.mode`, tls.mode, Object.values(TlsMode));
+  if (tls.httpsRedirect !== undefined) bool(where, `${key}.httpsRedirect`, tls.httpsRedirect);
+  for (const k of TLS_STRING_KEYS) if (tls[k] !== undefined) nonEmptyString(where, `${key}.${k}`, tls[k]);
+  for (const k of TLS_LIST_KEYS) if (tls[k] !== undefined) stringList(where, `${key}.${k}`, tls[k]);
+  // SIMPLE and MUTUAL terminate TLS at the gateway, which needs a certificate: through SDS, from a Secret.
+  if ((tls.mode === "SIMPLE" || tls.mode === "MUTUAL" || tls.mode === "OPTIONAL_MUTUAL") && tls.credentialName === undefined) {
+    throw new ConfigError(where, `${key}.credentialName`, undefined,
+      `tls.mode ${tls.mode} needs the name of a Secret in the gateway's namespace holding the certificate`);
+  }
+  if (tls.credentialName !== undefined) dnsSubdomain(where, `${key}.credentialName`, tls.credentialName);
+  return tls as GatewayServerTls;
+}
+
+function checkHosts(where: Where, key: string, raw: unknown): string[] {
+  const hosts = stringList(where, key, required(where, key, raw));
+  if (hosts.length === 0) throw new ConfigError(where, key, raw, 'list at least one host, e.g. "*" or "shop.example.com"');
+  hosts.forEach((h, i) => {
+    if (!isGatewayHost(h)) {
+      throw new ConfigError(where, `${key}[${i}]`, h, 'use "host" or "namespace/host", where host is "*", a DNS name or "*.domain" and namespace is "*", "." or a namespace name');
+    }
+  });
+  return hosts;
+}
+
+function checkRouteNamespaces(where: Where, raw: unknown, topology: Topology): string[] {
+  if (raw === undefined) return [];
+  const namespaces = stringList(where, "routeNamespaces", raw);
+  if (topology === Topology.Dedicated && namespaces.length > 0) {
+    throw new ConfigError(where, "routeNamespaces", raw,
+      'a dedicated gateway takes routes only from its own namespace; use topology "shared" to delegate');
+  }
+  namespaces.forEach((ns, i) => dnsLabel(where, `routeNamespaces[${i}]`, ns, "shop"));
+  return namespaces;
+}
+
+function checkService(where: Where, raw: unknown): { type: ServiceType } {
+  const service = objectAt(where, "service", raw);
+  checkKeys(where, "service.", service, ["type"]);
+  return { type: oneOf(where, "service.type", service.type ?? ServiceType.LoadBalancer, Object.values(ServiceType)) };
+}
+
+// ---- small readers: each checks one type and names the key when it fails ----
+
+function required(where: Where, key: string, value: unknown): unknown {
+  if (value === undefined || value === null) throw new ConfigError(where, key, undefined, "it is required");
+  return value;
+}
+
+function objectAt(where: Where, key: string, value: unknown): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ConfigError(where, key, value, "use a map of keys to values");
+  }
+  return value as Record<string, unknown>;
+}
+
+function checkKeys(where: Where, prefix: string, value: Record<string, unknown>, allowed: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(where, `${prefix}${key}`, value[key], `"${key}" is not a known key here; known keys: ${allowed.join(", ")}`);
+    }
+  }
+}
+
+function oneOf<T extends string>(where: Where, key: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new ConfigError(where, key, value, `use one of ${allowed.join(", ")}`);
+  return value as T;
+}
+
+function wholeNumber(where: Where, key: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(where, key, value, `use a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function bool(where: Where, key: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw new ConfigError(where, key, value, "use true or false");
+  return value;
+}
+
+function nonEmptyString(where: Where, key: string, value: unknown): string {
+  if (typeof value !== "string" || value.length === 0) throw new ConfigError(where, key, value, "use a non-empty string");
+  return value;
+}
+
+function stringList(where: Where, key: string, value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+    throw new ConfigError(where, key, value, "use a list of strings");
+  }
+  return value as string[];
+}
+
+function dnsLabel(where: Where, key: string, value: unknown, example = "istio-ingress"): string {
+  if (typeof value !== "string" || !DNS1123_LABEL.test(value)) {
+    throw new ConfigError(where, key, value,
+      `use a DNS-1123 label: lowercase letters, digits and "-", at most 63 characters, e.g. "${example}"`);
+  }
+  return value;
+}
+
+function dnsSubdomain(where: Where, key: string, value: unknown): string {
+  if (typeof value !== "string" || value.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value)) {
+    throw new ConfigError(where, key, value, 'use a Secret name: lowercase letters, digits, "-" and "."');
+  }
+  return value;
+}

@@ -1,0 +1,63 @@
+/**
+ * The stack file, read into validated gateways: `istio-gateways:gateways` is a map from gateway name to its
+ * settings (README "Config reference"). Every gateway is checked before the program registers anything.
+ */
+import { Topology } from "../components/args";
+import { ConfigError } from "../components/plan/errors";
+import { ValidGateway, validateGateway } from "../components/plan/validate";
+
+export const CONFIG_KEY = "istio-gateways:gateways";
+
+/**
+ * Stack-file defaults: a shared gateway's ingress namespace belongs to the platform team and is created by the
+ * stack; a dedicated gateway lives in an app's namespace, which the app team already owns.
+ */
+export const STACK_DEFAULTS = { createNamespace: (topology: Topology) => topology === Topology.Shared };
+
+/** A namespace the stack creates once, however many gateways run in it. */
+export interface StackNamespace {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface StackConfig {
+  gateways: ValidGateway[];
+  namespaces: StackNamespace[];
+}
+
+/** A mistake in the stack file that no single gateway owns. */
+export class StackConfigError extends Error {
+  constructor(stack: string, message: string) {
+    super(`stack "${stack}": ${message}`);
+    this.name = "StackConfigError";
+  }
+}
+
+export function readStackConfig(stack: string, raw: unknown): StackConfig {
+  if (raw === undefined) {
+    throw new StackConfigError(stack, `${CONFIG_KEY} is missing; set it to a map from gateway name to its settings (README, "Config reference")`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new StackConfigError(stack, `${CONFIG_KEY} is ${JSON.stringify(raw)}; use a map from gateway name to its settings`);
+  }
+  const gateways = Object.entries(raw as Record<string, unknown>)
+    .map(([gateway, value]) => validateGateway({ stack, gateway }, value, STACK_DEFAULTS));
+  return { gateways, namespaces: stackNamespaces(stack, gateways) };
+}
+
+/** One entry per namespace that any of its gateways asks to create, its labels merged; conflicts are refused. */
+function stackNamespaces(stack: string, gateways: ValidGateway[]): StackNamespace[] {
+  const byName = new Map<string, { labels: Record<string, string>; owner: string }>();
+  for (const gw of gateways.filter((g) => g.createNamespace)) {
+    const seen = byName.get(gw.namespace) ?? { labels: {}, owner: gw.name };
+    for (const [key, value] of Object.entries(gw.namespaceLabels)) {
+      if (key in seen.labels && seen.labels[key] !== value) {
+        throw new ConfigError({ stack, gateway: gw.name }, `namespaceLabels.${key}`, value,
+          `gateway "${seen.owner}" sets it to ${JSON.stringify(seen.labels[key])} on the same namespace "${gw.namespace}"; use one value`);
+      }
+      seen.labels[key] = value;
+    }
+    byName.set(gw.namespace, seen);
+  }
+  return [...byName.entries()].map(([name, { labels }]) => ({ name, labels }));
+}

@@ -1,0 +1,39 @@
+/**
+ * The Pulumi program: one IstioGateway per entry of `istio-gateways:gateways`, and each namespace the stack
+ * creates registered once, however many gateways share it. `pulumi up` and `npm run render` both run this file.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { IstioGateway } from "../components";
+import { ConfigError } from "../components/plan/errors";
+import { planNamespace } from "../components/plan/namespace";
+import { readStackConfig, StackConfig, StackConfigError } from "./config";
+
+function readConfig(): StackConfig {
+  const stack = pulumi.getStack();
+  try {
+    return readStackConfig(stack, new pulumi.Config("istio-gateways").getObject<unknown>("gateways"));
+  } catch (e) {
+    // Reported by Pulumi as the message alone: a stack-file mistake needs no stack trace.
+    if (e instanceof ConfigError || e instanceof StackConfigError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
+}
+
+const config = readConfig();
+
+const namespaces = new Map(config.namespaces.map((ns) =>
+  [ns.name, new k8s.core.v1.Namespace(`namespace-${ns.name}`, planNamespace(ns.name, ns.labels))]));
+
+const components = config.gateways.map(({ name, ...args }) => {
+  const namespace = namespaces.get(args.namespace);
+  // The stack created the namespace (once); the component only waits for it.
+  return new IstioGateway(name, { ...args, createNamespace: false }, { dependsOn: namespace ? [namespace] : [] });
+});
+
+/** Per gateway: its Service's DNS name, the labels it selects, and the achieved split per revision. */
+export const gateways = Object.fromEntries(components.map((c, i) => [config.gateways[i].name, {
+  serviceDnsName: c.serviceDnsName,
+  selectorLabels: c.selectorLabels,
+  split: c.split,
+}]));

@@ -1,0 +1,29 @@
+import * as assert from "assert";
+import { planDeployment } from "../../components/plan/deployment";
+
+describe("gateway Deployment", () => {
+  const d = planDeployment({ gateway: "istio-ingressgateway", namespace: "istio-ingress", revision: "1-26-0", replicas: 3 });
+  const pod = d.spec.template.spec;
+  const proxy = pod.containers[0];
+
+  it("is named after the gateway and its revision", () => assert.strictEqual(d.metadata.name, "istio-ingressgateway-1-26-0"));
+  it("names the default revision's Deployment <gateway>-default", () =>
+    assert.strictEqual(planDeployment({ gateway: "gw", namespace: "ns", revision: undefined, replicas: 1 }).metadata.name, "gw-default"));
+  it("runs the replicas it was given", () => assert.strictEqual(d.spec.replicas, 3));
+  it("runs an istio-proxy container with image: auto for the injector to fill", () =>
+    assert.deepStrictEqual([proxy.name, proxy.image], ["istio-proxy", "auto"]));
+  it("lets Envoy bind low ports without root", () =>
+    assert.deepStrictEqual(pod.securityContext.sysctls, [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }]));
+  it("drops every capability and forbids escalation", () => {
+    assert.deepStrictEqual(proxy.securityContext.capabilities, { drop: ["ALL"] });
+    assert.strictEqual(proxy.securityContext.allowPrivilegeEscalation, false);
+    assert.strictEqual(proxy.securityContext.privileged, false);
+  });
+  it("runs as non-root", () => assert.strictEqual(proxy.securityContext.runAsNonRoot, true));
+  it("runs as its own ServiceAccount, not default", () => assert.strictEqual(pod.serviceAccountName, "istio-ingressgateway"));
+  it("exposes Envoy's Prometheus port", () => assert.deepStrictEqual(proxy.ports, [{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }]));
+  it("never removes a ready pod before its replacement is ready", () =>
+    assert.deepStrictEqual(d.spec.strategy.rollingUpdate, { maxSurge: 1, maxUnavailable: 0 }));
+  it("uses the chart's resources", () =>
+    assert.deepStrictEqual(proxy.resources, { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2", memory: "1Gi" } }));
+});

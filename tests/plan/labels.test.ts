@@ -1,0 +1,57 @@
+import * as assert from "assert";
+import { gatewayLabels, podAnnotations, podLabels, TRACK_LABEL, trackSelector } from "../../components/plan/labels";
+
+describe("Istio labels", () => {
+  const selectorCases: Array<[gateway: string, istio: string]> = [
+    ["istio-ingressgateway", "ingressgateway"], // the chart strips an "istio-" prefix
+    ["istio-egressgateway", "egressgateway"],
+    ["payments-gateway", "payments-gateway"],
+    ["istio", "istio"], // only a prefix followed by more is stripped
+  ];
+  for (const [gateway, istio] of selectorCases) {
+    it(`selects ${gateway} by app: ${gateway} and istio: ${istio}`, () => {
+      assert.deepStrictEqual(gatewayLabels(gateway), { app: gateway, istio });
+    });
+  }
+
+  it("labels default-revision pods for the default injector only", () => {
+    const labels = podLabels("gw", undefined);
+    assert.strictEqual(labels["sidecar.istio.io/inject"], "true");
+    assert.strictEqual(labels["istio.io/rev"], undefined);
+  });
+
+  it("labels revisioned pods with istio.io/rev", () => {
+    assert.strictEqual(podLabels("gw", "1-26-0")["istio.io/rev"], "1-26-0");
+  });
+
+  it("keeps gateway pods out of ambient capture", () => {
+    assert.strictEqual(podLabels("gw", "1-26-0")["istio.io/dataplane-mode"], "none");
+  });
+
+  it("gives each revision a selector that does not select the other's pods", () => {
+    const revisions = [undefined, "1-25-1", "1-26-0", "prod-stable"];
+    for (const a of revisions) for (const b of revisions) {
+      if (a === b) continue;
+      const selector = trackSelector("gw", a);
+      const pods = podLabels("gw", b);
+      assert.ok(Object.entries(selector).some(([k, v]) => pods[k] !== v), `${a} selects ${b}`);
+    }
+  });
+
+  it("puts the gateway labels on every track's pods, so one selector serves all", () => {
+    for (const rev of [undefined, "1-25-1", "1-26-0"]) {
+      const pods = podLabels("istio-ingressgateway", rev);
+      for (const [k, v] of Object.entries(gatewayLabels("istio-ingressgateway"))) assert.strictEqual(pods[k], v);
+      assert.strictEqual(pods[TRACK_LABEL], rev ?? "default");
+    }
+  });
+
+  it("annotates pods with the gateway injection template and Prometheus scraping", () => {
+    assert.deepStrictEqual(podAnnotations(), {
+      "inject.istio.io/templates": "gateway",
+      "prometheus.io/scrape": "true",
+      "prometheus.io/port": "15020",
+      "prometheus.io/path": "/stats/prometheus",
+    });
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * What every command shares: flag parsing and how a failure is reported (one message on stderr, exit 1, no
+ * stack trace for mistakes a user can fix).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../components/plan/errors";
+import { StackConfigError } from "../stacks/config";
+import { ProgramError } from "./offline";
+import { StackFileError } from "./stack-file";
+
+export class UsageError extends Error {}
+
+type FlagSpec = Record<string, "string" | "boolean">;
+
+export interface ParsedArgs {
+  flags: Record<string, string | undefined>;
+  positional: string[];
+}
+
+export function parseArgs(argv: string[], spec: FlagSpec, command: string): ParsedArgs {
+  const out: ParsedArgs = { flags: {}, positional: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("--")) { out.positional.push(arg); continue; }
+    const [flag, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    const kind = spec[flag];
+    if (kind === undefined) throw new UsageError(`${command}: unknown option --${flag}; options: ${Object.keys(spec).map((f) => `--${f}`).join(", ")}`);
+    if (kind === "boolean") { out.flags[flag] = "true"; continue; }
+    const value = inline ?? argv[++i];
+    if (value === undefined || value.startsWith("--")) throw new UsageError(`${command}: --${flag} needs a value`);
+    out.flags[flag] = value;
+  }
+  return out;
+}
+
+/** Messages a user acts on are printed alone; anything else is a bug and keeps its stack. */
+export function describe(error: unknown): { message: string; expected: boolean } {
+  const cause = error instanceof ProgramError ? error.cause : error;
+  const expected = cause instanceof ConfigError || cause instanceof StackConfigError || cause instanceof StackFileError
+    || cause instanceof UsageError || pulumi.RunError.isInstance(cause);
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return { message: expected ? message : (cause instanceof Error && cause.stack) || message, expected };
+}
+
+export function fail(error: unknown): never {
+  const { message } = describe(error);
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+}

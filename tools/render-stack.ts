@@ -1,0 +1,48 @@
+/**
+ * Render as a function: the stack file, the program under mocks, the manifests as YAML. Shared by the render
+ * command and the tests.
+ */
+import * as path from "path";
+import { manifestsOf, Manifest, toYaml } from "./manifest";
+import { runOffline } from "./offline";
+import { readProject, readStackFile, stackFilePath, StackFileError } from "./stack-file";
+
+/** The repository root: the project whose program is rendered. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+export interface RenderTarget {
+  /** Stack name, read from `Pulumi.<stack>.yaml` beside Pulumi.yaml. */
+  stack?: string;
+  /** A stack file anywhere, `Pulumi.<stack>.yaml`. */
+  stackFile?: string;
+}
+
+export async function renderManifests(target: RenderTarget): Promise<Manifest[]> {
+  const project = readProject(PROJECT_DIR);
+  const file = target.stackFile ? path.resolve(target.stackFile)
+    : target.stack ? stackFilePath(project.dir, target.stack)
+    : undefined;
+  if (file === undefined) throw new StackFileError("name a stack: --stack <name> (or --stack-file <path>)");
+  const stack = readStackFile(project, file);
+  const resources = await runOffline({
+    project: project.name,
+    stack: stack.stack,
+    config: stack.config,
+    secretKeys: stack.secretKeys,
+    program: () => requireFresh(project.main),
+  });
+  return manifestsOf(resources);
+}
+
+export async function renderStack(target: RenderTarget): Promise<string> {
+  return toYaml(await renderManifests(target));
+}
+
+/** Loads the program anew, so that a second render in the same process runs it again. */
+function requireFresh(main: string): void {
+  const programDir = path.dirname(require.resolve(main));
+  for (const id of Object.keys(require.cache)) {
+    if (id.startsWith(programDir + path.sep)) delete require.cache[id];
+  }
+  require(main);
+}
