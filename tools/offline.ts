@@ -24,7 +24,8 @@ export interface OfflineOptions {
 
 /** Error raised while the program ran, whether thrown at once or from a promise the SDK awaited. */
 export class ProgramError extends Error {
-  constructor(readonly cause: unknown) {
+  /** @param registered what the program had registered before it failed (nothing, for a config mistake) */
+  constructor(readonly cause: unknown, readonly registered: Registered[]) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
 }
@@ -70,6 +71,6 @@ export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {
   } finally {
     process.off("unhandledRejection", onRejection);
   }
-  if (failure !== undefined) throw new ProgramError(failure);
+  if (failure !== undefined) throw new ProgramError(failure, resources);
   return resources;
 }

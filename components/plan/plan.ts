@@ -9,7 +9,7 @@ import { gatewayLabels, trackName } from "./labels";
 import { planNamespace } from "./namespace";
 import { planRbac, Rbac } from "./rbac";
 import { planService, serviceDnsName } from "./service";
-import { Deployment, IstioGatewayObject, Labels, Namespace, Service } from "./types";
+import { Deployment, IstioGatewayObject, K8sObject, Labels, Namespace, Service } from "./types";
 import { ValidGateway } from "./validate";
 
 /** How a revision's share of the pods came out. */
@@ -68,4 +68,14 @@ export function planGateway(gw: ValidGateway): GatewayPlan {
     selectorLabels: gatewayLabels(gw.name),
     serviceDnsName: serviceDnsName(gw.name, gw.namespace),
   };
+}
+
+/** Every object of a plan, in the order they are registered. */
+export function objectsOf(plan: GatewayPlan): K8sObject[] {
+  return [
+    ...(plan.namespace ? [plan.namespace] : []),
+    plan.serviceAccount, plan.role, plan.roleBinding,
+    ...plan.tracks.map((t) => t.deployment),
+    plan.service, plan.gateway,
+  ];
 }

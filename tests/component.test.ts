@@ -1,0 +1,94 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import type { IstioGateway as IstioGatewayClass } from "../components";
+import { IstioGatewayArgs } from "../components/args";
+import { manifestsOf } from "../tools/manifest";
+import { ProgramError, Registered } from "../tools/offline";
+import { violations } from "./support/invariants";
+import { register, valueOf } from "./support/mocks";
+
+describe("IstioGateway component (under mocks)", () => {
+  let IstioGateway: typeof IstioGatewayClass;
+  before(() => {
+    // Loaded after the runner has set Pulumi's mocks (tools/offline), never before.
+    IstioGateway = require("../components").IstioGateway;
+  });
+
+  const args: IstioGatewayArgs = {
+    namespace: "istio-ingress",
+    createNamespace: true,
+    replicas: 4,
+    revision: "1-25-1",
+    canary: { revision: "1-26-0", weight: 25 },
+    servers: [
+      { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] },
+      { port: { number: 443, name: "https", protocol: "HTTPS" }, hosts: ["*"], tls: { mode: "SIMPLE", credentialName: "cert" } },
+    ],
+  };
+
+  let gw: IstioGatewayClass;
+  let resources: Registered[];
+  before(async () => {
+    resources = await register(() => { gw = new IstioGateway("istio-ingressgateway", args); });
+  });
+
+  it("registers itself with the istio-gateway:index:IstioGateway type", () => {
+    assert.deepStrictEqual(resources.filter((r) => r.type === "istio-gateway:index:IstioGateway").map((r) => r.name), ["istio-ingressgateway"]);
+  });
+
+  it("registers every planned object as a child named after the component", () => {
+    const children = resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => `${r.type} ${r.name}`).sort();
+    assert.deepStrictEqual(children, [
+      "kubernetes:apps/v1:Deployment istio-ingressgateway-1-25-1",
+      "kubernetes:apps/v1:Deployment istio-ingressgateway-1-26-0",
+      "kubernetes:core/v1:Namespace istio-ingressgateway-namespace",
+      "kubernetes:core/v1:Service istio-ingressgateway-service",
+      "kubernetes:core/v1:ServiceAccount istio-ingressgateway-serviceaccount",
+      "kubernetes:networking.istio.io/v1:Gateway istio-ingressgateway-gateway",
+      "kubernetes:rbac.authorization.k8s.io/v1:Role istio-ingressgateway-role",
+      "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding istio-ingressgateway-rolebinding",
+    ]);
+  });
+
+  it("parents its children to itself", async () => {
+    const urns = await Promise.all([gw.service.urn, gw.gateway.urn, ...Object.values(gw.deployments).map((d) => d.urn)].map(valueOf));
+    for (const urn of urns) assert.match(urn, /::istio-gateway:index:IstioGateway\$kubernetes:/);
+  });
+
+  it("holds every invariant in the objects it registers", () => {
+    const expected = { "istio-ingressgateway": { namespace: "istio-ingress", replicas: 4, revision: "1-25-1", canary: { revision: "1-26-0", weight: 25 } } };
+    assert.deepStrictEqual(violations(manifestsOf(resources), expected), []);
+  });
+
+  it("outputs the Deployments keyed by revision", () => {
+    assert.deepStrictEqual(Object.keys(gw.deployments), ["1-25-1", "1-26-0"]);
+  });
+
+  it("outputs the achieved split", () => {
+    assert.deepStrictEqual(gw.split.map((s) => [s.revision, s.pods, s.percent]), [["1-25-1", 3, 75], ["1-26-0", 1, 25]]);
+  });
+
+  it("outputs the selector labels and the Service's DNS name", () => {
+    assert.deepStrictEqual(gw.selectorLabels, { app: "istio-ingressgateway", istio: "ingressgateway" });
+    assert.strictEqual(gw.serviceDnsName, "istio-ingressgateway.istio-ingress.svc.cluster.local");
+  });
+
+  it("outputs the Service and the Gateway as resources", async () => {
+    assert.strictEqual(await valueOf(gw.service.metadata.name), "istio-ingressgateway");
+    assert.strictEqual(await valueOf(gw.gateway.apiVersion), "networking.istio.io/v1");
+  });
+
+  it("refuses bad arguments before registering anything, with the stack, gateway and key", async () => {
+    await assert.rejects(register(() => { new IstioGateway("gw", { namespace: "ns", replicas: 0 }); }, {}, "dev"), (e: ProgramError) => {
+      assert.strictEqual(e.message, 'stack "dev", gateway "gw": replicas is 0; use a whole number from 1 to 10000');
+      assert.ok(pulumi.RunError.isInstance(e.cause), "not reported as a RunError");
+      assert.deepStrictEqual(e.registered, []);
+      return true;
+    });
+  });
+
+  it("registers the same inputs for the same arguments", async () => {
+    const again = await register(() => { new IstioGateway("istio-ingressgateway", structuredClone(args)); });
+    assert.deepStrictEqual(again, resources);
+  });
+});

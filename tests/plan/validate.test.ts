@@ -1,0 +1,118 @@
+import * as assert from "assert";
+import { ConfigError } from "../../components/plan/errors";
+import { DEFAULT_STEPS, validateGateway } from "../../components/plan/validate";
+
+const where = { stack: "dev", gateway: "istio-ingressgateway" };
+
+function base(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return {
+    namespace: "istio-ingress",
+    replicas: 4,
+    revision: "1-25-1",
+    canary: { revision: "1-26-0", weight: 25, steps: [10, 25, 50, 100] },
+    servers: [{ port: { number: 443, name: "https", protocol: "HTTPS" }, hosts: ["*"], tls: { mode: "SIMPLE", credentialName: "cert" } }],
+  };
+}
+
+/** Each case breaks one rule; the message must name the key and the bad value. */
+const bad: Array<[rule: string, mutate: (g: any) => void, key: string, value: string]> = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+  ["a missing namespace", (g) => delete g.namespace, "namespace", "missing"],
+  ["a namespace that is not a DNS label", (g) => (g.namespace = "Istio_Ingress"), "namespace", '"Istio_Ingress"'],
+  ["an unknown topology", (g) => (g.topology = "sidecar"), "topology", '"sidecar"'],
+  ["replicas below 1", (g) => { g.replicas = 0; delete g.canary; }, "replicas", "0"],
+  ["fractional replicas", (g) => (g.replicas = 2.5), "replicas", "2.5"],
+  ["replicas as a string", (g) => (g.replicas = "4"), "replicas", '"4"'],
+  ["a revision with dots", (g) => (g.revision = "1.25.1"), "revision", '"1.25.1"'],
+  ["a revision with capitals", (g) => (g.revision = "Stable"), "revision", '"Stable"'],
+  ["a canary revision equal to the stable one", (g) => (g.canary.revision = "1-25-1"), "canary.revision", '"1-25-1"'],
+  ["a canary on the default revision when the stable is default too", (g) => { delete g.revision; g.canary.revision = "default"; }, "canary.revision", '"default"'],
+  ["a canary without a revision", (g) => delete g.canary.revision, "canary.revision", "missing"],
+  ["a canary revision that is not a DNS label", (g) => (g.canary.revision = "1.26.0"), "canary.revision", '"1.26.0"'],
+  ["a weight above 100", (g) => (g.canary.weight = 101), "canary.weight", "101"],
+  ["a negative weight", (g) => (g.canary.weight = -10), "canary.weight", "-10"],
+  ["a weight not in the steps", (g) => (g.canary.weight = 30), "canary.weight", "30"],
+  ["steps that do not increase", (g) => (g.canary.steps = [10, 50, 25, 100]), "canary.steps", "25 follows 50"],
+  ["steps that repeat", (g) => (g.canary.steps = [10, 10, 100]), "canary.steps", "10 follows 10"],
+  ["steps that do not end at 100", (g) => (g.canary.steps = [10, 25, 50]), "canary.steps", "last step must be 100"],
+  ["an empty step list", (g) => (g.canary.steps = []), "canary.steps", "[]"],
+  ["a step of 0", (g) => (g.canary.steps = [0, 100]), "canary.steps[0]", "0"],
+  ["one replica with a partial canary plan", (g) => { g.replicas = 1; g.canary.weight = 0; }, "replicas", "1"],
+  ["an unknown key", (g) => (g.replica = 3), "replica", "3"],
+  ["an unknown canary key", (g) => (g.canary.wieght = 3), "canary.wieght", "3"],
+  ["servers that are not a list", (g) => (g.servers = { port: 80 }), "servers", '{"port":80}'],
+  ["an empty server list", (g) => (g.servers = []), "servers", "[]"],
+  ["a server port out of range", (g) => (g.servers[0].port.number = 70000), "servers[0].port.number", "70000"],
+  ["a server on a port the proxy binds", (g) => (g.servers[0].port.number = 15021), "servers[0].port.number", "15021"],
+  ["an unknown protocol", (g) => (g.servers[0].port.protocol = "QUIC"), "servers[0].port.protocol", '"QUIC"'],
+  ["a server without hosts", (g) => delete g.servers[0].hosts, "servers[0].hosts", "missing"],
+  ["a malformed host", (g) => (g.servers[0].hosts = ["shop/a/b"]), "servers[0].hosts[0]", '"shop/a/b"'],
+  ["an HTTPS server without TLS", (g) => delete g.servers[0].tls, "servers[0].tls.mode", "missing"],
+  ["a SIMPLE TLS server without a credential", (g) => delete g.servers[0].tls.credentialName, "servers[0].tls.credentialName", "missing"],
+  ["an unknown TLS mode", (g) => (g.servers[0].tls.mode = "STRICT"), "servers[0].tls.mode", '"STRICT"'],
+  ["a namespace label that disables injection", (g) => (g.namespaceLabels = { "istio-injection": "disabled" }), "namespaceLabels.istio-injection", '"disabled"'],
+  ["a namespace label that sets a revision", (g) => (g.namespaceLabels = { "istio.io/rev": "1-25-1" }), "namespaceLabels.istio.io/rev", '"1-25-1"'],
+  ["route namespaces on a dedicated gateway", (g) => { g.topology = "dedicated"; g.routeNamespaces = ["shop"]; }, "routeNamespaces", '["shop"]'],
+  ["an unknown Service type", (g) => (g.service = { type: "ExternalName" }), "service.type", '"ExternalName"'],
+  ["autoscaling, which this version does not support", (g) => (g.autoscaling = { minReplicas: 2 }), "autoscaling", "minReplicas"],
+  ["external traffic shifting, which this version does not support", (g) => (g.trafficShifting = "external"), "trafficShifting", '"external"'],
+  ["a gateway that is not a map", (g) => { for (const k of Object.keys(g)) delete g[k]; g.length = 1; }, "length", "1"],
+];
+
+describe("argument validation", () => {
+  it("accepts the base configuration the cases below break", () => {
+    assert.strictEqual(validateGateway(where, base()).canary?.weight, 25);
+  });
+
+  for (const [rule, mutate, key, value] of bad) {
+    it(`refuses ${rule}, naming ${key}`, () => {
+      const g = base();
+      mutate(g);
+      assert.throws(() => validateGateway(where, g), (e: Error) => {
+        assert.ok(e instanceof ConfigError, `not a ConfigError: ${e}`);
+        assert.ok(e.message.startsWith('stack "dev", gateway "istio-ingressgateway": '), e.message);
+        assert.ok(e.message.includes(key), `"${key}" not in: ${e.message}`);
+        assert.ok(e.message.includes(value), `${value} not in: ${e.message}`);
+        return true;
+      });
+    });
+  }
+
+  it("refuses a gateway name that cannot be a Service name", () => {
+    assert.throws(() => validateGateway({ stack: "dev", gateway: "1gateway" }, base()), /the gateway name is "1gateway"; use a DNS-1035 label/);
+  });
+
+  it("refuses a revision that makes the Deployment name longer than 63 characters", () => {
+    const g = base();
+    g.canary.revision = "r".repeat(50);
+    assert.throws(() => validateGateway(where, g), /canary.revision .* is 71 characters/);
+  });
+
+  const defaults: Array<[key: string, read: (v: ReturnType<typeof validateGateway>) => unknown, expected: unknown]> = [
+    ["topology", (v) => v.topology, "shared"],
+    ["replicas", (v) => v.replicas, 2],
+    ["revision", (v) => v.revision, undefined],
+    ["servers", (v) => v.servers, [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] }]],
+    ["service.type", (v) => v.service.type, "LoadBalancer"],
+    ["createNamespace", (v) => v.createNamespace, false],
+    ["routeNamespaces", (v) => v.routeNamespaces, []],
+  ];
+  for (const [key, read, expected] of defaults) {
+    it(`defaults ${key} to ${JSON.stringify(expected)}`, () => {
+      assert.deepStrictEqual(read(validateGateway(where, { namespace: "istio-ingress" })), expected);
+    });
+  }
+
+  it("defaults a canary to weight 0 and steps 10, 25, 50, 100", () => {
+    const v = validateGateway(where, { namespace: "ns", canary: { revision: "1-26-0" } });
+    assert.deepStrictEqual(v.canary, { revision: "1-26-0", weight: 0, steps: [...DEFAULT_STEPS] });
+  });
+
+  it("names a server port after its protocol and number when no name is given", () => {
+    const v = validateGateway(where, { namespace: "ns", servers: [{ port: { number: 8443, protocol: "TLS" }, hosts: ["*"], tls: { mode: "PASSTHROUGH" } }] });
+    assert.strictEqual(v.servers[0].port.name, "tls-8443");
+  });
+
+  it("accepts a namespace label that does not touch injection", () => {
+    assert.deepStrictEqual(validateGateway(where, { namespace: "ns", namespaceLabels: { team: "platform" } }).namespaceLabels, { team: "platform" });
+  });
+});

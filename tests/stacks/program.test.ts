@@ -1,0 +1,86 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { Manifest } from "../../tools/manifest";
+import { ProgramError } from "../../tools/offline";
+import { renderManifests } from "../../tools/render-stack";
+import { expectedFrom, violations } from "../support/invariants";
+import { ROOT } from "../support/run";
+
+function gatewaysIn(file: string) {
+  return parse(fs.readFileSync(file, "utf8")).config["istio-gateways:gateways"];
+}
+
+const stacks = [
+  { name: "dev", file: path.join(ROOT, "Pulumi.dev.yaml") },
+  { name: "prod", file: path.join(ROOT, "Pulumi.prod.yaml") },
+  { name: "mixed (fixture)", file: path.join(ROOT, "tests/fixtures/valid/Pulumi.mixed.yaml") },
+];
+
+describe("stacks program (under mocks)", () => {
+  for (const stack of stacks) {
+    describe(stack.name, () => {
+      let manifests: Manifest[];
+      before(async () => { manifests = await renderManifests({ stackFile: stack.file }); });
+
+      it("holds every invariant for every gateway of the stack file", () => {
+        assert.deepStrictEqual(violations(manifests, expectedFrom(gatewaysIn(stack.file))), []);
+      });
+
+      it("gives every object an explicit name", () => {
+        for (const m of manifests) assert.ok(m.metadata.name, JSON.stringify(m));
+      });
+
+      it("registers the same objects when run again", async () => {
+        assert.deepStrictEqual(await renderManifests({ stackFile: stack.file }), manifests);
+      });
+    });
+  }
+
+  it("dev runs one shared gateway with a canary in progress", async () => {
+    const gateways = gatewaysIn(stacks[0].file);
+    const [only] = Object.values(gateways) as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.strictEqual(Object.keys(gateways).length, 1);
+    assert.strictEqual(only.topology ?? "shared", "shared");
+    assert.ok(only.canary.weight > 0 && only.canary.weight < 100, "no canary in progress");
+  });
+
+  it("prod delegates an HTTPS gateway to two app namespaces, with a canary at its first step, beside a dedicated one", async () => {
+    const manifests = await renderManifests({ stackFile: stacks[1].file });
+    const gateways = manifests.filter((m) => m.kind === "Gateway") as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const shared = gateways.find((g) => g.spec.servers.some((s: any) => s.port.protocol === "HTTPS" && s.tls.credentialName)); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const namespaces = new Set(shared.spec.servers.flatMap((s: any) => s.hosts.map((h: string) => h.split("/")[0]))); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.strictEqual(namespaces.size, 2);
+    assert.ok(gateways.some((g) => g.spec.servers.every((s: any) => s.hosts.every((h: string) => h.startsWith("./")))), "no dedicated gateway"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const config = gatewaysIn(stacks[1].file);
+    const withCanary = Object.values(config).find((g: any) => g.canary) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.strictEqual(withCanary.canary.weight, withCanary.canary.steps[0]);
+  });
+
+  it("creates a namespace shared by two gateways once", async () => {
+    const manifests = await renderManifests({ stackFile: stacks[2].file });
+    assert.deepStrictEqual(manifests.filter((m) => m.kind === "Namespace").map((m) => m.metadata.name), ["edge"]);
+  });
+
+  it("leaves a dedicated gateway's app namespace to its owners", async () => {
+    const manifests = await renderManifests({ stackFile: stacks[2].file });
+    assert.ok(!manifests.some((m) => m.kind === "Namespace" && m.metadata.name === "shop"));
+  });
+
+  it("refuses two gateways that label their shared namespace differently, before registering anything", async () => {
+    const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "stack-"));
+    const file = path.join(dir, "Pulumi.clash.yaml");
+    fs.writeFileSync(file, [
+      "config:",
+      "  istio-gateways:gateways:",
+      "    a: { namespace: edge, namespaceLabels: { team: one } }",
+      "    b: { namespace: edge, namespaceLabels: { team: two } }",
+    ].join("\n"));
+    await assert.rejects(renderManifests({ stackFile: file }), (e: ProgramError) => {
+      assert.match(e.message, /^stack "clash", gateway "b": namespaceLabels.team is "two"; gateway "a" sets it to "one"/);
+      assert.deepStrictEqual(e.registered, []);
+      return true;
+    });
+  });
+});

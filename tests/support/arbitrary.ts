@@ -1,0 +1,36 @@
+/** fast-check generators of valid gateway configurations, as a stack file would hold them. */
+import fc from "fast-check";
+
+const revision = fc.constantFrom("1-24-0", "1-25-1", "1-26-0", "prod-stable", "canary");
+
+const steps = fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { maxLength: 5 })
+  .map((s) => [...s.sort((a, b) => a - b), 100]);
+
+const server = fc.record({
+  number: fc.constantFrom(80, 443, 8080, 8443, 9443),
+  protocol: fc.constantFrom("HTTP", "HTTPS", "TLS", "TCP", "GRPC"),
+  hosts: fc.array(fc.constantFrom("*", "shop.example.com", "*.example.com", "shop/a.example.com", "./b.example.com"), { minLength: 1, maxLength: 3 }),
+}).map(({ number, protocol, hosts }) => ({
+  port: { number, protocol },
+  hosts,
+  ...(protocol === "HTTPS" || protocol === "TLS" ? { tls: { mode: "SIMPLE", credentialName: "cert" } } : {}),
+}));
+
+/** A valid gateway: every key drawn from its allowed space, canaries only where two pods exist. */
+export const gatewayConfig = fc.record({
+  namespace: fc.constantFrom("istio-ingress", "istio-egress", "shop"),
+  topology: fc.constantFrom("shared", "dedicated"),
+  replicas: fc.integer({ min: 1, max: 60 }),
+  revision: fc.option(revision, { nil: undefined }),
+  canary: fc.option(fc.record({ revision, steps, pick: fc.nat() }), { nil: undefined }),
+  servers: fc.option(fc.array(server, { minLength: 1, maxLength: 3 }), { nil: undefined }),
+}).map((g) => {
+  const { canary, ...rest } = g;
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  if (canary && canary.revision !== g.revision) {
+    const choices = [0, ...canary.steps];
+    out.canary = { revision: canary.revision, steps: canary.steps, weight: choices[canary.pick % choices.length] };
+    out.replicas = Math.max(2, g.replicas);
+  }
+  return out;
+});

@@ -1,0 +1,66 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+import { ROOT, runTool } from "../support/run";
+
+const INVALID = path.join(ROOT, "tests/fixtures/invalid");
+
+describe("render command (as a process)", () => {
+  for (const stack of ["dev", "prod"]) {
+    describe(`--stack ${stack}`, () => {
+      let first: ReturnType<typeof runTool>;
+      before(() => { first = runTool("render", ["--stack", stack]); });
+
+      it("exits 0 with nothing on stderr", () => {
+        assert.strictEqual(first.status, 0, first.stderr);
+        assert.strictEqual(first.stderr, "");
+      });
+
+      it("prints multi-document YAML of Kubernetes objects", () => {
+        const docs = parseAllDocuments(first.stdout).map((d) => d.toJS());
+        assert.ok(docs.length >= 7, `${docs.length} documents`);
+        for (const doc of docs) {
+          assert.deepStrictEqual(Object.keys(doc).slice(0, 3), ["apiVersion", "kind", "metadata"]);
+        }
+      });
+
+      it("prints byte-identical output on a second run", () => {
+        assert.strictEqual(runTool("render", ["--stack", stack]).stdout, first.stdout);
+      });
+    });
+  }
+
+  it("prints a placeholder for a secure value, never failing on it", () => {
+    const result = runTool("render", ["--stack-file", path.join(ROOT, "tests/fixtures/valid/Pulumi.mixed.yaml")]);
+    assert.strictEqual(result.status, 0, result.stderr);
+    assert.ok(!result.stdout.includes("FakeCiphertext"));
+  });
+
+  const fixtures = fs.readdirSync(INVALID).filter((f) => f.endsWith(".yaml")).sort();
+  for (const fixture of fixtures) {
+    const file = path.join(INVALID, fixture);
+    const expected = /^# expect: (.*)$/m.exec(fs.readFileSync(file, "utf8"))?.[1];
+    it(`refuses ${fixture}: exit 1, "${expected}", no stack trace, nothing on stdout`, () => {
+      assert.ok(expected, `${fixture} has no "# expect:" line`);
+      const result = runTool("render", ["--stack-file", file]);
+      assert.strictEqual(result.status, 1);
+      assert.strictEqual(result.stdout, "");
+      assert.ok(result.stderr.includes(expected), result.stderr);
+      assert.ok(!/\n\s+at /.test(result.stderr), `stack trace in: ${result.stderr}`);
+      assert.strictEqual(result.stderr.trim().split("\n").length, 1, "more than one line");
+    });
+  }
+
+  it("names the stacks that exist when asked for one that does not", () => {
+    const result = runTool("render", ["--stack", "staging"]);
+    assert.strictEqual(result.status, 1);
+    assert.match(result.stderr, /stack "staging": .*Pulumi\.staging\.yaml does not exist; stacks here: dev, prod/);
+  });
+
+  it("refuses an unknown option with the options it knows", () => {
+    const result = runTool("render", ["--stak", "dev"]);
+    assert.strictEqual(result.status, 1);
+    assert.match(result.stderr, /unknown option --stak; options: --stack, --stack-file/);
+  });
+});
