@@ -100,6 +100,12 @@ export interface CanaryArgs {
   weight?: number;
   /** The rollout plan: increasing percentages ending at 100. @default [10, 25, 50, 100] */
   steps?: number[];
+  /**
+   * The weight the cluster runs before this update. It tells which revision grows, so that one is scaled and
+   * ready before the other shrinks. The rollout command writes it on every move.
+   * @default unknown: the canary is assumed to grow (and a warning says so)
+   */
+  previousWeight?: number;
 }
 
 /** Options of the gateway's Service. */
@@ -148,4 +154,10 @@ export interface IstioGatewayArgs {
   routeNamespaces?: string[];
   /** Service options. @default { type: "LoadBalancer" } */
   service?: ServiceArgs;
+  /**
+   * Bump to restart every pod of the gateway (a rolling restart that keeps capacity), e.g. after moving the
+   * revision tag its pods use so that they are injected by the new control plane.
+   * @default 0
+   */
+  restartGeneration?: number;
 }

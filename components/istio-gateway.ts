@@ -4,10 +4,13 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { IstioGatewayArgs } from "./args";
 import { ConfigError } from "./plan/errors";
-import { GatewayPlan, planGateway, TrackSplit } from "./plan/plan";
-import { Defaults, validateGateway } from "./plan/validate";
+import { assumedMoveWarning } from "./plan/order";
+import { GatewayPlan, planGateway, PlannedTrack, TrackSplit } from "./plan/plan";
+import { RESTART_ANNOTATION } from "./plan/restart";
+import { Defaults, validateGateway, ValidGateway } from "./plan/validate";
 
 export const ISTIO_GATEWAY_TYPE = "istio-gateway:index:IstioGateway";
 
@@ -39,7 +42,7 @@ export class IstioGateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: IstioGatewayArgs, opts: IstioGatewayOptions = {}) {
     // Validate and plan before registering anything: bad input must fail the preview with nothing half-created.
-    const plan = planOrFail(name, args, opts.defaults);
+    const { gateway: valid, plan } = planOrFail(name, args, opts.defaults);
     const { defaults: _defaults, ...componentOpts } = opts;
     super(ISTIO_GATEWAY_TYPE, name, {}, componentOpts);
 
@@ -50,13 +53,13 @@ export class IstioGateway extends pulumi.ComponentResource {
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, plan.serviceAccount, after());
     const role = new k8s.rbac.v1.Role(`${name}-role`, plan.role, after());
     const roleBinding = new k8s.rbac.v1.RoleBinding(`${name}-rolebinding`, plan.roleBinding, after(role, serviceAccount));
-    this.deployments = Object.fromEntries(plan.tracks.map((t) => [t.split.revision,
-      new k8s.apps.v1.Deployment(`${name}-${t.split.revision}`, t.deployment, after(serviceAccount, roleBinding))]));
+    this.deployments = this.registerTracks(name, plan, after(serviceAccount, roleBinding));
     this.service = new k8s.core.v1.Service(`${name}-service`, plan.service, after());
     this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, plan.gateway, after(this.service));
     this.split = plan.tracks.map((t) => t.split);
     this.selectorLabels = plan.selectorLabels;
     this.serviceDnsName = plan.serviceDnsName;
+    if (plan.move?.assumed && valid.canary) void pulumi.log.warn(assumedMoveWarning(name, valid.canary), this);
 
     this.registerOutputs({
       deployments: this.deployments,
@@ -67,6 +70,40 @@ export class IstioGateway extends pulumi.ComponentResource {
       serviceDnsName: this.serviceDnsName,
     });
   }
+
+  /**
+   * One Deployment per track, the one that grows first: the other waits for it (Pulumi waits for a Deployment to
+   * be ready before it counts as updated), so ready pods never fall below `replicas` (plan/order.ts).
+   */
+  private registerTracks(name: string, plan: GatewayPlan, opts: pulumi.CustomResourceOptions): Record<string, k8s.apps.v1.Deployment> {
+    const first = plan.tracks.find((t) => t.split.role === (plan.move?.first ?? "stable"));
+    const ordered = [...plan.tracks].sort((a, b) => Number(b === first) - Number(a === first));
+    const deployments: Record<string, k8s.apps.v1.Deployment> = {};
+    let previous: k8s.apps.v1.Deployment | undefined;
+    for (const track of ordered) {
+      const dependsOn = [opts.dependsOn, ...(previous ? [previous] : [])] as pulumi.Input<pulumi.Resource>[];
+      previous = new k8s.apps.v1.Deployment(`${name}-${track.split.revision}`,
+        withRestartToken(track, this.restartToken(name, track)), { ...opts, dependsOn });
+      deployments[track.split.revision] = previous;
+    }
+    // Keyed stable first, whatever the registration order.
+    return Object.fromEntries(plan.tracks.map((t) => [t.split.revision, deployments[t.split.revision]]));
+  }
+
+  private restartToken(name: string, track: PlannedTrack): pulumi.Output<string> {
+    return new random.RandomId(`${name}-${track.split.revision}-restart`,
+      { byteLength: 4, keepers: track.restartKeepers }, { parent: this }).hex;
+  }
+}
+
+/** The planned Deployment with its restart token in the pod template. */
+function withRestartToken(track: PlannedTrack, token: pulumi.Output<string>): k8s.apps.v1.DeploymentArgs {
+  const d = track.deployment;
+  const meta = d.spec.template.metadata;
+  return {
+    ...d,
+    spec: { ...d.spec, template: { ...d.spec.template, metadata: { ...meta, annotations: { ...meta.annotations, [RESTART_ANNOTATION]: token } } } },
+  };
 }
 
 /**
@@ -79,9 +116,10 @@ function childDependsOn(outer: pulumi.ResourceOptions["dependsOn"], deps: pulumi
   return [...deps, outer as pulumi.Input<pulumi.Resource>];
 }
 
-function planOrFail(name: string, args: IstioGatewayArgs, defaults: Defaults | undefined): GatewayPlan {
+function planOrFail(name: string, args: IstioGatewayArgs, defaults: Defaults | undefined): { gateway: ValidGateway; plan: GatewayPlan } {
   try {
-    return planGateway(validateGateway({ stack: pulumi.getStack(), gateway: name }, args, defaults));
+    const gateway = validateGateway({ stack: pulumi.getStack(), gateway: name }, args, defaults);
+    return { gateway, plan: planGateway(gateway) };
   } catch (e) {
     // A RunError is reported by Pulumi as its message alone: no stack trace for a configuration mistake.
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);

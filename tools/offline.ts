@@ -11,6 +11,10 @@ export interface Registered {
   name: string;
   /** The resource's inputs as the engine would receive them (secrets in Pulumi's envelope). */
   inputs: Record<string, unknown>;
+  /** Its URN, its parent's URN, and the URNs it depends on (explicit `dependsOn` and inputs), as the engine sees them. */
+  urn?: string;
+  parent?: string;
+  dependencies?: string[];
 }
 
 export interface OfflineOptions {
@@ -32,7 +36,11 @@ export class ProgramError extends Error {
 
 /** Outputs a mock must compute because the real provider would (none of ours read them back yet). */
 function computedOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
-  if (args.type === "random:index/randomId:RandomId") return { hex: deterministicHex(args.name, 8), b64Url: args.name };
+  if (args.type === "random:index/randomId:RandomId") {
+    // Derived from the keepers, like a real token is regenerated when they change.
+    const hex = deterministicHex(`${args.name}:${JSON.stringify(args.inputs.keepers ?? {})}`, args.inputs.byteLength ?? 8);
+    return { hex, b64Url: Buffer.from(hex, "hex").toString("base64url") };
+  }
   return {};
 }
 
@@ -45,6 +53,33 @@ function deterministicHex(seed: string, bytes: number): string {
     out += h.toString(16).padStart(8, "0");
   }
   return out.slice(0, bytes * 2);
+}
+
+/** The parts of a RegisterResourceRequest the runner reads (sdk/proto resource.proto). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+}
+type Callback = (err: unknown, response?: { getUrn(): string }) => void;
+
+/**
+ * Records the URN, parent and dependencies the SDK sends for each resource, by wrapping the mock monitor's
+ * registerResource: the mocks' newResource sees only inputs, and ordering is what the rollout tests check.
+ */
+function recordEdges(resources: Registered[]): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: Callback): Promise<void> };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => register(req, (err, response) => {
+    const entry = [...resources].reverse().find((r) => r.type === req.getType() && r.name === req.getName() && r.urn === undefined);
+    if (entry && response) {
+      entry.urn = response.getUrn();
+      entry.parent = req.getParent() || undefined;
+      entry.dependencies = [...req.getDependenciesList()].sort();
+    }
+    callback(err, response);
+  });
 }
 
 export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {
@@ -60,6 +95,7 @@ export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {
       },
       call: () => ({}),
     }, opts.project, opts.stack, false);
+    recordEdges(resources);
     pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
     try {
       opts.program();

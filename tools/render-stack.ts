@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import { manifestsOf, Manifest, toYaml } from "./manifest";
-import { runOffline } from "./offline";
+import { Registered, runOffline } from "./offline";
 import { readProject, readStackFile, stackFilePath, StackFileError } from "./stack-file";
 
 /** The repository root: the project whose program is rendered. */
@@ -17,21 +17,25 @@ export interface RenderTarget {
   stackFile?: string;
 }
 
-export async function renderManifests(target: RenderTarget): Promise<Manifest[]> {
+/** Every resource the stack's program registers, with its inputs and dependency edges. */
+export async function runStack(target: RenderTarget): Promise<Registered[]> {
   const project = readProject(PROJECT_DIR);
   const file = target.stackFile ? path.resolve(target.stackFile)
     : target.stack ? stackFilePath(project.dir, target.stack)
     : undefined;
   if (file === undefined) throw new StackFileError("name a stack: --stack <name> (or --stack-file <path>)");
   const stack = readStackFile(project, file);
-  const resources = await runOffline({
+  return runOffline({
     project: project.name,
     stack: stack.stack,
     config: stack.config,
     secretKeys: stack.secretKeys,
     program: () => requireFresh(project.main),
   });
-  return manifestsOf(resources);
+}
+
+export async function renderManifests(target: RenderTarget): Promise<Manifest[]> {
+  return manifestsOf(await runStack(target));
 }
 
 export async function renderStack(target: RenderTarget): Promise<string> {

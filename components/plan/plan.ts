@@ -7,6 +7,8 @@ import { planDeployment } from "./deployment";
 import { planIstioGateway } from "./gateway";
 import { gatewayLabels, trackName } from "./labels";
 import { planNamespace } from "./namespace";
+import { Move, moveOf } from "./order";
+import { restartKeepers } from "./restart";
 import { planRbac, Rbac } from "./rbac";
 import { planService, serviceDnsName } from "./service";
 import { Deployment, IstioGatewayObject, K8sObject, Labels, Namespace, Service } from "./types";
@@ -29,6 +31,8 @@ export interface TrackSplit {
 export interface PlannedTrack {
   split: TrackSplit;
   deployment: Deployment;
+  /** Keepers of the track's restart token (see restart.ts). */
+  restartKeepers: Record<string, string>;
 }
 
 export interface GatewayPlan extends Rbac {
@@ -38,6 +42,8 @@ export interface GatewayPlan extends Rbac {
   gateway: IstioGatewayObject;
   selectorLabels: Labels;
   serviceDnsName: string;
+  /** With a canary: which track is updated first (see order.ts). */
+  move?: Move;
 }
 
 /** Stable first, then the canary, each with its pods. */
@@ -58,6 +64,7 @@ export function planGateway(gw: ValidGateway): GatewayPlan {
   const tracks = planTracks(gw).map((split, i) => ({
     split,
     deployment: planDeployment({ gateway: gw.name, namespace: gw.namespace, revision: revisions[i], replicas: split.pods }),
+    restartKeepers: restartKeepers(split.revision, gw.restartGeneration),
   }));
   return {
     ...(gw.createNamespace && { namespace: planNamespace(gw.namespace, gw.namespaceLabels) }),
@@ -67,6 +74,7 @@ export function planGateway(gw: ValidGateway): GatewayPlan {
     gateway: planIstioGateway(gw.name, gw.namespace, gw.topology, gw.routeNamespaces, gw.servers),
     selectorLabels: gatewayLabels(gw.name),
     serviceDnsName: serviceDnsName(gw.name, gw.namespace),
+    ...(gw.canary && { move: moveOf(gw.canary) }),
   };
 }
 

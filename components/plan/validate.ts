@@ -22,12 +22,15 @@ export interface ValidGateway {
   servers: ValidServer[];
   routeNamespaces: string[];
   service: { type: ServiceType };
+  restartGeneration: number;
 }
 
 export interface ValidCanary {
   revision: string;
   weight: number;
   steps: number[];
+  /** The weight the cluster runs before this update, written by the rollout command; orders the move. */
+  previousWeight?: number;
 }
 
 export interface ValidServer {
@@ -46,7 +49,7 @@ export const DEFAULT_SERVERS: readonly ValidServer[] = [
 /** Keys a gateway accepts; anything else is most likely a typo and is refused rather than ignored. */
 export const GATEWAY_KEYS = [
   "namespace", "createNamespace", "namespaceLabels", "topology", "replicas", "revision", "canary", "servers",
-  "routeNamespaces", "service", "autoscaling", "trafficShifting",
+  "routeNamespaces", "service", "restartGeneration", "autoscaling", "trafficShifting",
 ] as const;
 
 // A namespace label that overrides the pods' own: `istio-injection` beats every pod label (disabled leaves
@@ -84,6 +87,7 @@ export function validateGateway(where: Where, raw: unknown, defaults: Defaults =
     servers: checkServers(where, args.servers),
     routeNamespaces: checkRouteNamespaces(where, args.routeNamespaces, topology),
     service: checkService(where, args.service ?? {}),
+    restartGeneration: wholeNumber(where, "restartGeneration", args.restartGeneration ?? 0, 0, 1_000_000_000),
   };
 }
 
@@ -109,7 +113,7 @@ function refuseUnsupported(where: Where, args: Record<string, unknown>): void {
 
 function checkCanary(where: Where, raw: unknown, stable: string | undefined, replicas: number): ValidCanary {
   const canary = objectAt(where, "canary", raw);
-  checkKeys(where, "canary.", canary, ["revision", "weight", "steps"]);
+  checkKeys(where, "canary.", canary, ["revision", "weight", "steps", "previousWeight"]);
   const revision = dnsLabel(where, "canary.revision", required(where, "canary.revision", canary.revision), "1-26-0");
   if (trackName(revision) === trackName(stable)) {
     throw new ConfigError(where, "canary.revision", revision,
@@ -125,7 +129,9 @@ function checkCanary(where: Where, raw: unknown, stable: string | undefined, rep
     throw new ConfigError(where, "replicas", replicas,
       `a canary at ${partial.join("%, ")}% needs a pod on each revision: set replicas to 2 or more`);
   }
-  return { revision, weight, steps };
+  const previousWeight = canary.previousWeight === undefined ? undefined
+    : wholeNumber(where, "canary.previousWeight", canary.previousWeight, 0, 100);
+  return { revision, weight, steps, ...(previousWeight !== undefined && { previousWeight }) };
 }
 
 function checkSteps(where: Where, raw: unknown): number[] {

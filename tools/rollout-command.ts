@@ -1,0 +1,83 @@
+/**
+ * The rollout command as a function of the stack file's text: what to print and the file's new text. The
+ * entry point (rollout.ts) only reads and writes the file.
+ */
+import * as fs from "fs";
+import { ValidGateway } from "../components/plan/validate";
+import { StackConfig } from "../stacks/config";
+import { Edit, move, MoveRefused, statusText, Verb } from "./rollout-plan";
+import { knownStacks, stackNameOf, StackFileError } from "./stack-file";
+import { StackDocument } from "./stack-edit";
+import * as path from "path";
+
+export interface RolloutRequest {
+  file: string;
+  verb: string;
+  gateway?: string;
+  force: boolean;
+}
+
+export interface RolloutResult {
+  output: string;
+  /** The stack file's new text, when the verb changes it. */
+  newText?: string;
+}
+
+type ReadConfig = (stack: string, raw: unknown) => StackConfig;
+
+const VERBS = ["status", ...Object.values(Verb)];
+
+export function renderRollout(req: RolloutRequest, readConfig: ReadConfig): RolloutResult {
+  const stack = stackNameOf(req.file);
+  if (!VERBS.includes(req.verb)) throw new MoveRefused(`rollout: unknown verb "${req.verb}"; use one of ${VERBS.join(", ")}`);
+  if (!fs.existsSync(req.file)) {
+    throw new StackFileError(`stack "${stack}": ${req.file} does not exist; stacks here: ${knownStacks(path.dirname(req.file)).join(", ") || "none"}`);
+  }
+  const doc = new StackDocument(fs.readFileSync(req.file, "utf8"), req.file);
+  const config = readConfig(stack, doc.gateways());
+  if (req.verb === "status") {
+    const shown = req.gateway === undefined ? config.gateways : [pick(stack, config.gateways, req.gateway)];
+    return { output: shown.map((g) => statusText(stack, g)).join("\n") };
+  }
+  const gw = req.gateway === undefined ? onlyCanary(stack, config.gateways) : pick(stack, config.gateways, req.gateway);
+  const edit = move(req.verb as Verb, gw, req.force);
+  if (edit.kind === "weight" && edit.from === edit.to) {
+    return { output: `${gw.name}: the canary is already at ${edit.to}%; nothing to change\n` };
+  }
+  doc.apply(gw.name, edit);
+  const after = readConfig(stack, doc.gateways()).gateways.find((g) => g.name === gw.name) as ValidGateway;
+  return { output: changeText(stack, req.file, gw, after, edit), newText: doc.toString() };
+}
+
+function pick(stack: string, gateways: ValidGateway[], name: string): ValidGateway {
+  const gw = gateways.find((g) => g.name === name);
+  if (!gw) throw new MoveRefused(`stack "${stack}" has no gateway "${name}"; gateways: ${gateways.map((g) => g.name).join(", ") || "none"}`);
+  return gw;
+}
+
+function onlyCanary(stack: string, gateways: ValidGateway[]): ValidGateway {
+  const withCanary = gateways.filter((g) => g.canary !== undefined);
+  if (withCanary.length === 1) return withCanary[0];
+  if (withCanary.length === 0) throw new MoveRefused(`stack "${stack}" has no gateway with a canary; add canary: { revision: <new revision> } to one`);
+  throw new MoveRefused(`stack "${stack}": gateways ${withCanary.map((g) => g.name).join(", ")} have canaries; choose one with --gateway`);
+}
+
+function changeText(stack: string, file: string, before: ValidGateway, after: ValidGateway, edit: Edit): string {
+  const name = path.basename(file);
+  const lines = edit.kind === "weight"
+    ? [`${before.name}: canary.weight ${edit.from}% → ${edit.to}% (canary.previousWeight ${edit.from} tells pulumi up which revision grows first)`]
+    : [`${before.name}: revision ${before.revision ?? "(default)"} → ${edit.revision}, canary removed (promoted at ${edit.from}%)`,
+      `  the ${edit.revision} Deployment keeps its name and pods and holds all ${after.replicas};`
+      + ` the ${before.revision ?? "default"} Deployment is deleted after it`];
+  return [
+    `changed ${name}:`,
+    ...lines.map((l) => `  ${l}`),
+    "",
+    statusText(stack, after),
+    "next:",
+    `  npm run render -- --stack ${stack}    # offline: the objects this stack file now gives`,
+    `  pulumi preview --diff --stack ${stack}`,
+    `  pulumi up --stack ${stack}`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,102 @@
+/**
+ * The rollout plan of a canary, as plain values: the split at every step, the warnings a reviewer needs, and
+ * the moves of the rollout command (next, back, abort, promote). No files, no Pulumi.
+ */
+import { splitReplicas } from "../components/plan/canary";
+import { trackName } from "../components/plan/labels";
+import { ValidCanary, ValidGateway } from "../components/plan/validate";
+
+/** A gap between requested and achieved weight, in percentage points, worth a warning. */
+export const FAR_FROM_REQUESTED = 5;
+
+export interface StepRow {
+  /** 0 for the start (no canary pods), then 1.. for each step. */
+  step: number;
+  requested: number;
+  stablePods: number;
+  canaryPods: number;
+  achieved: number;
+  current: boolean;
+}
+
+export function stepRows(gw: ValidGateway & { canary: ValidCanary }): StepRow[] {
+  return [0, ...gw.canary.steps].map((w, step) => {
+    const split = splitReplicas(gw.replicas, w);
+    return { step, requested: w, stablePods: split.stable, canaryPods: split.canary, achieved: split.achievedPercent, current: w === gw.canary.weight };
+  });
+}
+
+function gcd(a: number, b: number): number { return b === 0 ? a : gcd(b, a % b); }
+
+/** The smallest replica count at which every step of the plan is an exact whole-pod split. */
+export function exactReplicas(steps: readonly number[]): number {
+  return steps.reduce((lcm, w) => { const need = 100 / gcd(100, w); return (lcm * need) / gcd(lcm, need); }, 1);
+}
+
+export function planWarnings(gw: ValidGateway & { canary: ValidCanary }): string[] {
+  const rows = stepRows(gw);
+  const out: string[] = [];
+  for (let i = 1; i < rows.length; i++) {
+    if (rows[i].canaryPods === rows[i - 1].canaryPods) {
+      out.push(`steps ${rows[i - 1].requested}% and ${rows[i].requested}% give the same split (${rows[i].canaryPods} of ${gw.replicas} pods on the canary): the second changes nothing`);
+    }
+  }
+  const far = rows.filter((r) => Math.abs(r.achieved - r.requested) > FAR_FROM_REQUESTED);
+  if (far.length > 0) {
+    const n = exactReplicas(gw.canary.steps);
+    out.push(`${far.map((r) => `${r.requested}% runs ${r.achieved}%`).join(", ")} with ${gw.replicas} replicas; `
+      + `${n} replicas (or a multiple) make every step exact`);
+  }
+  return out;
+}
+
+export function statusText(stack: string, gw: ValidGateway): string {
+  const stable = trackName(gw.revision);
+  if (gw.canary === undefined) return `${gw.name} (stack ${stack}): ${gw.replicas} pods on ${stable}, no canary\n`;
+  const withCanary = gw as ValidGateway & { canary: ValidCanary };
+  const canary = gw.canary.revision;
+  const header = ["step", "requested", stable, canary, "achieved"];
+  const rows = stepRows(withCanary).map((r) =>
+    [`${r.current ? ">" : " "} ${r.step === 0 ? "start" : r.step}`, `${r.requested}%`, `${r.stablePods}`, `${r.canaryPods}`, `${r.achieved}%`]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
+  const warnings = planWarnings(withCanary).map((w) => `  warning: ${w}\n`).join("");
+  return `${gw.name} (stack ${stack}): ${gw.replicas} pods, ${stable} → ${canary}, canary at ${gw.canary.weight}%\n`
+    + [header, ...rows].map((r) => `  ${line(r)}\n`).join("") + warnings;
+}
+
+/** A refused move: the message says why and what to do instead. */
+export class MoveRefused extends Error {}
+
+export const Verb = { Next: "next", Back: "back", Abort: "abort", Promote: "promote" } as const;
+export type Verb = (typeof Verb)[keyof typeof Verb];
+
+/** What a move does to the stack file. */
+export type Edit =
+  | { kind: "weight"; from: number; to: number }
+  | { kind: "promote"; revision: string; from: number };
+
+export function move(verb: Verb, gw: ValidGateway, force = false): Edit {
+  const canary = gw.canary;
+  if (canary === undefined) throw new MoveRefused(`gateway "${gw.name}" has no canary; add canary: { revision: <new revision> } to start one`);
+  const w = canary.weight;
+  switch (verb) {
+    case Verb.Next: {
+      const to = canary.steps.find((s) => s > w);
+      if (to === undefined) throw new MoveRefused(`gateway "${gw.name}" is at ${w}%, the last step; run promote to make ${canary.revision} the stable revision`);
+      return { kind: "weight", from: w, to };
+    }
+    case Verb.Back: {
+      if (w === 0) throw new MoveRefused(`gateway "${gw.name}" is at 0%, before the first step; there is no step back`);
+      const to = [0, ...canary.steps].filter((s) => s < w).pop() ?? 0;
+      return { kind: "weight", from: w, to };
+    }
+    case Verb.Abort:
+      return { kind: "weight", from: w, to: 0 };
+    case Verb.Promote:
+      if (w !== 100 && !force) {
+        throw new MoveRefused(`gateway "${gw.name}" is at ${w}%; promote needs the canary at 100% (run next until then, or --force to promote now)`);
+      }
+      return { kind: "promote", revision: canary.revision, from: w };
+  }
+}
