@@ -1,0 +1,102 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { manifestsOf } from "../../tools/manifest";
+import { runStack } from "../../tools/render-stack";
+import { expectedFrom, violations } from "../support/invariants";
+import { ROOT, runTool } from "../support/run";
+import { tempStackFile } from "../support/stack-files";
+
+const PROD = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+const TWO = fs.readFileSync(path.join(ROOT, "tests/fixtures/rollout/Pulumi.two-canaries.yaml"), "utf8");
+const comments = (text: string) => text.split("\n").filter((l) => l.trim().startsWith("#") || l.includes(" # "));
+
+function rollout(text: string, ...args: string[]) {
+  const file = tempStackFile("prod", text);
+  const result = runTool("rollout", ["--stack-file", file, ...args]);
+  return { ...result, text: fs.readFileSync(file, "utf8"), file };
+}
+
+async function assertRendersClean(file: string): Promise<void> {
+  const gateways = parse(fs.readFileSync(file, "utf8")).config["istio-gateways:gateways"];
+  assert.deepStrictEqual(violations(manifestsOf(await runStack({ stackFile: file })), expectedFrom(gateways)), []);
+}
+
+describe("rollout command (as a process)", () => {
+  it("status prints each step's pods and achieved weight, marking the current step, and changes nothing", () => {
+    const r = rollout(PROD, "status");
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /istio-ingressgateway \(stack prod\): 10 pods, 1-25-1 → 1-26-0, canary at 10%/);
+    assert.match(r.stdout, /> 1 +10% +9 +1 +10%/);
+    assert.match(r.stdout, /payments-gateway \(stack prod\): 3 pods on 1-25-1, no canary/);
+    assert.strictEqual(r.text, PROD);
+  });
+
+  const verbs: Array<[verb: string, from: string, check: RegExp]> = [
+    ["next", PROD, /weight: 25\n\s+steps: \[10, 25, 50, 100\]\n(\s+#.*\n)?\s+previousWeight: 10\n/],
+    ["back", PROD, /weight: 0\n/],
+    ["abort", PROD, /weight: 0\n/],
+    ["promote --force", PROD, /revision: 1-26-0\n\s+# VirtualServices/],
+  ];
+  for (const [verb, from, check] of verbs) {
+    it(`${verb} edits the file, keeps its comments, prints the pulumi up to run, and leaves a stack that renders clean`, async () => {
+      const r = rollout(from, ...verb.split(" "));
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.match(r.text, check);
+      assert.match(r.stdout, /pulumi up --stack prod/);
+      const kept = comments(from).filter((c) => !c.includes("previousWeight") && !c.includes("weight before"));
+      for (const c of kept) assert.ok(r.text.includes(c), `comment lost: ${c}`);
+      await assertRendersClean(r.file);
+    });
+  }
+
+  it("changes only the lines the move is about", () => {
+    const r = rollout(PROD, "next");
+    const before = PROD.split("\n");
+    const after = r.text.split("\n");
+    assert.deepStrictEqual(after.filter((l) => !before.includes(l)).map((l) => l.trim()), ["weight: 25", "previousWeight: 10"]);
+  });
+
+  const refusals: Array<[what: string, text: string, args: string[], message: RegExp]> = [
+    ["next past the last step", PROD.replace("weight: 10", "weight: 100"), ["next"], /is at 100%, the last step; run promote/],
+    ["back before the first step", PROD.replace("weight: 10", "weight: 0"), ["back"], /is at 0%, before the first step/],
+    ["promote before 100%", PROD, ["promote"], /promote needs the canary at 100%/],
+    ["an ambiguous gateway", TWO, ["next"], /gateways ingress-a, ingress-b have canaries; choose one with --gateway/],
+    ["a gateway that does not exist", PROD, ["next", "--gateway", "nope"], /has no gateway "nope"; gateways: istio-ingressgateway, payments-gateway/],
+    ["a gateway without a canary", PROD, ["next", "--gateway", "payments-gateway"], /"payments-gateway" has no canary/],
+    ["an unknown verb", PROD, ["forward"], /unknown verb "forward"/],
+    ["a stack file that is invalid", PROD.replace("replicas: 10", "replicas: -1"), ["next"], /replicas is -1/],
+  ];
+  for (const [what, text, args, message] of refusals) {
+    it(`refuses ${what}, leaving the file as it was`, () => {
+      const r = rollout(text, ...args);
+      assert.strictEqual(r.status, 1);
+      assert.match(r.stderr, message);
+      assert.ok(!/\n\s+at /.test(r.stderr), r.stderr);
+      assert.strictEqual(r.text, text);
+      assert.strictEqual(r.stdout, "");
+    });
+  }
+
+  it("refuses a stack file that does not exist", () => {
+    const r = runTool("rollout", ["--stack", "staging", "status"]);
+    assert.strictEqual(r.status, 1);
+    assert.match(r.stderr, /Pulumi\.staging\.yaml does not exist; stacks here: dev, prod/);
+  });
+
+  it("moves the gateway named with --gateway and keeps the other's layout and comment", async () => {
+    const r = rollout(TWO, "next", "--gateway", "ingress-b");
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.text, /canary: \{ revision: 1-26-0, weight: 50, steps: \[50, 100\] \}  # halfway/);
+    assert.match(r.text, /weight: 10\n\s+previousWeight: 0\n/);
+    await assertRendersClean(r.file);
+  });
+
+  it("abort at 0% is a no-op that says so", () => {
+    const r = rollout(TWO, "abort", "--gateway", "ingress-b");
+    assert.strictEqual(r.status, 0);
+    assert.match(r.stdout, /already at 0%; nothing to change/);
+    assert.strictEqual(r.text, TWO);
+  });
+});
