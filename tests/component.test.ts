@@ -19,7 +19,7 @@ describe("IstioGateway component (under mocks)", () => {
     createNamespace: true,
     replicas: 4,
     revision: "1-25-1",
-    canary: { revision: "1-26-0", weight: 25 },
+    canary: { revision: "1-26-0", weight: 25, previousWeight: 10 },
     servers: [
       { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] },
       { port: { number: 443, name: "https", protocol: "HTTPS" }, hosts: ["*"], tls: { mode: "SIMPLE", credentialName: "cert" } },
@@ -85,6 +85,18 @@ describe("IstioGateway component (under mocks)", () => {
       assert.deepStrictEqual(e.registered, []);
       return true;
     });
+  });
+
+  it("warns through Pulumi's log when it has to assume the canary grows", async () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (m: string) => warnings.push(m); // the mocks have no engine: Pulumi logs to the console
+    try {
+      await register(() => { new IstioGateway("gw", { ...args, canary: { revision: "1-26-0", weight: 25 } }); });
+    } finally {
+      console.warn = warn;
+    }
+    assert.deepStrictEqual(warnings.map((w) => /gateway "gw": canary.previousWeight is not set/.test(w)), [true]);
   });
 
   it("registers the same inputs for the same arguments", async () => {

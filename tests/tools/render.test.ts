@@ -37,6 +37,12 @@ describe("render command (as a process)", () => {
     assert.ok(!result.stdout.includes("FakeCiphertext"));
   });
 
+  it("prints warnings on stderr, keeping stdout pure YAML", () => {
+    const result = runTool("render", ["--stack-file", path.join(ROOT, "tests/fixtures/valid/Pulumi.mixed.yaml")]);
+    assert.match(result.stderr, /^warning: .*gateway "istio-ingressgateway": canary.previousWeight is not set/);
+    assert.ok(parseAllDocuments(result.stdout).every((d) => d.errors.length === 0));
+  });
+
   const fixtures = fs.readdirSync(INVALID).filter((f) => f.endsWith(".yaml")).sort();
   for (const fixture of fixtures) {
     const file = path.join(INVALID, fixture);
