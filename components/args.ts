@@ -118,6 +118,45 @@ export interface ServiceArgs {
   type?: ServiceType;
 }
 
+/** How traffic is divided between the stable and canary revisions. */
+export const TrafficShifting = {
+  /** One Service in front of both revisions: traffic divides by ready pods. */
+  Replicas: "replicas",
+  /** A Service per revision; an outer load balancer or DNS applies the exported weights. */
+  External: "external",
+} as const;
+export type TrafficShifting = (typeof TrafficShifting)[keyof typeof TrafficShifting];
+
+/** Horizontal pod autoscaling, as in the istio/gateway chart. With a canary, each revision gets its share. */
+export interface AutoscalingArgs {
+  /** Fewest pods across revisions. @default 2 */
+  minReplicas?: number;
+  /** Most pods across revisions; the canary never gets more than its weight's share. @default max(5, minReplicas) */
+  maxReplicas?: number;
+  /** Average CPU use, in percent of requests, the HPA aims for. @default 80 */
+  targetCPUUtilizationPercentage?: number;
+  /** Average memory use, in percent of requests, the HPA aims for. @default none */
+  targetMemoryUtilizationPercentage?: number;
+  /** autoscaling/v2 `behavior` (`scaleUp`, `scaleDown`), passed to every HPA. @default Kubernetes' defaults */
+  behavior?: { scaleUp?: Record<string, unknown>; scaleDown?: Record<string, unknown> };
+}
+
+/** A PodDisruptionBudget per revision: set one of the two. */
+export interface DisruptionBudgetArgs {
+  /** Pods (or a percentage such as "50%") that must stay up during voluntary disruptions. @default unset */
+  minAvailable?: number | string;
+  /** Pods (or a percentage) a voluntary disruption may take at once. @default 1 */
+  maxUnavailable?: number | string;
+}
+
+/** Graceful shutdown of the gateway's proxies. */
+export interface DrainArgs {
+  /** How long the proxy drains connections after SIGTERM (Istio terminationDrainDuration). @default 45 */
+  durationSeconds?: number;
+  /** The pod's termination grace period; must exceed durationSeconds. @default max(60, durationSeconds + 15) */
+  terminationGracePeriodSeconds?: number;
+}
+
 /** Arguments of {@link IstioGateway}. */
 export interface IstioGatewayArgs {
   /** Namespace the gateway runs in. */
@@ -136,8 +175,16 @@ export interface IstioGatewayArgs {
   namespaceLabels?: Record<string, string>;
   /** Istio topology. @default "shared" */
   topology?: Topology;
-  /** Total gateway pods across both revisions. @default 2 */
+  /** Total gateway pods across both revisions; not used (and refused) with `autoscaling`. @default 2 */
   replicas?: number;
+  /** HPAs own the pod count, one per revision. @default none: `replicas` pods */
+  autoscaling?: AutoscalingArgs;
+  /** Disruption budget per revision that can run more than one pod. @default { maxUnavailable: 1 } */
+  podDisruptionBudget?: DisruptionBudgetArgs;
+  /** Connection draining on shutdown. @default { durationSeconds: 45, terminationGracePeriodSeconds: 60 } */
+  drain?: DrainArgs;
+  /** How traffic is divided between revisions. @default "replicas" */
+  trafficShifting?: TrafficShifting;
   /** Istio revision or tag of the stable pods, e.g. `1-25-1` or `prod-stable`. @default the default revision */
   revision?: string;
   /** A canary on another revision. @default none */

@@ -1,5 +1,5 @@
 /** Public API of pulumi-istio-gateway. */
-export { IstioGateway, IstioGatewayOptions, ISTIO_GATEWAY_TYPE } from "./istio-gateway";
+export { IstioGateway, ISTIO_GATEWAY_TYPE } from "./istio-gateway";
 export * from "./args";
 export { TrackSplit } from "./plan/plan";
 export { splitReplicas, Split } from "./plan/canary";

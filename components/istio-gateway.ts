@@ -10,15 +10,9 @@ import { ConfigError } from "./plan/errors";
 import { assumedMoveWarning } from "./plan/order";
 import { GatewayPlan, planGateway, PlannedTrack, TrackSplit } from "./plan/plan";
 import { RESTART_ANNOTATION } from "./plan/restart";
-import { Defaults, validateGateway, ValidGateway } from "./plan/validate";
+import { validateGateway, ValidGateway } from "./plan/validate";
 
 export const ISTIO_GATEWAY_TYPE = "istio-gateway:index:IstioGateway";
-
-/** Options of the component beyond Pulumi's own. */
-export interface IstioGatewayOptions extends pulumi.ComponentResourceOptions {
-  /** @internal Defaults the stack program applies to stack-file keys (e.g. createNamespace per topology). */
-  defaults?: Defaults;
-}
 
 /**
  * An Istio ingress (or egress) gateway deployed apart from the control plane: injected Envoy Deployments (one
@@ -39,12 +33,21 @@ export class IstioGateway extends pulumi.ComponentResource {
   public readonly selectorLabels: Record<string, string>;
   /** The Service's in-cluster DNS name, e.g. `istio-ingressgateway.istio-ingress.svc.cluster.local`. */
   public readonly serviceDnsName: string;
+  /**
+   * With `trafficShifting: "external"`: the Service of each revision (keyed like `deployments`), for an outer
+   * load balancer or DNS to weigh. @default {}
+   */
+  public readonly trackServices: Record<string, k8s.core.v1.Service>;
+  /**
+   * With `trafficShifting: "external"`: each revision's weight in percent (they add up to 100), for the outer
+   * load balancer or DNS. @default undefined
+   */
+  public readonly externalWeights?: Record<string, number>;
 
-  constructor(name: string, args: IstioGatewayArgs, opts: IstioGatewayOptions = {}) {
+  constructor(name: string, args: IstioGatewayArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate and plan before registering anything: bad input must fail the preview with nothing half-created.
-    const { gateway: valid, plan } = planOrFail(name, args, opts.defaults);
-    const { defaults: _defaults, ...componentOpts } = opts;
-    super(ISTIO_GATEWAY_TYPE, name, {}, componentOpts);
+    const { gateway: valid, plan } = planOrFail(name, args);
+    super(ISTIO_GATEWAY_TYPE, name, {}, opts);
 
     this.namespace = plan.namespace &&
       new k8s.core.v1.Namespace(`${name}-namespace`, plan.namespace, { parent: this, dependsOn: opts.dependsOn });
@@ -53,7 +56,11 @@ export class IstioGateway extends pulumi.ComponentResource {
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, plan.serviceAccount, after());
     const role = new k8s.rbac.v1.Role(`${name}-role`, plan.role, after());
     const roleBinding = new k8s.rbac.v1.RoleBinding(`${name}-rolebinding`, plan.roleBinding, after(role, serviceAccount));
-    this.deployments = this.registerTracks(name, plan, after(serviceAccount, roleBinding));
+    const tracks = this.registerTracks(name, plan, after(serviceAccount, roleBinding));
+    this.deployments = tracks.deployments;
+    this.trackServices = Object.fromEntries(plan.tracks.filter((t) => t.service).map((t) =>
+      [t.split.revision, new k8s.core.v1.Service(`${name}-${t.split.revision}-service`, t.service!, after())])); // eslint-disable-line @typescript-eslint/no-non-null-assertion
+    this.externalWeights = plan.externalWeights;
     this.service = new k8s.core.v1.Service(`${name}-service`, plan.service, after());
     this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, plan.gateway, after(this.service));
     this.split = plan.tracks.map((t) => t.split);
@@ -68,26 +75,33 @@ export class IstioGateway extends pulumi.ComponentResource {
       split: this.split,
       selectorLabels: this.selectorLabels,
       serviceDnsName: this.serviceDnsName,
+      trackServices: this.trackServices,
+      externalWeights: this.externalWeights,
     });
   }
 
   /**
-   * One Deployment per track, the one that grows first: the other waits for it (Pulumi waits for a Deployment to
-   * be ready before it counts as updated), so ready pods never fall below `replicas` (plan/order.ts).
+   * One Deployment (and its HPA and disruption budget) per track, the one that grows first: the other waits for
+   * it (Pulumi waits for a Deployment to be ready before it counts as updated), so ready pods never fall below
+   * `replicas` (plan/order.ts).
    */
-  private registerTracks(name: string, plan: GatewayPlan, opts: pulumi.CustomResourceOptions): Record<string, k8s.apps.v1.Deployment> {
+  private registerTracks(name: string, plan: GatewayPlan, opts: pulumi.CustomResourceOptions): { deployments: Record<string, k8s.apps.v1.Deployment> } {
     const first = plan.tracks.find((t) => t.split.role === (plan.move?.first ?? "stable"));
     const ordered = [...plan.tracks].sort((a, b) => Number(b === first) - Number(a === first));
     const deployments: Record<string, k8s.apps.v1.Deployment> = {};
-    let previous: k8s.apps.v1.Deployment | undefined;
+    let previous: pulumi.Resource[] = [];
     for (const track of ordered) {
-      const dependsOn = [opts.dependsOn, ...(previous ? [previous] : [])] as pulumi.Input<pulumi.Resource>[];
-      previous = new k8s.apps.v1.Deployment(`${name}-${track.split.revision}`,
-        withRestartToken(track, this.restartToken(name, track)), { ...opts, dependsOn });
-      deployments[track.split.revision] = previous;
+      const rev = track.split.revision;
+      const wait = { ...opts, dependsOn: [opts.dependsOn, ...previous] as pulumi.Input<pulumi.Resource>[] };
+      const deployment = new k8s.apps.v1.Deployment(`${name}-${rev}`, withRestartToken(track, this.restartToken(name, track)), wait);
+      const afterDeployment = { ...opts, dependsOn: [opts.dependsOn, ...previous, deployment] as pulumi.Input<pulumi.Resource>[] };
+      const hpa = track.hpa && new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-${rev}-hpa`, track.hpa, afterDeployment);
+      if (track.pdb) new k8s.policy.v1.PodDisruptionBudget(`${name}-${rev}-pdb`, track.pdb, afterDeployment);
+      deployments[rev] = deployment;
+      previous = [deployment, ...(hpa ? [hpa] : [])];
     }
     // Keyed stable first, whatever the registration order.
-    return Object.fromEntries(plan.tracks.map((t) => [t.split.revision, deployments[t.split.revision]]));
+    return { deployments: Object.fromEntries(plan.tracks.map((t) => [t.split.revision, deployments[t.split.revision]])) };
   }
 
   private restartToken(name: string, track: PlannedTrack): pulumi.Output<string> {
@@ -116,9 +130,9 @@ function childDependsOn(outer: pulumi.ResourceOptions["dependsOn"], deps: pulumi
   return [...deps, outer as pulumi.Input<pulumi.Resource>];
 }
 
-function planOrFail(name: string, args: IstioGatewayArgs, defaults: Defaults | undefined): { gateway: ValidGateway; plan: GatewayPlan } {
+function planOrFail(name: string, args: IstioGatewayArgs): { gateway: ValidGateway; plan: GatewayPlan } {
   try {
-    const gateway = validateGateway({ stack: pulumi.getStack(), gateway: name }, args, defaults);
+    const gateway = validateGateway({ stack: pulumi.getStack(), gateway: name }, args);
     return { gateway, plan: planGateway(gateway) };
   } catch (e) {
     // A RunError is reported by Pulumi as its message alone: no stack trace for a configuration mistake.

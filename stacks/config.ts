@@ -2,7 +2,7 @@
  * The stack file, read into validated gateways: `istio-gateways:gateways` is a map from gateway name to its
  * settings (README "Config reference"). Every gateway is checked before the program registers anything.
  */
-import { Topology } from "../components/args";
+import { IstioGatewayArgs, Topology } from "../components/args";
 import { ConfigError } from "../components/plan/errors";
 import { ValidGateway, validateGateway } from "../components/plan/validate";
 
@@ -22,6 +22,8 @@ export interface StackNamespace {
 
 export interface StackConfig {
   gateways: ValidGateway[];
+  /** Each gateway's settings as written, for the component (which validates them the same way). */
+  args: Record<string, IstioGatewayArgs>;
   namespaces: StackNamespace[];
 }
 
@@ -40,9 +42,10 @@ export function readStackConfig(stack: string, raw: unknown): StackConfig {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new StackConfigError(stack, `${CONFIG_KEY} is ${JSON.stringify(raw)}; use a map from gateway name to its settings`);
   }
-  const gateways = Object.entries(raw as Record<string, unknown>)
-    .map(([gateway, value]) => validateGateway({ stack, gateway }, value, STACK_DEFAULTS));
-  return { gateways, namespaces: stackNamespaces(stack, gateways) };
+  const entries = Object.entries(raw as Record<string, unknown>);
+  const gateways = entries.map(([gateway, value]) => validateGateway({ stack, gateway }, value, STACK_DEFAULTS));
+  const args = Object.fromEntries(entries.map(([name, value]) => [name, value as IstioGatewayArgs]));
+  return { gateways, args, namespaces: stackNamespaces(stack, gateways) };
 }
 
 /** One entry per namespace that any of its gateways asks to create, its labels merged; conflicts are refused. */

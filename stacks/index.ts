@@ -25,15 +25,19 @@ const config = readConfig();
 const namespaces = new Map(config.namespaces.map((ns) =>
   [ns.name, new k8s.core.v1.Namespace(`namespace-${ns.name}`, planNamespace(ns.name, ns.labels))]));
 
-const components = config.gateways.map(({ name, ...args }) => {
-  const namespace = namespaces.get(args.namespace);
+const components = config.gateways.map(({ name, namespace }) => {
+  const created = namespaces.get(namespace);
   // The stack created the namespace (once); the component only waits for it.
-  return new IstioGateway(name, { ...args, createNamespace: false }, { dependsOn: namespace ? [namespace] : [] });
+  return new IstioGateway(name, { ...config.args[name], createNamespace: false }, { dependsOn: created ? [created] : [] });
 });
 
-/** Per gateway: its Service's DNS name, the labels it selects, and the achieved split per revision. */
+/**
+ * Per gateway: its Service's DNS name, the labels it selects, the achieved split per revision, and with
+ * external traffic shifting the weight of each revision for the outer load balancer or DNS.
+ */
 export const gateways = Object.fromEntries(components.map((c, i) => [config.gateways[i].name, {
   serviceDnsName: c.serviceDnsName,
   selectorLabels: c.selectorLabels,
   split: c.split,
+  ...(c.externalWeights && { externalWeights: c.externalWeights }),
 }]));

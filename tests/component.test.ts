@@ -45,6 +45,7 @@ describe("IstioGateway component (under mocks)", () => {
       "kubernetes:core/v1:Service istio-ingressgateway-service",
       "kubernetes:core/v1:ServiceAccount istio-ingressgateway-serviceaccount",
       "kubernetes:networking.istio.io/v1:Gateway istio-ingressgateway-gateway",
+      "kubernetes:policy/v1:PodDisruptionBudget istio-ingressgateway-1-25-1-pdb",
       "kubernetes:rbac.authorization.k8s.io/v1:Role istio-ingressgateway-role",
       "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding istio-ingressgateway-rolebinding",
     ]);

@@ -7,13 +7,38 @@ import { register } from "./support/mocks";
 import { ROOT } from "./support/run";
 
 const EXAMPLE = path.join(ROOT, "examples/use-from-program.ts");
+const EXTERNAL = path.join(ROOT, "examples/external-weights.ts");
+
+/** The first TypeScript block after a README heading. */
+function codeBlockAfter(readme: string, heading: string): string | undefined {
+  const at = readme.indexOf(`${heading}\n`);
+  const start = at < 0 ? -1 : readme.indexOf("```ts\n", at);
+  return start < 0 ? undefined : readme.slice(start + 6, readme.indexOf("```", start + 6));
+}
+
+/** The README block must equal the example file (but for the import, and the file's first comment line). */
+function assertSameAsExample(heading: string, file: string): void {
+  const block = codeBlockAfter(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), heading);
+  const example = fs.readFileSync(file, "utf8").split("\n").slice(1).join("\n");
+  assert.strictEqual(block, example.replace('from "../components";', 'from "pulumi-istio-gateway";'));
+}
 
 describe("README", () => {
   it("shows the example that examples/use-from-program.ts type-checks, word for word", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    const block = /## Use it from your own program\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-    const example = fs.readFileSync(EXAMPLE, "utf8").split("\n").slice(1).join("\n");
-    assert.strictEqual(block, example.replace('from "../components";', 'from "pulumi-istio-gateway";'));
+    assertSameAsExample("## Use it from your own program", EXAMPLE);
+  });
+
+  it("shows the external traffic shifting example that examples/external-weights.ts type-checks, word for word", () => {
+    assertSameAsExample("### External traffic shifting", EXTERNAL);
+  });
+
+  it("'s external example routes to each revision's Service at the weights of the stack file", async () => {
+    const resources = await register(() => { delete require.cache[require.resolve(EXTERNAL)]; require(EXTERNAL); });
+    const route = resources.find((r) => r.type.endsWith(":HTTPRoute"));
+    const refs = (route?.inputs.spec as { rules: Array<{ backendRefs: Array<{ name: string; weight: number }> }> }).rules[0].backendRefs;
+    assert.deepStrictEqual(refs.map((r) => [r.name, r.weight]), [["istio-ingressgateway-1-25-1", 75], ["istio-ingressgateway-1-26-0", 25]]);
+    const services = resources.filter((r) => r.type === "kubernetes:core/v1:Service").map((r) => (r.inputs.metadata as { name: string }).name).sort();
+    assert.deepStrictEqual(services, ["istio-ingressgateway", "istio-ingressgateway-1-25-1", "istio-ingressgateway-1-26-0"]);
   });
 
   it("'s example registers a shared and a dedicated gateway that hold every invariant", async () => {

@@ -17,7 +17,7 @@ export interface Manifest {
 }
 
 // The order kubectl applies in: what others need first.
-const KIND_ORDER = ["Namespace", "ServiceAccount", "Role", "RoleBinding", "Service", "Deployment", "Gateway"];
+const KIND_ORDER = ["Namespace", "ServiceAccount", "Role", "RoleBinding", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Gateway"];
 
 /** Kubernetes objects among the registered resources (provider resources and components left out). */
 export function manifestsOf(resources: readonly Registered[]): Manifest[] {

@@ -2,6 +2,7 @@
  * The rollout plan of a canary, as plain values: the split at every step, the warnings a reviewer needs, and
  * the moves of the rollout command (next, back, abort, promote). No files, no Pulumi.
  */
+import { trackBounds } from "../components/plan/autoscaling";
 import { splitReplicas } from "../components/plan/canary";
 import { trackName } from "../components/plan/labels";
 import { ValidCanary, ValidGateway } from "../components/plan/validate";
@@ -15,6 +16,9 @@ export interface StepRow {
   requested: number;
   stablePods: number;
   canaryPods: number;
+  /** With autoscaling: the HPAs' maxima (the pods above are their minima). */
+  stableMax?: number;
+  canaryMax?: number;
   achieved: number;
   current: boolean;
 }
@@ -22,7 +26,12 @@ export interface StepRow {
 export function stepRows(gw: ValidGateway & { canary: ValidCanary }): StepRow[] {
   return [0, ...gw.canary.steps].map((w, step) => {
     const split = splitReplicas(gw.replicas, w);
-    return { step, requested: w, stablePods: split.stable, canaryPods: split.canary, achieved: split.achievedPercent, current: w === gw.canary.weight };
+    const max = gw.autoscaling && trackBounds(gw.autoscaling, w);
+    return {
+      step, requested: w, stablePods: split.stable, canaryPods: split.canary,
+      ...(max && { stableMax: max.stable.max, canaryMax: max.canary.max }),
+      achieved: split.achievedPercent, current: w === gw.canary.weight,
+    };
   });
 }
 
@@ -52,16 +61,21 @@ export function planWarnings(gw: ValidGateway & { canary: ValidCanary }): string
 
 export function statusText(stack: string, gw: ValidGateway): string {
   const stable = trackName(gw.revision);
-  if (gw.canary === undefined) return `${gw.name} (stack ${stack}): ${gw.replicas} pods on ${stable}, no canary\n`;
+  if (gw.canary === undefined) {
+    const size = gw.autoscaling ? `${gw.autoscaling.minReplicas}–${gw.autoscaling.maxReplicas} pods (autoscaled)` : `${gw.replicas} pods`;
+    return `${gw.name} (stack ${stack}): ${size} on ${stable}, no canary\n`;
+  }
   const withCanary = gw as ValidGateway & { canary: ValidCanary };
   const canary = gw.canary.revision;
   const header = ["step", "requested", stable, canary, "achieved"];
+  const pods = (min: number, max: number | undefined) => (max === undefined ? `${min}` : `${min}–${max}`);
   const rows = stepRows(withCanary).map((r) =>
-    [`${r.current ? ">" : " "} ${r.step === 0 ? "start" : r.step}`, `${r.requested}%`, `${r.stablePods}`, `${r.canaryPods}`, `${r.achieved}%`]);
+    [`${r.current ? ">" : " "} ${r.step === 0 ? "start" : r.step}`, `${r.requested}%`, pods(r.stablePods, r.stableMax), pods(r.canaryPods, r.canaryMax), `${r.achieved}%`]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
   const warnings = planWarnings(withCanary).map((w) => `  warning: ${w}\n`).join("");
-  return `${gw.name} (stack ${stack}): ${gw.replicas} pods, ${stable} → ${canary}, canary at ${gw.canary.weight}%\n`
+  const size = gw.autoscaling ? `${gw.autoscaling.minReplicas}–${gw.autoscaling.maxReplicas} pods (autoscaled)` : `${gw.replicas} pods`;
+  return `${gw.name} (stack ${stack}): ${size}, ${stable} → ${canary}, canary at ${gw.canary.weight}%\n`
     + [header, ...rows].map((r) => `  ${line(r)}\n`).join("") + warnings;
 }
 

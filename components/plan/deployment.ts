@@ -2,6 +2,7 @@
  * One Deployment per revision track: pods whose Envoy istiod injects (the gateway template), exactly like a
  * sidecar, so the proxy image and its version always follow the control plane that injects them.
  */
+import { drainAnnotation, DrainSettings } from "./drain";
 import { commonLabels, podAnnotations, podLabels, TRACK_LABEL, trackName, trackSelector } from "./labels";
 import { Container, Deployment } from "./types";
 
@@ -36,7 +37,9 @@ export interface TrackInput {
   namespace: string;
   /** Istio revision or tag; undefined for the default revision. */
   revision: string | undefined;
-  replicas: number;
+  /** Pods, or undefined when an HPA owns the count: Pulumi must not own a field the HPA writes. */
+  replicas: number | undefined;
+  drain: DrainSettings;
 }
 
 /** The Deployment's name: stable per revision, so promotion keeps the surviving Deployment's identity. */
@@ -54,18 +57,18 @@ export function planDeployment(t: TrackInput): Deployment {
       labels: { ...commonLabels(t.gateway), [TRACK_LABEL]: trackName(t.revision) },
     },
     spec: {
-      replicas: t.replicas,
+      ...(t.replicas !== undefined && { replicas: t.replicas }),
       // Selectors are immutable and must not overlap another track's: the track label keeps them disjoint.
       selector: { matchLabels: trackSelector(t.gateway, t.revision) },
       // A rolling update that adds a pod before it removes one never drops below the ready count.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
-        metadata: { labels: podLabels(t.gateway, t.revision), annotations: podAnnotations() },
+        metadata: { labels: podLabels(t.gateway, t.revision), annotations: { ...podAnnotations(), ...drainAnnotation(t.drain) } },
         spec: {
           serviceAccountName: t.gateway,
           // Lets Envoy bind 80 and 443 without root or NET_BIND_SERVICE (istio/gateway chart).
           securityContext: { sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] },
-          terminationGracePeriodSeconds: 30,
+          terminationGracePeriodSeconds: t.drain.terminationGracePeriodSeconds,
           containers: [proxyContainer()],
         },
       },

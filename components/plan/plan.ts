@@ -2,16 +2,20 @@
  * The whole plan of one gateway: every object, fully decided, from validated arguments. The component only
  * registers what this returns.
  */
-import { splitReplicas } from "./canary";
-import { planDeployment } from "./deployment";
+import { planHpa, trackBounds } from "./autoscaling";
+import { percentOf, splitReplicas } from "./canary";
+import { deploymentName, planDeployment } from "./deployment";
+import { planPdb } from "./disruption";
 import { planIstioGateway } from "./gateway";
-import { gatewayLabels, trackName } from "./labels";
+import { gatewayLabels, trackName, trackSelector } from "./labels";
 import { planNamespace } from "./namespace";
 import { Move, moveOf } from "./order";
-import { restartKeepers } from "./restart";
 import { planRbac, Rbac } from "./rbac";
-import { planService, serviceDnsName } from "./service";
-import { Deployment, IstioGatewayObject, K8sObject, Labels, Namespace, Service } from "./types";
+import { restartKeepers } from "./restart";
+import { planService, planTrackService, serviceDnsName } from "./service";
+import {
+  Deployment, HorizontalPodAutoscaler, IstioGatewayObject, K8sObject, Labels, Namespace, PodDisruptionBudget, Service,
+} from "./types";
 import { ValidGateway } from "./validate";
 
 /** How a revision's share of the pods came out. */
@@ -20,8 +24,10 @@ export interface TrackSplit {
   revision: string;
   /** `stable` or `canary`. */
   role: "stable" | "canary";
-  /** Pods on this revision. */
+  /** Pods on this revision (with autoscaling: its HPA's minimum). */
   pods: number;
+  /** With autoscaling: its HPA's maximum. */
+  maxPods?: number;
   /** The share of the gateway's pods, in percent (two decimals). */
   percent: number;
   /** The share asked for, in percent. */
@@ -33,6 +39,12 @@ export interface PlannedTrack {
   deployment: Deployment;
   /** Keepers of the track's restart token (see restart.ts). */
   restartKeepers: Record<string, string>;
+  /** When autoscaling and the track has pods. */
+  hpa?: HorizontalPodAutoscaler;
+  /** When the track can run more than one pod. */
+  pdb?: PodDisruptionBudget;
+  /** With external traffic shifting: the track's own Service. */
+  service?: Service;
 }
 
 export interface GatewayPlan extends Rbac {
@@ -44,28 +56,46 @@ export interface GatewayPlan extends Rbac {
   serviceDnsName: string;
   /** With a canary: which track is updated first (see order.ts). */
   move?: Move;
+  /** With external traffic shifting: the weight of each revision, in percent, for the outer load balancer. */
+  externalWeights?: Record<string, number>;
 }
 
-/** Stable first, then the canary, each with its pods. */
+/** Stable first, then the canary, each with its pods (or, with autoscaling, its bounds). */
 export function planTracks(gw: ValidGateway): TrackSplit[] {
-  if (gw.canary === undefined) {
-    return [{ revision: trackName(gw.revision), role: "stable", pods: gw.replicas, percent: 100, requestedPercent: 100 }];
-  }
-  const split = splitReplicas(gw.replicas, gw.canary.weight);
-  const canaryPercent = split.achievedPercent;
-  return [
-    { revision: trackName(gw.revision), role: "stable", pods: split.stable, percent: Math.round((100 - canaryPercent) * 100) / 100, requestedPercent: 100 - gw.canary.weight },
-    { revision: trackName(gw.canary.revision), role: "canary", pods: split.canary, percent: canaryPercent, requestedPercent: gw.canary.weight },
+  const weight = gw.canary?.weight ?? 0;
+  const roles = [
+    { revision: trackName(gw.revision), role: "stable" as const, requestedPercent: 100 - weight },
+    ...(gw.canary ? [{ revision: trackName(gw.canary.revision), role: "canary" as const, requestedPercent: weight }] : []),
   ];
+  const total = gw.autoscaling?.minReplicas ?? gw.replicas;
+  const split = splitReplicas(total, weight);
+  const bounds = gw.autoscaling && trackBounds(gw.autoscaling, weight);
+  return roles.map((r) => {
+    const pods = r.role === "stable" ? split.stable : split.canary;
+    return { ...r, pods, ...(bounds && { maxPods: bounds[r.role].max }), percent: percentOf(pods, total) };
+  });
+}
+
+function planTrack(gw: ValidGateway, split: TrackSplit, revision: string | undefined): PlannedTrack {
+  const name = deploymentName(gw.name, revision);
+  const hpaOwned = gw.autoscaling !== undefined && split.pods > 0;
+  const track = {
+    split,
+    deployment: planDeployment({ gateway: gw.name, namespace: gw.namespace, revision, replicas: hpaOwned ? undefined : split.pods, drain: gw.drain }),
+    restartKeepers: restartKeepers(split.revision, gw.restartGeneration),
+  };
+  const common = { gateway: gw.name, namespace: gw.namespace, track: split.revision };
+  return {
+    ...track,
+    ...(hpaOwned && gw.autoscaling && { hpa: planHpa({ ...common, deployment: name, bounds: { min: split.pods, max: split.maxPods ?? split.pods }, settings: gw.autoscaling }) }),
+    ...((split.maxPods ?? split.pods) > 1 && { pdb: planPdb({ ...common, name, selector: trackSelector(gw.name, revision), budget: gw.disruption }) }),
+    ...(gw.trafficShifting === "external" && { service: planTrackService(gw.name, gw.namespace, revision, gw.service.type, gw.servers) }),
+  };
 }
 
 export function planGateway(gw: ValidGateway): GatewayPlan {
   const revisions = [gw.revision, gw.canary?.revision];
-  const tracks = planTracks(gw).map((split, i) => ({
-    split,
-    deployment: planDeployment({ gateway: gw.name, namespace: gw.namespace, revision: revisions[i], replicas: split.pods }),
-    restartKeepers: restartKeepers(split.revision, gw.restartGeneration),
-  }));
+  const tracks = planTracks(gw).map((split, i) => planTrack(gw, split, revisions[i]));
   return {
     ...(gw.createNamespace && { namespace: planNamespace(gw.namespace, gw.namespaceLabels) }),
     ...planRbac(gw.name, gw.namespace),
@@ -75,6 +105,7 @@ export function planGateway(gw: ValidGateway): GatewayPlan {
     selectorLabels: gatewayLabels(gw.name),
     serviceDnsName: serviceDnsName(gw.name, gw.namespace),
     ...(gw.canary && { move: moveOf(gw.canary) }),
+    ...(gw.trafficShifting === "external" && { externalWeights: Object.fromEntries(tracks.map((t) => [t.split.revision, t.split.requestedPercent])) }),
   };
 }
 
@@ -83,7 +114,7 @@ export function objectsOf(plan: GatewayPlan): K8sObject[] {
   return [
     ...(plan.namespace ? [plan.namespace] : []),
     plan.serviceAccount, plan.role, plan.roleBinding,
-    ...plan.tracks.map((t) => t.deployment),
+    ...plan.tracks.flatMap((t) => [t.deployment, ...(t.hpa ? [t.hpa] : []), ...(t.pdb ? [t.pdb] : []), ...(t.service ? [t.service] : [])]),
     plan.service, plan.gateway,
   ];
 }

@@ -6,7 +6,7 @@
  * GatewayPortNotDefinedOnService and the listener is unreachable; every distinct server port gets one.
  */
 import { ServerProtocol, ServiceType } from "../args";
-import { commonLabels, gatewayLabels } from "./labels";
+import { commonLabels, gatewayLabels, TRACK_LABEL, trackSelector } from "./labels";
 import { Service, ServicePort } from "./types";
 import { ValidServer } from "./validate";
 
@@ -41,6 +41,20 @@ export function planService(gateway: string, namespace: string, type: ServiceTyp
     kind: "Service",
     metadata: { name: gateway, namespace, labels: { ...commonLabels(gateway), ...gatewayLabels(gateway) } },
     spec: { type, selector: gatewayLabels(gateway), ports: servicePorts(servers) },
+  };
+}
+
+/**
+ * External traffic shifting: a Service per revision, selecting only that track's pods, so an outer load balancer
+ * or DNS can weigh the revisions itself. Named like the track's Deployment.
+ */
+export function planTrackService(gateway: string, namespace: string, revision: string | undefined, type: ServiceType, servers: readonly ValidServer[]): Service {
+  const selector = trackSelector(gateway, revision);
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: `${gateway}-${selector[TRACK_LABEL]}`, namespace, labels: { ...commonLabels(gateway), ...selector } },
+    spec: { type, selector, ports: servicePorts(servers) },
   };
 }
 

@@ -83,7 +83,8 @@ export interface Deployment extends K8sObject {
   apiVersion: "apps/v1";
   kind: "Deployment";
   spec: {
-    replicas: number;
+    /** Absent when an HPA owns the count. */
+    replicas?: number;
     selector: { matchLabels: Labels };
     strategy: { type: "RollingUpdate"; rollingUpdate: { maxSurge: number; maxUnavailable: number } };
     template: PodTemplate;
@@ -114,4 +115,27 @@ export interface IstioGatewayObject extends K8sObject {
   apiVersion: "networking.istio.io/v1";
   kind: "Gateway";
   spec: { selector: Labels; servers: IstioServer[] };
+}
+
+export interface HorizontalPodAutoscaler extends K8sObject {
+  apiVersion: "autoscaling/v2";
+  kind: "HorizontalPodAutoscaler";
+  spec: {
+    scaleTargetRef: { apiVersion: string; kind: string; name: string };
+    minReplicas: number;
+    maxReplicas: number;
+    metrics: Array<{ type: string; resource: { name: string; target: { type: string; averageUtilization: number } } }>;
+    behavior?: Record<string, unknown>;
+  };
+}
+
+export interface PodDisruptionBudget extends K8sObject {
+  apiVersion: "policy/v1";
+  kind: "PodDisruptionBudget";
+  spec: {
+    minAvailable?: number | string;
+    maxUnavailable?: number | string;
+    selector: { matchLabels: Labels };
+    unhealthyPodEvictionPolicy: "AlwaysAllow";
+  };
 }

@@ -3,11 +3,18 @@
  * program. Every check throws a ConfigError naming the stack, the gateway, the key, the bad value and what is
  * allowed; nothing is registered before all of them pass.
  */
-import { GatewayServerTls, ServerProtocol, ServiceType, TlsMode, Topology } from "../args";
+import { GatewayServerTls, ServerProtocol, ServiceType, TlsMode, Topology, TrafficShifting } from "../args";
+import { AutoscalingSettings } from "./autoscaling";
 import { canSplit } from "./canary";
+import { DisruptionSettings } from "./disruption";
+import { DrainSettings } from "./drain";
 import { ConfigError, Where } from "./errors";
 import { trackName } from "./labels";
-import { DNS1035_LABEL, DNS1123_LABEL, ISTIO_RESERVED_PORTS, isGatewayHost, isLabelKey, isLabelValue } from "./rules";
+import { bool, checkKeys, dnsLabel, dnsSubdomain, nonEmptyString, objectAt, oneOf, required, stringList, wholeNumber } from "./read";
+import { DNS1035_LABEL, ISTIO_RESERVED_PORTS, isGatewayHost, isLabelKey, isLabelValue } from "./rules";
+import {
+  budgetedCounts, checkAutoscaledCanary, checkAutoscaling, checkDisruption, checkDrain, checkTrafficShifting,
+} from "./validate-capacity";
 
 /** A gateway's arguments once validated, every default applied. */
 export interface ValidGateway {
@@ -16,7 +23,12 @@ export interface ValidGateway {
   createNamespace: boolean;
   namespaceLabels: Record<string, string>;
   topology: Topology;
+  /** Fixed pod count; with autoscaling, the HPAs' minimum. */
   replicas: number;
+  autoscaling?: AutoscalingSettings;
+  disruption: DisruptionSettings;
+  drain: DrainSettings;
+  trafficShifting: TrafficShifting;
   revision?: string;
   canary?: ValidCanary;
   servers: ValidServer[];
@@ -49,7 +61,7 @@ export const DEFAULT_SERVERS: readonly ValidServer[] = [
 /** Keys a gateway accepts; anything else is most likely a typo and is refused rather than ignored. */
 export const GATEWAY_KEYS = [
   "namespace", "createNamespace", "namespaceLabels", "topology", "replicas", "revision", "canary", "servers",
-  "routeNamespaces", "service", "restartGeneration", "autoscaling", "trafficShifting",
+  "routeNamespaces", "service", "restartGeneration", "autoscaling", "podDisruptionBudget", "drain", "trafficShifting",
 ] as const;
 
 // A namespace label that overrides the pods' own: `istio-injection` beats every pod label (disabled leaves
@@ -68,13 +80,19 @@ export function validateGateway(where: Where, raw: unknown, defaults: Defaults =
   const name = checkGatewayName(where);
   const args = objectAt(where, "gateway", raw);
   checkKeys(where, "", args, GATEWAY_KEYS);
-  refuseUnsupported(where, args);
   const topology = oneOf(where, "topology", args.topology ?? Topology.Shared, Object.values(Topology));
   const namespace = dnsLabel(where, "namespace", required(where, "namespace", args.namespace));
-  const replicas = wholeNumber(where, "replicas", args.replicas ?? DEFAULT_REPLICAS, 1, 10000);
+  const autoscaling = args.autoscaling === undefined ? undefined : checkAutoscaling(where, args.autoscaling);
+  if (autoscaling && args.replicas !== undefined) {
+    throw new ConfigError(where, "replicas", args.replicas,
+      "with autoscaling the HPAs own the pod count (autoscaling.minReplicas and maxReplicas); remove replicas");
+  }
+  const replicas = autoscaling?.minReplicas ?? wholeNumber(where, "replicas", args.replicas ?? DEFAULT_REPLICAS, 1, 10000);
   const revision = args.revision === undefined ? undefined : dnsLabel(where, "revision", args.revision, "1-25-1");
-  const canary = args.canary === undefined ? undefined : checkCanary(where, args.canary, revision, replicas);
+  const canary = args.canary === undefined ? undefined : checkCanary(where, args.canary, revision, replicas, autoscaling !== undefined);
+  if (autoscaling && canary) checkAutoscaledCanary(where, autoscaling, canary.steps);
   checkTrackNames(where, name, revision, canary);
+  const weights = canary ? [0, ...canary.steps] : [0];
   return {
     name,
     namespace,
@@ -82,6 +100,10 @@ export function validateGateway(where: Where, raw: unknown, defaults: Defaults =
     namespaceLabels: checkNamespaceLabels(where, args.namespaceLabels ?? {}),
     topology,
     replicas,
+    ...(autoscaling && { autoscaling }),
+    disruption: checkDisruption(where, args.podDisruptionBudget, budgetedCounts(replicas, autoscaling, weights)),
+    drain: checkDrain(where, args.drain),
+    trafficShifting: checkTrafficShifting(where, args.trafficShifting),
     revision,
     canary,
     servers: checkServers(where, args.servers),
@@ -100,18 +122,7 @@ function checkGatewayName(where: Where): string {
   return where.gateway;
 }
 
-function refuseUnsupported(where: Where, args: Record<string, unknown>): void {
-  if (args.autoscaling !== undefined) {
-    throw new ConfigError(where, "autoscaling", args.autoscaling,
-      "autoscaling is not supported by this version of the component yet; remove it and set replicas");
-  }
-  if (args.trafficShifting !== undefined && args.trafficShifting !== "replicas") {
-    throw new ConfigError(where, "trafficShifting", args.trafficShifting,
-      'only "replicas" (one Service, traffic split by pods) is supported by this version of the component');
-  }
-}
-
-function checkCanary(where: Where, raw: unknown, stable: string | undefined, replicas: number): ValidCanary {
+function checkCanary(where: Where, raw: unknown, stable: string | undefined, replicas: number, autoscaled: boolean): ValidCanary {
   const canary = objectAt(where, "canary", raw);
   checkKeys(where, "canary.", canary, ["revision", "weight", "steps", "previousWeight"]);
   const revision = dnsLabel(where, "canary.revision", required(where, "canary.revision", canary.revision), "1-26-0");
@@ -125,7 +136,7 @@ function checkCanary(where: Where, raw: unknown, stable: string | undefined, rep
     throw new ConfigError(where, "canary.weight", weight, `use 0 or one of canary.steps: ${steps.join(", ")}`);
   }
   const partial = steps.filter((s) => !canSplit(replicas, s));
-  if (partial.length > 0) {
+  if (partial.length > 0 && !autoscaled) {
     throw new ConfigError(where, "replicas", replicas,
       `a canary at ${partial.join("%, ")}% needs a pod on each revision: set replicas to 2 or more`);
   }
@@ -255,70 +266,4 @@ function checkService(where: Where, raw: unknown): { type: ServiceType } {
   const service = objectAt(where, "service", raw);
   checkKeys(where, "service.", service, ["type"]);
   return { type: oneOf(where, "service.type", service.type ?? ServiceType.LoadBalancer, Object.values(ServiceType)) };
-}
-
-// ---- small readers: each checks one type and names the key when it fails ----
-
-function required(where: Where, key: string, value: unknown): unknown {
-  if (value === undefined || value === null) throw new ConfigError(where, key, undefined, "it is required");
-  return value;
-}
-
-function objectAt(where: Where, key: string, value: unknown): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ConfigError(where, key, value, "use a map of keys to values");
-  }
-  return value as Record<string, unknown>;
-}
-
-function checkKeys(where: Where, prefix: string, value: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) {
-      throw new ConfigError(where, `${prefix}${key}`, value[key], `"${key}" is not a known key here; known keys: ${allowed.join(", ")}`);
-    }
-  }
-}
-
-function oneOf<T extends string>(where: Where, key: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw new ConfigError(where, key, value, `use one of ${allowed.join(", ")}`);
-  return value as T;
-}
-
-function wholeNumber(where: Where, key: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(where, key, value, `use a whole number from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function bool(where: Where, key: string, value: unknown): boolean {
-  if (typeof value !== "boolean") throw new ConfigError(where, key, value, "use true or false");
-  return value;
-}
-
-function nonEmptyString(where: Where, key: string, value: unknown): string {
-  if (typeof value !== "string" || value.length === 0) throw new ConfigError(where, key, value, "use a non-empty string");
-  return value;
-}
-
-function stringList(where: Where, key: string, value: unknown): string[] {
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    throw new ConfigError(where, key, value, "use a list of strings");
-  }
-  return value as string[];
-}
-
-function dnsLabel(where: Where, key: string, value: unknown, example = "istio-ingress"): string {
-  if (typeof value !== "string" || !DNS1123_LABEL.test(value)) {
-    throw new ConfigError(where, key, value,
-      `use a DNS-1123 label: lowercase letters, digits and "-", at most 63 characters, e.g. "${example}"`);
-  }
-  return value;
-}
-
-function dnsSubdomain(where: Where, key: string, value: unknown): string {
-  if (typeof value !== "string" || value.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value)) {
-    throw new ConfigError(where, key, value, 'use a Secret name: lowercase letters, digits, "-" and "."');
-  }
-  return value;
 }

@@ -1,14 +1,15 @@
 import * as assert from "assert";
 import { planDeployment } from "../../components/plan/deployment";
+import { DEFAULT_DRAIN } from "../../components/plan/drain";
 
 describe("gateway Deployment", () => {
-  const d = planDeployment({ gateway: "istio-ingressgateway", namespace: "istio-ingress", revision: "1-26-0", replicas: 3 });
+  const d = planDeployment({ gateway: "istio-ingressgateway", namespace: "istio-ingress", revision: "1-26-0", replicas: 3, drain: DEFAULT_DRAIN });
   const pod = d.spec.template.spec;
   const proxy = pod.containers[0];
 
   it("is named after the gateway and its revision", () => assert.strictEqual(d.metadata.name, "istio-ingressgateway-1-26-0"));
   it("names the default revision's Deployment <gateway>-default", () =>
-    assert.strictEqual(planDeployment({ gateway: "gw", namespace: "ns", revision: undefined, replicas: 1 }).metadata.name, "gw-default"));
+    assert.strictEqual(planDeployment({ gateway: "gw", namespace: "ns", revision: undefined, replicas: 1, drain: DEFAULT_DRAIN }).metadata.name, "gw-default"));
   it("runs the replicas it was given", () => assert.strictEqual(d.spec.replicas, 3));
   it("runs an istio-proxy container with image: auto for the injector to fill", () =>
     assert.deepStrictEqual([proxy.name, proxy.image], ["istio-proxy", "auto"]));
@@ -24,6 +25,14 @@ describe("gateway Deployment", () => {
   it("exposes Envoy's Prometheus port", () => assert.deepStrictEqual(proxy.ports, [{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }]));
   it("never removes a ready pod before its replacement is ready", () =>
     assert.deepStrictEqual(d.spec.strategy.rollingUpdate, { maxSurge: 1, maxUnavailable: 0 }));
+  it("drains for 45 s through the proxy config annotation and gives the pod 60 s to stop", () => {
+    assert.strictEqual(d.spec.template.metadata.annotations["proxy.istio.io/config"], '{"terminationDrainDuration":"45s"}');
+    assert.strictEqual(pod.terminationGracePeriodSeconds, 60);
+  });
+  it("leaves replicas to the HPA when it has none to hold", () => {
+    const owned = planDeployment({ gateway: "gw", namespace: "ns", revision: "1-26-0", replicas: undefined, drain: DEFAULT_DRAIN });
+    assert.ok(!("replicas" in owned.spec));
+  });
   it("uses the chart's resources", () =>
     assert.deepStrictEqual(proxy.resources, { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2", memory: "1Gi" } }));
 });

@@ -53,8 +53,20 @@ const bad: Array<[rule: string, mutate: (g: any) => void, key: string, value: st
   ["a namespace label that sets a revision", (g) => (g.namespaceLabels = { "istio.io/rev": "1-25-1" }), "namespaceLabels.istio.io/rev", '"1-25-1"'],
   ["route namespaces on a dedicated gateway", (g) => { g.topology = "dedicated"; g.routeNamespaces = ["shop"]; }, "routeNamespaces", '["shop"]'],
   ["an unknown Service type", (g) => (g.service = { type: "ExternalName" }), "service.type", '"ExternalName"'],
-  ["autoscaling, which this version does not support", (g) => (g.autoscaling = { minReplicas: 2 }), "autoscaling", "minReplicas"],
-  ["external traffic shifting, which this version does not support", (g) => (g.trafficShifting = "external"), "trafficShifting", '"external"'],
+  ["replicas beside autoscaling", (g) => (g.autoscaling = { minReplicas: 2 }), "replicas", "4"],
+  ["an autoscaling maximum below the minimum", (g) => { delete g.replicas; g.autoscaling = { minReplicas: 6, maxReplicas: 4 }; }, "autoscaling.maxReplicas", "4"],
+  ["an autoscaling minimum of one under a canary", (g) => { delete g.replicas; g.autoscaling = { minReplicas: 1 }; }, "autoscaling.minReplicas", "1"],
+  ["an unknown autoscaling key", (g) => { delete g.replicas; g.autoscaling = { targetCPU: 80 }; }, "autoscaling.targetCPU", "80"],
+  ["an autoscaling behaviour that is not a map", (g) => { delete g.replicas; g.autoscaling = { behavior: { scaleDown: 5 } }; }, "autoscaling.behavior.scaleDown", "5"],
+  ["a disruption budget with both bounds", (g) => (g.podDisruptionBudget = { minAvailable: 1, maxUnavailable: 1 }), "podDisruptionBudget", "minAvailable"],
+  ["a disruption budget with neither bound", (g) => (g.podDisruptionBudget = {}), "podDisruptionBudget", "{}"],
+  ["a disruption budget that would block a drain", (g) => (g.podDisruptionBudget = { minAvailable: 3 }), "podDisruptionBudget.minAvailable", "3"],
+  ["a percentage budget that would block a drain", (g) => (g.podDisruptionBudget = { minAvailable: "100%" }), "podDisruptionBudget.minAvailable", '"100%"'],
+  ["a maxUnavailable of zero", (g) => (g.podDisruptionBudget = { maxUnavailable: 0 }), "podDisruptionBudget.maxUnavailable", "0"],
+  ["a malformed percentage", (g) => (g.podDisruptionBudget = { maxUnavailable: "150%" }), "podDisruptionBudget.maxUnavailable", '"150%"'],
+  ["a grace period shorter than the drain", (g) => (g.drain = { durationSeconds: 90, terminationGracePeriodSeconds: 60 }), "drain.terminationGracePeriodSeconds", "60"],
+  ["a negative drain", (g) => (g.drain = { durationSeconds: -1 }), "drain.durationSeconds", "-1"],
+  ["an unknown traffic shifting", (g) => (g.trafficShifting = "dns"), "trafficShifting", '"dns"'],
   ["a gateway that is not a map", (g) => { for (const k of Object.keys(g)) delete g[k]; g.length = 1; }, "length", "1"],
 ];
 
@@ -95,6 +107,10 @@ describe("argument validation", () => {
     ["service.type", (v) => v.service.type, "LoadBalancer"],
     ["createNamespace", (v) => v.createNamespace, false],
     ["routeNamespaces", (v) => v.routeNamespaces, []],
+    ["podDisruptionBudget", (v) => v.disruption, { maxUnavailable: 1 }],
+    ["drain", (v) => v.drain, { durationSeconds: 45, terminationGracePeriodSeconds: 60 }],
+    ["trafficShifting", (v) => v.trafficShifting, "replicas"],
+    ["autoscaling", (v) => v.autoscaling, undefined],
   ];
   for (const [key, read, expected] of defaults) {
     it(`defaults ${key} to ${JSON.stringify(expected)}`, () => {
@@ -110,6 +126,21 @@ describe("argument validation", () => {
   it("names a server port after its protocol and number when no name is given", () => {
     const v = validateGateway(where, { namespace: "ns", servers: [{ port: { number: 8443, protocol: "TLS" }, hosts: ["*"], tls: { mode: "PASSTHROUGH" } }] });
     assert.strictEqual(v.servers[0].port.name, "tls-8443");
+  });
+
+  it("defaults autoscaling as the istio/gateway chart does, with two pods at least", () => {
+    assert.deepStrictEqual(validateGateway(where, { namespace: "ns", autoscaling: {} }).autoscaling,
+      { minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 80 });
+  });
+
+  it("raises the drain's grace period with a longer drain", () => {
+    assert.deepStrictEqual(validateGateway(where, { namespace: "ns", drain: { durationSeconds: 300 } }).drain,
+      { durationSeconds: 300, terminationGracePeriodSeconds: 315 });
+  });
+
+  it("accepts a budget that a one-pod track could not satisfy, since such a track gets no budget", () => {
+    const g = { namespace: "ns", replicas: 4, canary: { revision: "1-26-0", weight: 25 }, podDisruptionBudget: { minAvailable: 1 } };
+    assert.deepStrictEqual(validateGateway(where, g).disruption, { minAvailable: 1 });
   });
 
   it("accepts a namespace label that does not touch injection", () => {

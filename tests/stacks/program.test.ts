@@ -16,6 +16,7 @@ const stacks = [
   { name: "dev", file: path.join(ROOT, "Pulumi.dev.yaml") },
   { name: "prod", file: path.join(ROOT, "Pulumi.prod.yaml") },
   { name: "mixed (fixture)", file: path.join(ROOT, "tests/fixtures/valid/Pulumi.mixed.yaml") },
+  { name: "autoscaled (fixture)", file: path.join(ROOT, "tests/fixtures/valid/Pulumi.autoscaled.yaml") },
 ];
 
 describe("stacks program (under mocks)", () => {
@@ -56,6 +57,23 @@ describe("stacks program (under mocks)", () => {
     const config = gatewaysIn(stacks[1].file);
     const withCanary = Object.values(config).find((g: any) => g.canary) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     assert.strictEqual(withCanary.canary.weight, withCanary.canary.steps[0]);
+  });
+
+  it("renders HPAs whose bounds follow the weight, and no replicas on the Deployments they scale", async () => {
+    const manifests = (await renderManifests({ stackFile: stacks[3].file })) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const hpas = manifests.filter((m) => m.kind === "HorizontalPodAutoscaler");
+    assert.deepStrictEqual(hpas.map((h) => [h.metadata.name, h.spec.minReplicas, h.spec.maxReplicas]),
+      [["istio-ingressgateway-1-25-1", 3, 15], ["istio-ingressgateway-1-26-0", 1, 5]]);
+    for (const h of hpas) {
+      const d = manifests.find((m) => m.kind === "Deployment" && m.metadata.name === h.spec.scaleTargetRef.name);
+      assert.ok(d && !("replicas" in d.spec), h.metadata.name);
+    }
+  });
+
+  it("exports external weights that add up to 100 beside a Service per revision", async () => {
+    const manifests = await renderManifests({ stackFile: stacks[3].file });
+    const names = manifests.filter((m) => m.kind === "Service" && m.metadata.namespace === "edge").map((m) => m.metadata.name);
+    assert.deepStrictEqual(names, ["edge-gateway", "edge-gateway-1-25-1", "edge-gateway-1-26-0"]);
   });
 
   it("creates a namespace shared by two gateways once", async () => {

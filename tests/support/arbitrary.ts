@@ -24,13 +24,23 @@ export const gatewayConfig = fc.record({
   revision: fc.option(revision, { nil: undefined }),
   canary: fc.option(fc.record({ revision, steps, pick: fc.nat() }), { nil: undefined }),
   servers: fc.option(fc.array(server, { minLength: 1, maxLength: 3 }), { nil: undefined }),
+  autoscaling: fc.option(fc.record({ minReplicas: fc.integer({ min: 1, max: 20 }), extra: fc.integer({ min: 0, max: 30 }) }), { nil: undefined }),
+  trafficShifting: fc.option(fc.constantFrom("replicas", "external"), { nil: undefined }),
+  drain: fc.option(fc.integer({ min: 0, max: 600 }).map((d) => ({ durationSeconds: d })), { nil: undefined }),
+  podDisruptionBudget: fc.option(fc.constantFrom({ maxUnavailable: 1 }, { maxUnavailable: "50%" }, { maxUnavailable: 2 }), { nil: undefined }),
 }).map((g) => {
-  const { canary, ...rest } = g;
+  const { canary, autoscaling, ...rest } = g;
   const out: Record<string, unknown> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  if (canary && canary.revision !== g.revision) {
+  const partial = canary && canary.revision !== g.revision;
+  if (partial) {
     const choices = [0, ...canary.steps];
     out.canary = { revision: canary.revision, steps: canary.steps, weight: choices[canary.pick % choices.length] };
     out.replicas = Math.max(2, g.replicas);
+  }
+  if (autoscaling) {
+    delete out.replicas;
+    const min = partial ? Math.max(2, autoscaling.minReplicas) : autoscaling.minReplicas;
+    out.autoscaling = { minReplicas: min, maxReplicas: min + autoscaling.extra };
   }
   return out;
 });

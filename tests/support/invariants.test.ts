@@ -28,6 +28,27 @@ describe("invariant checker", () => {
   ];
 
   it("finds nothing wrong in a planned gateway", () => assert.deepStrictEqual(violations(fresh() as Manifest[], expected), []));
+
+  const scaled = { gw: { namespace: "ns", replicas: 4, maxReplicas: 10, trafficShifting: "external", revision: "1-25-1", canary: { revision: "1-26-0", weight: 25 } } };
+  const freshScaled = (): any[] => // eslint-disable-line @typescript-eslint/no-explicit-any
+    structuredClone(objectsOf(planGateway(validateGateway({ stack: "t", gateway: "gw" }, {
+      namespace: "ns", autoscaling: { minReplicas: 4, maxReplicas: 10 }, trafficShifting: "external", revision: "1-25-1", canary: { revision: "1-26-0", weight: 25 },
+    }))));
+  const scaledBreaks: Array<[string, (objs: any[]) => void, RegExp]> = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+    ["replicas on an HPA-scaled Deployment", (o) => (find(o, "Deployment").spec.replicas = 3), /carries spec.replicas although an HPA scales it/],
+    ["a canary HPA above its share", (o) => (find(o, "HorizontalPodAutoscaler", 1).spec.maxReplicas = 5), /canary may scale to 5, its share is 3/],
+    ["a missing disruption budget", (o) => o.splice(o.indexOf(find(o, "PodDisruptionBudget")), 1), /0 disruption budgets for up to 7 pods/],
+    ["a budget that blocks drains", (o) => { find(o, "PodDisruptionBudget").spec = { ...find(o, "PodDisruptionBudget").spec, maxUnavailable: 0 }; }, /budget blocks drains/],
+    ["a revision Service that selects both tracks", (o) => delete o.find((x) => x.kind === "Service" && x.metadata.name === "gw-1-25-1").spec.selector["pulumi-istio-gateway/track"], /gw-1-25-1: selects the wrong tracks/],
+  ];
+  it("finds nothing wrong in an autoscaled, externally shifted gateway", () => assert.deepStrictEqual(violations(freshScaled() as Manifest[], scaled), []));
+  for (const [what, mutate, message] of scaledBreaks) {
+    it(`flags ${what}`, () => {
+      const objs = freshScaled();
+      mutate(objs);
+      assert.match(violations(objs as Manifest[], scaled).join("\n"), message);
+    });
+  }
   for (const [what, mutate, message] of breaks) {
     it(`flags ${what}`, () => {
       const objs = fresh();

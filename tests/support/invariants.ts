@@ -12,7 +12,11 @@ type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** What the stack file asked of one gateway, to check the split against. */
 export interface Expected {
   namespace: string;
+  /** Fixed pods, or with autoscaling the HPAs' minimum. */
   replicas: number;
+  /** With autoscaling, the HPAs' maximum. */
+  maxReplicas?: number;
+  trafficShifting?: string;
   revision?: string;
   canary?: { revision: string; weight: number };
 }
@@ -44,6 +48,9 @@ function gatewayViolations(objs: Obj[], name: string, exp: Expected): string[] {
   const ns = exp.namespace;
   const deployments = of(objs, "Deployment", ns).filter((d) => d.metadata.labels?.["app.kubernetes.io/name"] === name);
   const gateway = of(objs, "Gateway", ns).find((g) => g.metadata.name === name);
+  for (const h of of(objs, "HorizontalPodAutoscaler", ns).filter((x) => x.metadata.labels?.["app.kubernetes.io/name"] === name)) {
+    if (!deployments.some((d) => d.metadata.name === h.spec.scaleTargetRef.name)) out.push(`${h.metadata.name}: scales no Deployment of ${name}`);
+  }
   const service = of(objs, "Service", ns).find((s) => s.metadata.name === name);
   if (!gateway || !service || deployments.length === 0) return [`${name}: missing Gateway, Service or Deployments`];
   if (gateway.apiVersion !== "networking.istio.io/v1") out.push(`${name}: Gateway apiVersion ${gateway.apiVersion}`);
@@ -68,7 +75,48 @@ function gatewayViolations(objs: Obj[], name: string, exp: Expected): string[] {
   for (const s of gateway.spec.servers) {
     if (!targetPorts.has(s.port.number)) out.push(`${name}: Gateway port ${s.port.number} is not a Service target port`);
   }
-  out.push(...splitViolations(name, deployments, exp));
+  out.push(...splitViolations(name, deployments, hpasOf(objs, ns, deployments), exp));
+  out.push(...budgetViolations(objs, ns, deployments, hpasOf(objs, ns, deployments)));
+  if (exp.trafficShifting === "external") out.push(...trackServiceViolations(objs, ns, name, deployments));
+  return out;
+}
+
+function hpasOf(objs: Obj[], ns: string, deployments: Obj[]): Map<Obj, Obj> {
+  const hpas = new Map<Obj, Obj>();
+  for (const h of of(objs, "HorizontalPodAutoscaler", ns)) {
+    const target = deployments.find((d) => d.metadata.name === h.spec.scaleTargetRef.name && h.spec.scaleTargetRef.kind === "Deployment");
+    if (target) hpas.set(target, h);
+  }
+  return hpas;
+}
+
+/** A budget per track that can run more than one pod, selecting exactly that track; none that could block a drain. */
+function budgetViolations(objs: Obj[], ns: string, deployments: Obj[], hpas: Map<Obj, Obj>): string[] {
+  const out: string[] = [];
+  const pdbs = of(objs, "PodDisruptionBudget", ns);
+  for (const d of deployments) {
+    const most = hpas.get(d)?.spec.maxReplicas ?? d.spec.replicas;
+    const mine = pdbs.filter((p) => selects(p.spec.selector.matchLabels, d.spec.template.metadata.labels));
+    if (mine.length !== (most > 1 ? 1 : 0)) out.push(`${d.metadata.name}: ${mine.length} disruption budgets for up to ${most} pods`);
+    for (const p of mine) {
+      if (deployments.some((o) => o !== d && selects(p.spec.selector.matchLabels, o.spec.template.metadata.labels))) out.push(`${p.metadata.name}: budget spans tracks`);
+      if (p.spec.maxUnavailable === 0 || p.spec.minAvailable === most || p.spec.minAvailable === "100%") out.push(`${p.metadata.name}: budget blocks drains`);
+    }
+  }
+  return out;
+}
+
+/** External traffic shifting: each track has its own Service that selects only its pods. */
+function trackServiceViolations(objs: Obj[], ns: string, name: string, deployments: Obj[]): string[] {
+  const out: string[] = [];
+  for (const d of deployments) {
+    const svc = of(objs, "Service", ns).find((s) => s.metadata.name === d.metadata.name);
+    if (!svc) { out.push(`${d.metadata.name}: no Service of its own`); continue; }
+    for (const o of deployments) {
+      if (selects(svc.spec.selector, o.spec.template.metadata.labels) !== (o === d)) out.push(`${svc.metadata.name}: selects the wrong tracks`);
+    }
+    if (!svc.spec.ports.some((p: Obj) => p.targetPort === 15021)) out.push(`${svc.metadata.name}: no status port`);
+  }
   return out;
 }
 
@@ -80,14 +128,29 @@ function rbacViolations(objs: Obj[], ns: string, sa: string, who: string): strin
   return canRead ? [] : [`${who}: ServiceAccount ${sa} is not bound to a Role that reads secrets`];
 }
 
-function splitViolations(name: string, deployments: Obj[], exp: Expected): string[] {
-  const replicasOf = (rev: string | undefined) =>
-    deployments.find((d) => d.spec.selector.matchLabels[TRACK] === (rev ?? "default"))?.spec.replicas;
-  const total = deployments.reduce((n, d) => n + d.spec.replicas, 0);
-  const out = total === exp.replicas ? [] : [`${name}: replicas sum to ${total}, expected ${exp.replicas}`];
-  if (exp.canary) {
+function splitViolations(name: string, deployments: Obj[], hpas: Map<Obj, Obj>, exp: Expected): string[] {
+  const out: string[] = [];
+  const podsOf = (d: Obj) => {
+    const hpa = hpas.get(d);
+    if (hpa && d.spec.replicas !== undefined) out.push(`${d.metadata.name}: carries spec.replicas although an HPA scales it`);
+    if (!hpa && d.spec.replicas === undefined) out.push(`${d.metadata.name}: no replicas and no HPA`);
+    return { min: hpa?.spec.minReplicas ?? d.spec.replicas ?? 0, max: hpa?.spec.maxReplicas ?? d.spec.replicas ?? 0 };
+  };
+  const track = (rev: string | undefined) => deployments.find((d) => d.spec.selector.matchLabels[TRACK] === (rev ?? "default"));
+  const total = deployments.reduce((n, d) => n + podsOf(d).min, 0);
+  if (total !== exp.replicas) out.push(`${name}: replicas sum to ${total}, expected ${exp.replicas}`);
+  const canary = exp.canary && track(exp.canary.revision);
+  if (exp.canary && canary) {
     const want = bestCanaryPodsBySearch(exp.replicas, exp.canary.weight);
-    if (replicasOf(exp.canary.revision) !== want) out.push(`${name}: canary has ${replicasOf(exp.canary.revision)} pods, optimum ${want}`);
+    if (podsOf(canary).min !== want) out.push(`${name}: canary has ${podsOf(canary).min} pods, optimum ${want}`);
+  } else if (exp.canary) out.push(`${name}: no canary Deployment`);
+  if (exp.maxReplicas !== undefined) {
+    const maxTotal = deployments.reduce((n, d) => n + podsOf(d).max, 0);
+    if (maxTotal !== exp.maxReplicas) out.push(`${name}: maxima sum to ${maxTotal}, expected ${exp.maxReplicas}`);
+    if (exp.canary && canary) {
+      const cap = bestCanaryPodsBySearch(exp.maxReplicas, exp.canary.weight);
+      if (podsOf(canary).max !== cap) out.push(`${name}: canary may scale to ${podsOf(canary).max}, its share is ${cap}`);
+    }
   }
   return out;
 }
@@ -108,7 +171,9 @@ function overlappingSelectors(objs: Obj[]): string[] {
 export function expectedFrom(gateways: Record<string, Record<string, any>>): Record<string, Expected> { // eslint-disable-line @typescript-eslint/no-explicit-any
   return Object.fromEntries(Object.entries(gateways).map(([name, g]) => [name, {
     namespace: g.namespace,
-    replicas: g.replicas ?? 2,
+    replicas: g.autoscaling ? g.autoscaling.minReplicas ?? 2 : g.replicas ?? 2,
+    ...(g.autoscaling && { maxReplicas: g.autoscaling.maxReplicas ?? Math.max(5, g.autoscaling.minReplicas ?? 2) }),
+    trafficShifting: g.trafficShifting,
     revision: g.revision,
     canary: g.canary && { revision: g.canary.revision, weight: g.canary.weight ?? 0 },
   }]));

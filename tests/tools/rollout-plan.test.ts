@@ -65,3 +65,16 @@ describe("rollout plan", () => {
     assert.throws(() => move("next", plain), /has no canary/);
   });
 });
+
+describe("rollout status with autoscaling", () => {
+  it("shows each revision's replica range at every step", () => {
+    const { statusText } = require("../../tools/rollout-plan");
+    const gw = validateGateway({ stack: "t", gateway: "gw" }, {
+      namespace: "ns", revision: "1-25-1", autoscaling: { minReplicas: 4, maxReplicas: 20 }, canary: { revision: "1-26-0", weight: 25 },
+    });
+    const text: string = statusText("prod", gw);
+    assert.match(text, /gw \(stack prod\): 4–20 pods \(autoscaled\), 1-25-1 → 1-26-0, canary at 25%/);
+    assert.match(text, /> 2 +25% +3–15 +1–5 +25%/);
+    assert.match(text, /4 +100% +0–0 +4–20 +100%/);
+  });
+});
