@@ -7,6 +7,7 @@ import { ConfigError } from "../components/plan/errors";
 import { StackConfigError } from "../stacks/config";
 import { ProgramError } from "./offline";
 import { MoveRefused } from "./rollout-plan";
+import { DiffError } from "./base-render";
 import { StackFileError } from "./stack-file";
 
 export class UsageError extends Error {}
@@ -38,7 +39,7 @@ export function parseArgs(argv: string[], spec: FlagSpec, command: string): Pars
 export function describe(error: unknown): { message: string; expected: boolean } {
   const cause = error instanceof ProgramError ? error.cause : error;
   const expected = cause instanceof ConfigError || cause instanceof StackConfigError || cause instanceof StackFileError
-    || cause instanceof UsageError || cause instanceof MoveRefused || pulumi.RunError.isInstance(cause);
+    || cause instanceof UsageError || cause instanceof MoveRefused || cause instanceof DiffError || pulumi.RunError.isInstance(cause);
   const message = cause instanceof Error ? cause.message : String(cause);
   return { message: expected ? message : (cause instanceof Error && cause.stack) || message, expected };
 }

@@ -21,10 +21,15 @@ const KIND_ORDER = ["Namespace", "ServiceAccount", "Role", "RoleBinding", "Servi
 
 /** Kubernetes objects among the registered resources (provider resources and components left out). */
 export function manifestsOf(resources: readonly Registered[]): Manifest[] {
+  return entriesOf(resources).map((e) => e.manifest);
+}
+
+/** The same objects with their Pulumi URNs, which is how the engine (and the diff) tells them apart. */
+export function entriesOf(resources: readonly Registered[]): Array<{ urn: string; manifest: Manifest }> {
   return resources
     .filter((r) => r.type.startsWith("kubernetes:"))
-    .map((r) => canonical(unwrapSecrets(r.inputs)) as Manifest)
-    .sort(compareManifests);
+    .map((r) => ({ urn: r.urn ?? `${r.type}::${r.name}`, manifest: canonical(unwrapSecrets(r.inputs)) as Manifest }))
+    .sort((a, b) => compareManifests(a.manifest, b.manifest));
 }
 
 function rank(kind: string): number {

@@ -1,0 +1,55 @@
+/**
+ * Renders a stack as it was at a git revision: that revision's own stack file *and* program, so a pull request
+ * that changes code shows its effect too. The revision is exported to a temporary folder (git archive), given
+ * this checkout's node_modules, and rendered by its own render command.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Entry } from "./object-diff";
+
+export class DiffError extends Error {}
+
+function git(cwd: string, ...args: string[]): { ok: boolean; out: string; err: string } {
+  const r = spawnSync("git", args, { cwd, encoding: "utf8" });
+  return { ok: r.status === 0, out: (r.stdout ?? "").trim(), err: (r.stderr ?? "").trim() };
+}
+
+/** The default base: where this branch left main (or origin/main, as CI checks it out). */
+export function defaultBase(root: string): string {
+  for (const main of ["main", "origin/main"]) {
+    const r = git(root, "merge-base", "HEAD", main);
+    if (r.ok) return r.out;
+  }
+  throw new DiffError("no main or origin/main to compare with; pass --base <git-ref>");
+}
+
+export function resolveRef(root: string, ref: string): string {
+  const r = git(root, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`);
+  if (!r.ok) throw new DiffError(`--base ${JSON.stringify(ref)} is not a commit in this repository`);
+  return r.out;
+}
+
+/** The stack's objects at a commit; none when the stack file did not exist there (a new stack). */
+export function renderAt(root: string, sha: string, stack: string, label: string): Entry[] {
+  if (!git(root, "cat-file", "-e", `${sha}:Pulumi.${stack}.yaml`).ok) return [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-gateways-base-"));
+  try {
+    const archive = spawnSync("git", ["archive", "--format=tar", sha], { cwd: root, maxBuffer: 1 << 30 });
+    if (archive.status !== 0) throw new DiffError(`git archive ${label} failed: ${archive.stderr.toString().trim()}`);
+    const tar = spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout });
+    if (tar.status !== 0) throw new DiffError(`unpacking ${label} failed: ${tar.stderr.toString().trim()}`);
+    if (!fs.existsSync(path.join(dir, "tools", "render.ts"))) throw new DiffError(`${label} has no render command to render it with`);
+    fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/render.ts", "--stack", stack, "--format", "json"],
+      { cwd: dir, encoding: "utf8", maxBuffer: 1 << 30 });
+    if (r.status !== 0) {
+      const message = (r.stderr || "").trim().split("\n").filter((l) => !l.startsWith("warning:")).join("\n").replace(/^error: /, "");
+      throw new DiffError(`stack "${stack}" does not render at ${label}: ${message}`);
+    }
+    return JSON.parse(r.stdout) as Entry[];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

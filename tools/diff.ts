@@ -1,0 +1,32 @@
+/**
+ * `npm run diff -- --stack <name> [--base <git-ref>]`: renders the stack at the base (default: the merge base
+ * with main) and in the working tree, offline, and prints Markdown for a pull-request comment. A stack that
+ * does not render at either end is reported, with the message, and exits 1.
+ */
+import { fail, parseArgs, UsageError, describe as describeError } from "./cli";
+import { defaultBase, DiffError, renderAt, resolveRef } from "./base-render";
+import { diffMarkdown, marker } from "./diff-report";
+import { entriesOf } from "./manifest";
+import { PROJECT_DIR, runStack } from "./render-stack";
+
+async function main(): Promise<void> {
+  const { flags, positional } = parseArgs(process.argv.slice(2), { stack: "string", base: "string" }, "diff");
+  if (!flags.stack || positional.length > 0) throw new UsageError("diff: usage: npm run diff -- --stack <name> [--base <git-ref>]");
+  const stack = flags.stack;
+  const sha = flags.base ? resolveRef(PROJECT_DIR, flags.base) : defaultBase(PROJECT_DIR);
+  const label = `${flags.base ?? "merge base with main"} (${sha.slice(0, 7)})`;
+  try {
+    const before = renderAt(PROJECT_DIR, sha, stack, label);
+    const after = await runStack({ stack }).then(entriesOf).catch((e) => {
+      throw new DiffError(`stack "${stack}" does not render in the working tree: ${describeError(e).message}`);
+    });
+    process.stdout.write(diffMarkdown({ stack, baseLabel: label, before, after }).markdown);
+  } catch (e) {
+    if (e instanceof DiffError) {
+      process.stdout.write(`${marker(stack)}\n### Stack \`${stack}\`: does not render\n\n\`\`\`\n${e.message}\n\`\`\`\n`);
+    }
+    throw e;
+  }
+}
+
+main().catch(fail);
