@@ -1,0 +1,44 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { ROOT } from "./support/run";
+
+const workflow = parse(fs.readFileSync(path.join(ROOT, ".github/workflows/preview.yml"), "utf8"));
+const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+const steps = Object.values(workflow.jobs as Record<string, { steps: Array<{ run?: string; uses?: string }> }>).flatMap((j) => j.steps);
+
+describe("CI", () => {
+  it("runs the README's test command from .ci/run, after installing with npm ci", () => {
+    const run = fs.readFileSync(path.join(ROOT, ".ci/run"), "utf8");
+    assert.ok(run.indexOf("npm ci") >= 0 && run.indexOf("npm ci") < run.indexOf("npm test"));
+    assert.match(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), /npm ci && npm test/);
+  });
+
+  it("has a workflow that runs on pull requests", () => {
+    assert.ok("pull_request" in workflow.on);
+  });
+
+  it("calls only npm scripts that exist", () => {
+    const called = steps.flatMap((s) => [...(s.run ?? "").matchAll(/npm run (?:-s )?([\w:-]+)/g)].map((m) => m[1]));
+    assert.ok(called.length > 0);
+    for (const name of called) assert.ok(name in scripts, `npm run ${name} is not a script`);
+  });
+
+  it("pins every action to an exact version", () => {
+    for (const s of steps.filter((x) => x.uses)) assert.match(s.uses!, /@v\d+\.\d+\.\d+$/, s.uses); // eslint-disable-line @typescript-eslint/no-non-null-assertion
+  });
+
+  it("diffs every committed stack", () => {
+    const stacks = fs.readdirSync(ROOT).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)).map((f) => f.split(".")[1]).sort();
+    assert.deepStrictEqual([...workflow.jobs.offline.strategy.matrix.stack].sort(), stacks);
+    assert.deepStrictEqual([...workflow.jobs.live.strategy.matrix.stack].sort(), stacks);
+  });
+
+  it("skips the live preview with a notice when credentials are missing", () => {
+    const notice = workflow.jobs.live.steps[0];
+    assert.strictEqual(notice.if, "env.HAS_CREDENTIALS != 'true'");
+    assert.match(notice.run, /::notice/);
+    assert.ok(workflow.jobs.live.steps.slice(1).every((s: { if?: string }) => s.if === "env.HAS_CREDENTIALS == 'true'"));
+  });
+});
