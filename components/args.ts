@@ -66,6 +66,12 @@ export interface GatewayServerTls {
   mode?: TlsMode;
   /** Secret in the gateway's namespace holding the certificate (read through SDS). @default none */
   credentialName?: string;
+  /** Several Secrets (e.g. an RSA and an ECDSA certificate); not together with credentialName. @default none */
+  credentialNames?: string[];
+  /** MUTUAL: path of the CA bundle that verifies clients, on the proxy's file system. @default none */
+  caCertificates?: string;
+  /** MUTUAL: Secret or ConfigMap holding the CA that verifies clients (Istio 1.28+). @default the credential's ca.crt */
+  caCertCredentialName?: string;
   /** Lowest TLS version accepted, e.g. `TLSV1_2`. @default Istio's default */
   minProtocolVersion?: string;
   /** Highest TLS version accepted. @default Istio's default */
@@ -116,6 +122,12 @@ export interface ServiceArgs {
    * @default "LoadBalancer"
    */
   type?: ServiceType;
+  /**
+   * Explicit Service ports instead of one per server port (the status port 15021 is always added). Every
+   * server's port must stay a `targetPort` here, or the preview fails (GatewayPortNotDefinedOnService).
+   * @default one port per distinct server port, targeting it
+   */
+  ports?: Array<{ name: string; port: number; targetPort?: number; protocol?: "TCP" }>;
 }
 
 /** How traffic is divided between the stable and canary revisions. */
@@ -185,6 +197,21 @@ export interface IstioGatewayArgs {
   drain?: DrainArgs;
   /** How traffic is divided between revisions. @default "replicas" */
   trafficShifting?: TrafficShifting;
+  /**
+   * The Istio Gateway's selector, instead of the gateway's own labels. It must still select this gateway's pods
+   * (add the labels with `podLabels`), or the preview fails (ReferencedResourceNotFound).
+   * @default { app: <name>, istio: <name without "istio-"> }
+   */
+  gatewaySelector?: Record<string, string>;
+  /** Extra labels on every pod of every revision; the component's own labels cannot be overridden. @default {} */
+  podLabels?: Record<string, string>;
+  /**
+   * Read the namespace from the cluster at preview (it must exist) and refuse labels that would override the
+   * gateway pods' injection: `istio-injection=disabled` (ImageAutoWithoutInjection), or `istio-injection=enabled` /
+   * `istio.io/rev` with per-pod revisions (NamespaceOverridesRevision).
+   * @default true when the component does not create the namespace
+   */
+  verifyNamespace?: boolean;
   /** Istio revision or tag of the stable pods, e.g. `1-25-1` or `prod-stable`. @default the default revision */
   revision?: string;
   /** A canary on another revision. @default none */

@@ -6,8 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { IstioGatewayArgs } from "./args";
-import { ConfigError } from "./plan/errors";
-import { assumedMoveWarning } from "./plan/order";
+import { analyzeGateway, analyzeNamespace, errorsOf, warningsOf } from "./plan/analyze";
+import { ConfigError, Finding } from "./plan/errors";
 import { GatewayPlan, planGateway, PlannedTrack, TrackSplit } from "./plan/plan";
 import { RESTART_ANNOTATION } from "./plan/restart";
 import { validateGateway, ValidGateway } from "./plan/validate";
@@ -46,13 +46,17 @@ export class IstioGateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: IstioGatewayArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate and plan before registering anything: bad input must fail the preview with nothing half-created.
-    const { gateway: valid, plan } = planOrFail(name, args);
+    const { gateway: valid, plan, findings } = planOrFail(name, args);
     super(ISTIO_GATEWAY_TYPE, name, {}, opts);
+    for (const w of warningsOf(findings)) void pulumi.log.warn(w.message, this);
 
     this.namespace = plan.namespace &&
       new k8s.core.v1.Namespace(`${name}-namespace`, plan.namespace, { parent: this, dependsOn: opts.dependsOn });
+    // An adopted namespace is checked before anything runs in it: every child waits for the check.
+    const verified = valid.verifyNamespace ? this.verifyNamespace(name, valid) : undefined;
+    const outer = verified ? [opts.dependsOn, verified] : opts.dependsOn;
     const after = (...deps: pulumi.Resource[]): pulumi.CustomResourceOptions =>
-      ({ parent: this, dependsOn: childDependsOn(opts.dependsOn, this.namespace ? [this.namespace, ...deps] : deps) });
+      ({ parent: this, dependsOn: childDependsOn(outer as pulumi.ResourceOptions["dependsOn"], this.namespace ? [this.namespace, ...deps] : deps) });
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, plan.serviceAccount, after());
     const role = new k8s.rbac.v1.Role(`${name}-role`, plan.role, after());
     const roleBinding = new k8s.rbac.v1.RoleBinding(`${name}-rolebinding`, plan.roleBinding, after(role, serviceAccount));
@@ -66,7 +70,6 @@ export class IstioGateway extends pulumi.ComponentResource {
     this.split = plan.tracks.map((t) => t.split);
     this.selectorLabels = plan.selectorLabels;
     this.serviceDnsName = plan.serviceDnsName;
-    if (plan.move?.assumed && valid.canary) void pulumi.log.warn(assumedMoveWarning(name, valid.canary), this);
 
     this.registerOutputs({
       deployments: this.deployments,
@@ -104,6 +107,21 @@ export class IstioGateway extends pulumi.ComponentResource {
     return { deployments: Object.fromEntries(plan.tracks.map((t) => [t.split.revision, deployments[t.split.revision]])) };
   }
 
+  /**
+   * Reads the existing namespace (at preview, from the cluster) and fails when its labels override the gateway
+   * pods' injection; resolves to the namespace, for the children to depend on.
+   */
+  private verifyNamespace(name: string, gw: ValidGateway): pulumi.Output<pulumi.Resource> {
+    const existing = k8s.core.v1.Namespace.get(`${name}-existing-namespace`, gw.namespace, { parent: this });
+    const where = { stack: pulumi.getStack(), gateway: name };
+    return existing.metadata.apply((meta) => {
+      const findings = analyzeNamespace(where, gw.namespace, meta?.labels ?? {}, [gw.revision, ...(gw.canary ? [gw.canary.revision] : [])]);
+      const error = errorsOf(findings)[0];
+      if (error) throw new pulumi.RunError(error.message);
+      return existing as pulumi.Resource;
+    });
+  }
+
   private restartToken(name: string, track: PlannedTrack): pulumi.Output<string> {
     return new random.RandomId(`${name}-${track.split.revision}-restart`,
       { byteLength: 4, keepers: track.restartKeepers }, { parent: this }).hex;
@@ -130,10 +148,15 @@ function childDependsOn(outer: pulumi.ResourceOptions["dependsOn"], deps: pulumi
   return [...deps, outer as pulumi.Input<pulumi.Resource>];
 }
 
-function planOrFail(name: string, args: IstioGatewayArgs): { gateway: ValidGateway; plan: GatewayPlan } {
+function planOrFail(name: string, args: IstioGatewayArgs): { gateway: ValidGateway; plan: GatewayPlan; findings: Finding[] } {
   try {
-    const gateway = validateGateway({ stack: pulumi.getStack(), gateway: name }, args);
-    return { gateway, plan: planGateway(gateway) };
+    const where = { stack: pulumi.getStack(), gateway: name };
+    const gateway = validateGateway(where, args);
+    const plan = planGateway(gateway);
+    const findings = analyzeGateway(where, gateway, plan);
+    const error = errorsOf(findings)[0];
+    if (error) throw error;
+    return { gateway, plan, findings };
   } catch (e) {
     // A RunError is reported by Pulumi as its message alone: no stack trace for a configuration mistake.
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);

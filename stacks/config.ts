@@ -3,7 +3,9 @@
  * settings (README "Config reference"). Every gateway is checked before the program registers anything.
  */
 import { IstioGatewayArgs, Topology } from "../components/args";
+import { analyzeGateway, analyzeStack, errorsOf } from "../components/plan/analyze";
 import { ConfigError } from "../components/plan/errors";
+import { planGateway } from "../components/plan/plan";
 import { ValidGateway, validateGateway } from "../components/plan/validate";
 
 export const CONFIG_KEY = "istio-gateways:gateways";
@@ -45,7 +47,16 @@ export function readStackConfig(stack: string, raw: unknown): StackConfig {
   const entries = Object.entries(raw as Record<string, unknown>);
   const gateways = entries.map(([gateway, value]) => validateGateway({ stack, gateway }, value, STACK_DEFAULTS));
   const args = Object.fromEntries(entries.map(([name, value]) => [name, value as IstioGatewayArgs]));
+  preflight(stack, gateways);
   return { gateways, args, namespaces: stackNamespaces(stack, gateways) };
+}
+
+/** Every gateway's findings, then the stack's (ConflictingGateways): the first error stops the program. */
+function preflight(stack: string, gateways: ValidGateway[]): void {
+  const planned = gateways.map((gw) => ({ gw, plan: planGateway(gw) }));
+  const findings = [...planned.flatMap(({ gw, plan }) => analyzeGateway({ stack, gateway: gw.name }, gw, plan)), ...analyzeStack(stack, planned)];
+  const error = errorsOf(findings)[0];
+  if (error) throw error;
 }
 
 /** One entry per namespace that any of its gateways asks to create, its labels merged; conflicts are refused. */

@@ -25,10 +25,11 @@ const config = readConfig();
 const namespaces = new Map(config.namespaces.map((ns) =>
   [ns.name, new k8s.core.v1.Namespace(`namespace-${ns.name}`, planNamespace(ns.name, ns.labels))]));
 
-const components = config.gateways.map(({ name, namespace }) => {
+const components = config.gateways.map(({ name, namespace, verifyNamespace }) => {
   const created = namespaces.get(namespace);
-  // The stack created the namespace (once); the component only waits for it.
-  return new IstioGateway(name, { ...config.args[name], createNamespace: false }, { dependsOn: created ? [created] : [] });
+  // The stack created the namespace (once): the component only waits for it. An adopted one, it verifies.
+  const args = { ...config.args[name], createNamespace: false, verifyNamespace: created ? false : verifyNamespace };
+  return new IstioGateway(name, args, { dependsOn: created ? [created] : [] });
 });
 
 /**

@@ -57,3 +57,20 @@ describe("README", () => {
     for (const key of GATEWAY_KEYS as string[]) assert.ok(readme.includes(`| \`${key}`), `README's config reference lacks ${key}`);
   });
 });
+
+describe("README findings table", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const table = readme.slice(readme.indexOf("## Preflight findings"), readme.indexOf("## Canary runbook"));
+  const listed = [...table.matchAll(/^\| `(\w+)` \| (error|warning) \|/gm)].map((m) => m[1]);
+
+  it("lists every finding code the analyzer emits", () => {
+    const { Code } = require("../components/plan/analyze");
+    for (const code of Object.values(Code) as string[]) assert.ok(listed.includes(code), `${code} missing from the README`);
+  });
+
+  it("lists only codes that some test makes fire", () => {
+    const corpus = fs.readFileSync(path.join(ROOT, "tests/fixtures/bad-input.yaml"), "utf8");
+    const analyzeTests = fs.readFileSync(path.join(ROOT, "tests/plan/analyze.test.ts"), "utf8");
+    for (const code of listed) assert.ok(corpus.includes(code) || analyzeTests.includes(`Code.${code}`), `no test fires ${code}`);
+  });
+});

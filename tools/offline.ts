@@ -24,6 +24,11 @@ export interface OfflineOptions {
   secretKeys?: string[];
   /** Registers the resources: typically `require`s the program. */
   program: () => void;
+  /**
+   * What reading an existing object (`Namespace.get`) finds, by type and id; stands in for the cluster. Unlisted
+   * reads find an object with no labels.
+   */
+  reads?: Record<string, Record<string, unknown>>;
 }
 
 /** Error raised while the program ran, whether thrown at once or from a promise the SDK awaited. */
@@ -85,11 +90,17 @@ function recordEdges(resources: Registered[]): void {
 export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {
   const resources: Registered[] = [];
   let failure: unknown;
-  const onRejection = (reason: unknown) => { failure ??= reason; };
+  let failed: () => void = () => undefined;
+  const failing = new Promise<void>((resolve) => { failed = resolve; });
+  const onRejection = (reason: unknown) => { failure ??= reason; failed(); };
   process.on("unhandledRejection", onRejection);
   try {
     await pulumi.runtime.setMocks({
       newResource: (args) => {
+        if (args.id !== undefined && args.id !== "") {
+          // A read of an existing object: not something the program creates.
+          return { id: args.id, state: opts.reads?.[`${args.type}::${args.id}`] ?? { metadata: { name: args.id } } };
+        }
         resources.push({ type: args.type, name: args.name, inputs: args.inputs });
         return { id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args) } };
       },
@@ -102,8 +113,9 @@ export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {
     } catch (e) {
       failure ??= e;
     }
-    // Registrations are asynchronous: wait until the SDK's queue of outstanding calls has drained.
-    await pulumi.runtime.disconnect();
+    // Registrations are asynchronous: wait until the SDK's queue of outstanding calls has drained, or until
+    // the program fails (resources waiting on a failed one would never drain; the engine stops there too).
+    await Promise.race([pulumi.runtime.disconnect(), failing]);
   } finally {
     process.off("unhandledRejection", onRejection);
   }

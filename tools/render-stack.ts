@@ -18,7 +18,7 @@ export interface RenderTarget {
 }
 
 /** Every resource the stack's program registers, with its inputs and dependency edges. */
-export async function runStack(target: RenderTarget): Promise<Registered[]> {
+export async function runStack(target: RenderTarget, reads?: Record<string, Record<string, unknown>>): Promise<Registered[]> {
   const project = readProject(PROJECT_DIR);
   const file = target.stackFile ? path.resolve(target.stackFile)
     : target.stack ? stackFilePath(project.dir, target.stack)
@@ -31,6 +31,7 @@ export async function runStack(target: RenderTarget): Promise<Registered[]> {
     config: stack.config,
     secretKeys: stack.secretKeys,
     program: () => requireFresh(project.main),
+    reads,
   });
 }
 

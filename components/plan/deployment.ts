@@ -40,6 +40,8 @@ export interface TrackInput {
   /** Pods, or undefined when an HPA owns the count: Pulumi must not own a field the HPA writes. */
   replicas: number | undefined;
   drain: DrainSettings;
+  /** Extra pod labels; the component's own labels win. */
+  extraLabels?: Record<string, string>;
 }
 
 /** The Deployment's name: stable per revision, so promotion keeps the surviving Deployment's identity. */
@@ -63,7 +65,7 @@ export function planDeployment(t: TrackInput): Deployment {
       // A rolling update that adds a pod before it removes one never drops below the ready count.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
-        metadata: { labels: podLabels(t.gateway, t.revision), annotations: { ...podAnnotations(), ...drainAnnotation(t.drain) } },
+        metadata: { labels: { ...t.extraLabels, ...podLabels(t.gateway, t.revision) }, annotations: { ...podAnnotations(), ...drainAnnotation(t.drain) } },
         spec: {
           serviceAccountName: t.gateway,
           // Lets Envoy bind 80 and 443 without root or NET_BIND_SERVICE (istio/gateway chart).

@@ -23,3 +23,17 @@ export function show(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
+
+export const Severity = { Error: "error", Warning: "warning" } as const;
+export type Severity = (typeof Severity)[keyof typeof Severity];
+
+/**
+ * A preflight finding, named after the `istioctl analyze` analyzer that would report it after apply (or, where
+ * Istio has none, after the rule): a stable code, the key and value at fault, what goes wrong, and the fix.
+ */
+export class Finding extends ConfigError {
+  constructor(where: Where, readonly code: string, readonly severity: Severity, key: string, value: unknown, problem: string, readonly fix: string) {
+    super(where, key, value, `[${code}] ${problem}; fix: ${fix}`);
+    this.name = "Finding";
+  }
+}

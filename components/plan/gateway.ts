@@ -38,11 +38,12 @@ function planServer(topology: Topology, routeNamespaces: readonly string[], serv
 
 export function planIstioGateway(
   gateway: string, namespace: string, topology: Topology, routeNamespaces: readonly string[], servers: readonly ValidServer[],
+  selector: Record<string, string> = gatewayLabels(gateway),
 ): IstioGatewayObject {
   return {
     apiVersion: "networking.istio.io/v1",
     kind: "Gateway",
     metadata: { name: gateway, namespace, labels: commonLabels(gateway) },
-    spec: { selector: gatewayLabels(gateway), servers: servers.map((s) => planServer(topology, routeNamespaces, s)) },
+    spec: { selector: { ...selector }, servers: servers.map((s) => planServer(topology, routeNamespaces, s)) },
   };
 }

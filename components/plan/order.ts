@@ -35,10 +35,3 @@ export function moveOf(canary: ValidCanary): Move {
   // (maxUnavailable: 0); the canary goes first so that the order stays the same from run to run.
   return { direction, assumed: false, first: direction === Direction.Back ? "stable" : "canary" };
 }
-
-/** Warning shown at preview when the direction is assumed. */
-export function assumedMoveWarning(gateway: string, canary: ValidCanary): string {
-  return `gateway "${gateway}": canary.previousWeight is not set, so this update grows the canary (weight ${canary.weight}) before `
-    + "it shrinks the stable revision. When lowering the weight by hand, set canary.previousWeight to the weight the cluster runs "
-    + "now, or move the weight with `npm run rollout`, or the shrinking revision may lose pods before the other has grown.";
-}

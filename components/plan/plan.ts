@@ -12,7 +12,7 @@ import { planNamespace } from "./namespace";
 import { Move, moveOf } from "./order";
 import { planRbac, Rbac } from "./rbac";
 import { restartKeepers } from "./restart";
-import { planService, planTrackService, serviceDnsName } from "./service";
+import { planService, planTrackService, portsFor, serviceDnsName } from "./service";
 import {
   Deployment, HorizontalPodAutoscaler, IstioGatewayObject, K8sObject, Labels, Namespace, PodDisruptionBudget, Service,
 } from "./types";
@@ -81,7 +81,9 @@ function planTrack(gw: ValidGateway, split: TrackSplit, revision: string | undef
   const hpaOwned = gw.autoscaling !== undefined && split.pods > 0;
   const track = {
     split,
-    deployment: planDeployment({ gateway: gw.name, namespace: gw.namespace, revision, replicas: hpaOwned ? undefined : split.pods, drain: gw.drain }),
+    deployment: planDeployment({
+      gateway: gw.name, namespace: gw.namespace, revision, replicas: hpaOwned ? undefined : split.pods, drain: gw.drain, extraLabels: gw.podLabels,
+    }),
     restartKeepers: restartKeepers(split.revision, gw.restartGeneration),
   };
   const common = { gateway: gw.name, namespace: gw.namespace, track: split.revision };
@@ -89,7 +91,7 @@ function planTrack(gw: ValidGateway, split: TrackSplit, revision: string | undef
     ...track,
     ...(hpaOwned && gw.autoscaling && { hpa: planHpa({ ...common, deployment: name, bounds: { min: split.pods, max: split.maxPods ?? split.pods }, settings: gw.autoscaling }) }),
     ...((split.maxPods ?? split.pods) > 1 && { pdb: planPdb({ ...common, name, selector: trackSelector(gw.name, revision), budget: gw.disruption }) }),
-    ...(gw.trafficShifting === "external" && { service: planTrackService(gw.name, gw.namespace, revision, gw.service.type, gw.servers) }),
+    ...(gw.trafficShifting === "external" && { service: planTrackService(gw.name, gw.namespace, revision, gw.service.type, portsFor(gw.servers, gw.service.ports)) }),
   };
 }
 
@@ -100,8 +102,8 @@ export function planGateway(gw: ValidGateway): GatewayPlan {
     ...(gw.createNamespace && { namespace: planNamespace(gw.namespace, gw.namespaceLabels) }),
     ...planRbac(gw.name, gw.namespace),
     tracks,
-    service: planService(gw.name, gw.namespace, gw.service.type, gw.servers),
-    gateway: planIstioGateway(gw.name, gw.namespace, gw.topology, gw.routeNamespaces, gw.servers),
+    service: planService(gw.name, gw.namespace, gw.service.type, portsFor(gw.servers, gw.service.ports)),
+    gateway: planIstioGateway(gw.name, gw.namespace, gw.topology, gw.routeNamespaces, gw.servers, gw.gatewaySelector),
     selectorLabels: gatewayLabels(gw.name),
     serviceDnsName: serviceDnsName(gw.name, gw.namespace),
     ...(gw.canary && { move: moveOf(gw.canary) }),

@@ -35,12 +35,17 @@ export function servicePorts(servers: readonly ValidServer[]): ServicePort[] {
   return ports;
 }
 
-export function planService(gateway: string, namespace: string, type: ServiceType, servers: readonly ValidServer[]): Service {
+/** The Service's ports: the status port, then the explicit ports when given, else one per server port. */
+export function portsFor(servers: readonly ValidServer[], explicit?: readonly ServicePort[]): ServicePort[] {
+  return explicit ? [STATUS_PORT, ...explicit.map((p) => ({ ...p }))] : servicePorts(servers);
+}
+
+export function planService(gateway: string, namespace: string, type: ServiceType, ports: ServicePort[]): Service {
   return {
     apiVersion: "v1",
     kind: "Service",
     metadata: { name: gateway, namespace, labels: { ...commonLabels(gateway), ...gatewayLabels(gateway) } },
-    spec: { type, selector: gatewayLabels(gateway), ports: servicePorts(servers) },
+    spec: { type, selector: gatewayLabels(gateway), ports },
   };
 }
 
@@ -48,13 +53,13 @@ export function planService(gateway: string, namespace: string, type: ServiceTyp
  * External traffic shifting: a Service per revision, selecting only that track's pods, so an outer load balancer
  * or DNS can weigh the revisions itself. Named like the track's Deployment.
  */
-export function planTrackService(gateway: string, namespace: string, revision: string | undefined, type: ServiceType, servers: readonly ValidServer[]): Service {
+export function planTrackService(gateway: string, namespace: string, revision: string | undefined, type: ServiceType, ports: ServicePort[]): Service {
   const selector = trackSelector(gateway, revision);
   return {
     apiVersion: "v1",
     kind: "Service",
     metadata: { name: `${gateway}-${selector[TRACK_LABEL]}`, namespace, labels: { ...commonLabels(gateway), ...selector } },
-    spec: { type, selector, ports: servicePorts(servers) },
+    spec: { type, selector, ports: ports.map((p) => ({ ...p })) },
   };
 }
 

@@ -43,7 +43,7 @@ export function checkAutoscaledCanary(where: Where, a: AutoscalingSettings, step
   const partial = steps.filter((s) => !canSplit(a.minReplicas, s));
   if (partial.length > 0) {
     throw new ConfigError(where, "autoscaling.minReplicas", a.minReplicas,
-      `a canary at ${partial.join("%, ")}% needs a pod on each revision: set it to 2 or more`);
+      `[CanaryWithoutPod] a canary at ${partial.join("%, ")}% needs a pod on each revision: set it to 2 or more`);
   }
 }
 

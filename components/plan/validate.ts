@@ -11,7 +11,9 @@ import { DrainSettings } from "./drain";
 import { ConfigError, Where } from "./errors";
 import { trackName } from "./labels";
 import { bool, checkKeys, dnsLabel, dnsSubdomain, nonEmptyString, objectAt, oneOf, required, stringList, wholeNumber } from "./read";
-import { DNS1035_LABEL, ISTIO_RESERVED_PORTS, isGatewayHost, isLabelKey, isLabelValue } from "./rules";
+import { DNS1035_LABEL, ISTIO_RESERVED_PORTS, isGatewayHost } from "./rules";
+import { ServicePort } from "./types";
+import { checkGatewaySelector, checkServicePorts, INJECTION_NAMESPACE_LABELS, labelMap, MANAGED_POD_LABELS } from "./validate-labels";
 import {
   budgetedCounts, checkAutoscaledCanary, checkAutoscaling, checkDisruption, checkDrain, checkTrafficShifting,
 } from "./validate-capacity";
@@ -33,8 +35,14 @@ export interface ValidGateway {
   canary?: ValidCanary;
   servers: ValidServer[];
   routeNamespaces: string[];
-  service: { type: ServiceType };
+  service: { type: ServiceType; ports?: ServicePort[] };
   restartGeneration: number;
+  /** The Istio Gateway's selector, when overridden. */
+  gatewaySelector?: Record<string, string>;
+  /** Extra labels on every pod. */
+  podLabels: Record<string, string>;
+  /** Read the existing namespace at preview and refuse injection labels that override the pods'. */
+  verifyNamespace: boolean;
 }
 
 export interface ValidCanary {
@@ -62,11 +70,8 @@ export const DEFAULT_SERVERS: readonly ValidServer[] = [
 export const GATEWAY_KEYS = [
   "namespace", "createNamespace", "namespaceLabels", "topology", "replicas", "revision", "canary", "servers",
   "routeNamespaces", "service", "restartGeneration", "autoscaling", "podDisruptionBudget", "drain", "trafficShifting",
+  "gatewaySelector", "podLabels", "verifyNamespace",
 ] as const;
-
-// A namespace label that overrides the pods' own: `istio-injection` beats every pod label (disabled leaves
-// pods pulling an image called "auto"; ImageAutoWithoutInjection), `istio.io/rev` beats the pod's revision.
-const INJECTION_NAMESPACE_LABELS = ["istio-injection", "istio.io/rev"];
 
 /** Options a caller may set: defaults that differ between the stack file and the component. */
 export interface Defaults {
@@ -110,6 +115,9 @@ export function validateGateway(where: Where, raw: unknown, defaults: Defaults =
     routeNamespaces: checkRouteNamespaces(where, args.routeNamespaces, topology),
     service: checkService(where, args.service ?? {}),
     restartGeneration: wholeNumber(where, "restartGeneration", args.restartGeneration ?? 0, 0, 1_000_000_000),
+    ...(args.gatewaySelector !== undefined && { gatewaySelector: checkGatewaySelector(where, args.gatewaySelector) }),
+    podLabels: labelMap(where, "podLabels", args.podLabels ?? {}, MANAGED_POD_LABELS),
+    verifyNamespace: bool(where, "verifyNamespace", args.verifyNamespace ?? !(args.createNamespace ?? defaults.createNamespace(topology))),
   };
 }
 
@@ -138,7 +146,7 @@ function checkCanary(where: Where, raw: unknown, stable: string | undefined, rep
   const partial = steps.filter((s) => !canSplit(replicas, s));
   if (partial.length > 0 && !autoscaled) {
     throw new ConfigError(where, "replicas", replicas,
-      `a canary at ${partial.join("%, ")}% needs a pod on each revision: set replicas to 2 or more`);
+      `[CanaryWithoutPod] a canary at ${partial.join("%, ")}% needs a pod on each revision: set replicas to 2 or more`);
   }
   const previousWeight = canary.previousWeight === undefined ? undefined
     : wholeNumber(where, "canary.previousWeight", canary.previousWeight, 0, 100);
@@ -168,25 +176,13 @@ function checkTrackNames(where: Where, name: string, stable: string | undefined,
     const deployment = `${name}-${trackName(revision)}`;
     if (deployment.length > 63) {
       throw new ConfigError(where, key, revision ?? "the default revision",
-        `the Deployment name "${deployment}" is ${deployment.length} characters; shorten the gateway name or revision to fit 63`);
+        `[NameTooLong] the Deployment name "${deployment}" is ${deployment.length} characters; shorten the gateway name or revision to fit 63`);
     }
   }
 }
 
 function checkNamespaceLabels(where: Where, raw: unknown): Record<string, string> {
-  const labels = objectAt(where, "namespaceLabels", raw);
-  for (const [key, value] of Object.entries(labels)) {
-    if (INJECTION_NAMESPACE_LABELS.includes(key)) {
-      throw new ConfigError(where, `namespaceLabels.${key}`, value,
-        "a namespace injection label overrides the gateway pods' own injection and revision labels; remove it");
-    }
-    if (!isLabelKey(key)) throw new ConfigError(where, "namespaceLabels", key, "each key must be a valid Kubernetes label key");
-    if (typeof value !== "string" || !isLabelValue(value)) {
-      throw new ConfigError(where, `namespaceLabels.${key}`, value,
-        'use a string of at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
-    }
-  }
-  return labels as Record<string, string>;
+  return labelMap(where, "namespaceLabels", raw, INJECTION_NAMESPACE_LABELS);
 }
 
 function checkServers(where: Where, raw: unknown): ValidServer[] {
@@ -221,8 +217,8 @@ function checkServer(where: Where, key: string, raw: unknown): ValidServer {
   return { port: { number, name: portName, protocol }, hosts: checkHosts(where, `${key}.hosts`, server.hosts), ...(tls && { tls }), ...(name && { name }) };
 }
 
-const TLS_STRING_KEYS = ["credentialName", "minProtocolVersion", "maxProtocolVersion"];
-const TLS_LIST_KEYS = ["cipherSuites", "subjectAltNames"];
+const TLS_STRING_KEYS = ["credentialName", "caCertificates", "caCertCredentialName", "minProtocolVersion", "maxProtocolVersion"];
+const TLS_LIST_KEYS = ["credentialNames", "cipherSuites", "subjectAltNames"];
 
 function checkTls(where: Where, key: string, raw: unknown): GatewayServerTls {
   const tls = objectAt(where, key, raw);
@@ -231,12 +227,9 @@ function checkTls(where: Where, key: string, raw: unknown): GatewayServerTls {
   if (tls.httpsRedirect !== undefined) bool(where, `${key}.httpsRedirect`, tls.httpsRedirect);
   for (const k of TLS_STRING_KEYS) if (tls[k] !== undefined) nonEmptyString(where, `${key}.${k}`, tls[k]);
   for (const k of TLS_LIST_KEYS) if (tls[k] !== undefined) stringList(where, `${key}.${k}`, tls[k]);
-  // SIMPLE and MUTUAL terminate TLS at the gateway, which needs a certificate: through SDS, from a Secret.
-  if ((tls.mode === "SIMPLE" || tls.mode === "MUTUAL" || tls.mode === "OPTIONAL_MUTUAL") && tls.credentialName === undefined) {
-    throw new ConfigError(where, `${key}.credentialName`, undefined,
-      `tls.mode ${tls.mode} needs the name of a Secret in the gateway's namespace holding the certificate`);
-  }
+  // Credentials are Secrets in the gateway's namespace (read through SDS); whether one is needed is a finding (analyze.ts).
   if (tls.credentialName !== undefined) dnsSubdomain(where, `${key}.credentialName`, tls.credentialName);
+  (tls.credentialNames as string[] | undefined)?.forEach((n, i) => dnsSubdomain(where, `${key}.credentialNames[${i}]`, n));
   return tls as GatewayServerTls;
 }
 
@@ -262,8 +255,11 @@ function checkRouteNamespaces(where: Where, raw: unknown, topology: Topology): s
   return namespaces;
 }
 
-function checkService(where: Where, raw: unknown): { type: ServiceType } {
+function checkService(where: Where, raw: unknown): { type: ServiceType; ports?: ServicePort[] } {
   const service = objectAt(where, "service", raw);
-  checkKeys(where, "service.", service, ["type"]);
-  return { type: oneOf(where, "service.type", service.type ?? ServiceType.LoadBalancer, Object.values(ServiceType)) };
+  checkKeys(where, "service.", service, ["type", "ports"]);
+  return {
+    type: oneOf(where, "service.type", service.type ?? ServiceType.LoadBalancer, Object.values(ServiceType)),
+    ...(service.ports !== undefined && { ports: checkServicePorts(where, service.ports) }),
+  };
 }

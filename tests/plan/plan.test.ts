@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import fc from "fast-check";
+import { analyzeGateway, errorsOf } from "../../components/plan/analyze";
 import { objectsOf, planGateway } from "../../components/plan/plan";
 import { validateGateway } from "../../components/plan/validate";
 import { Manifest } from "../../tools/manifest";
@@ -17,6 +18,14 @@ describe("gateway plan", () => {
       const found = violations(manifests, expectedFrom({ "istio-ingressgateway": config }));
       assert.deepStrictEqual(found, [], JSON.stringify(config));
     }), { numRuns: 500 });
+  });
+
+  it("has no preflight error for any valid configuration", () => {
+    fc.assert(fc.property(gatewayConfig, (config) => {
+      const where = { stack: "test", gateway: "istio-ingressgateway" };
+      const gw = validateGateway(where, config);
+      assert.deepStrictEqual(errorsOf(analyzeGateway(where, gw, planGateway(gw))).map((f) => f.message), [], JSON.stringify(config));
+    }), { numRuns: 300 });
   });
 
   it("is the same for the same configuration", () => {

@@ -34,13 +34,13 @@ describe("gateway Service", () => {
   });
 
   it("selects exactly the gateway labels, never a track", () => {
-    const svc = planService("istio-ingressgateway", "istio-ingress", "LoadBalancer", [server(80, "HTTP")]);
+    const svc = planService("istio-ingressgateway", "istio-ingress", "LoadBalancer", servicePorts([server(80, "HTTP")]));
     assert.deepStrictEqual(svc.spec.selector, { app: "istio-ingressgateway", istio: "ingressgateway" });
   });
 
   it("keeps the Service type asked for", () => {
     for (const type of ["LoadBalancer", "NodePort", "ClusterIP"] as const) {
-      assert.strictEqual(planService("gw", "ns", type, [server(80, "HTTP")]).spec.type, type);
+      assert.strictEqual(planService("gw", "ns", type, servicePorts([server(80, "HTTP")])).spec.type, type);
     }
   });
 

@@ -47,7 +47,6 @@ const bad: Array<[rule: string, mutate: (g: any) => void, key: string, value: st
   ["a server without hosts", (g) => delete g.servers[0].hosts, "servers[0].hosts", "missing"],
   ["a malformed host", (g) => (g.servers[0].hosts = ["shop/a/b"]), "servers[0].hosts[0]", '"shop/a/b"'],
   ["an HTTPS server without TLS", (g) => delete g.servers[0].tls, "servers[0].tls.mode", "missing"],
-  ["a SIMPLE TLS server without a credential", (g) => delete g.servers[0].tls.credentialName, "servers[0].tls.credentialName", "missing"],
   ["an unknown TLS mode", (g) => (g.servers[0].tls.mode = "STRICT"), "servers[0].tls.mode", '"STRICT"'],
   ["a namespace label that disables injection", (g) => (g.namespaceLabels = { "istio-injection": "disabled" }), "namespaceLabels.istio-injection", '"disabled"'],
   ["a namespace label that sets a revision", (g) => (g.namespaceLabels = { "istio.io/rev": "1-25-1" }), "namespaceLabels.istio.io/rev", '"1-25-1"'],

@@ -23,7 +23,8 @@ export const gatewayConfig = fc.record({
   replicas: fc.integer({ min: 1, max: 60 }),
   revision: fc.option(revision, { nil: undefined }),
   canary: fc.option(fc.record({ revision, steps, pick: fc.nat() }), { nil: undefined }),
-  servers: fc.option(fc.array(server, { minLength: 1, maxLength: 3 }), { nil: undefined }),
+  // One server per port: two on one port would be a (deliberate) finding, not a valid configuration.
+  servers: fc.option(fc.uniqueArray(server, { minLength: 1, maxLength: 3, selector: (s) => s.port.number }), { nil: undefined }),
   autoscaling: fc.option(fc.record({ minReplicas: fc.integer({ min: 1, max: 20 }), extra: fc.integer({ min: 0, max: 30 }) }), { nil: undefined }),
   trafficShifting: fc.option(fc.constantFrom("replicas", "external"), { nil: undefined }),
   drain: fc.option(fc.integer({ min: 0, max: 600 }).map((d) => ({ durationSeconds: d })), { nil: undefined }),

@@ -39,7 +39,7 @@ describe("render command (as a process)", () => {
 
   it("prints warnings on stderr, keeping stdout pure YAML", () => {
     const result = runTool("render", ["--stack-file", path.join(ROOT, "tests/fixtures/valid/Pulumi.mixed.yaml")]);
-    assert.match(result.stderr, /^warning: .*gateway "istio-ingressgateway": canary.previousWeight is not set/);
+    assert.match(result.stderr, /^warning: .*gateway "istio-ingressgateway": canary.previousWeight is missing; \[CanaryDirectionAssumed\]/);
     assert.ok(parseAllDocuments(result.stdout).every((d) => d.errors.length === 0));
   });
 

@@ -1,0 +1,180 @@
+/**
+ * Preflight analysis: the mistakes `istioctl analyze` reports only once they are applied, found on the planned
+ * objects before anything is registered. Each finding has a stable code (the analyzer's name where Istio has
+ * one), the key at fault and a one-line fix. Errors stop the preview; warnings are logged.
+ */
+import { splitReplicas } from "./canary";
+import { Finding, Severity, Where } from "./errors";
+import { GatewayPlan } from "./plan";
+import { Labels } from "./types";
+import { ValidGateway } from "./validate";
+
+export const Code = {
+  ConflictingGateways: "ConflictingGateways",
+  GatewayPortNotDefinedOnService: "GatewayPortNotDefinedOnService",
+  ReferencedResourceNotFound: "ReferencedResourceNotFound",
+  ImageAutoWithoutInjection: "ImageAutoWithoutInjection",
+  NamespaceOverridesRevision: "NamespaceOverridesRevision",
+  TlsWithoutCredential: "TlsWithoutCredential",
+  TlsConflictingCredentials: "TlsConflictingCredentials",
+  MutualTlsWithoutCa: "MutualTlsWithoutCa",
+  HostNotInRouteNamespaces: "HostNotInRouteNamespaces",
+  DuplicateServerHost: "DuplicateServerHost",
+  DuplicatePortName: "DuplicatePortName",
+  ConflictingPortProtocols: "ConflictingPortProtocols",
+  CanaryStepsCollapse: "CanaryStepsCollapse",
+  CanaryDirectionAssumed: "CanaryDirectionAssumed",
+} as const;
+
+const selects = (selector: Labels, labels: Labels) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+const hostPart = (h: string) => h.split("/").pop() as string;
+// HTTPS and TLS servers share a port through SNI; any other mix of protocols on one port conflicts.
+const family = (protocol: string) => (protocol === "HTTPS" || protocol === "TLS" ? "TLS" : protocol);
+const TERMINATING = ["SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL"];
+
+type Check = (where: Where, gw: ValidGateway, plan: GatewayPlan) => Finding[];
+
+const servicePorts: Check = (where, gw, plan) => {
+  const targets = new Set(plan.service.spec.ports.map((p) => p.targetPort));
+  return gw.servers.flatMap((s, i) => targets.has(s.port.number) ? [] : [new Finding(where, Code.GatewayPortNotDefinedOnService, Severity.Error,
+    `servers[${i}].port.number`, s.port.number, `no port of Service ${gw.namespace}/${plan.service.metadata.name} targets it (targets: ${[...targets].join(", ")})`,
+    `add a port with targetPort ${s.port.number} to service.ports, or remove service.ports`)]);
+};
+
+const selector: Check = (where, gw, plan) => {
+  const missed = plan.tracks.filter((t) => !selects(plan.gateway.spec.selector, t.deployment.spec.template.metadata.labels));
+  return missed.length === 0 ? [] : [new Finding(where, Code.ReferencedResourceNotFound, Severity.Error, "gatewaySelector", gw.gatewaySelector,
+    `it selects no pod of ${missed.map((t) => t.deployment.metadata.name).join(", ")}, so the Gateway binds to nothing there`,
+    "add the same labels to podLabels, or remove gatewaySelector")];
+};
+
+const tls: Check = (where, gw) => gw.servers.flatMap((s, i) => {
+  const t = s.tls;
+  const key = `servers[${i}].tls`;
+  if (!t?.mode || !TERMINATING.includes(t.mode)) return [];
+  const out: Finding[] = [];
+  if (t.credentialName === undefined && (t.credentialNames ?? []).length === 0) {
+    out.push(new Finding(where, Code.TlsWithoutCredential, Severity.Error, `${key}.credentialName`, undefined,
+      `tls.mode ${t.mode} terminates TLS at the gateway, which needs a certificate`,
+      `name the Secret in namespace ${gw.namespace} that holds it (or use PASSTHROUGH)`));
+  }
+  if (t.credentialName !== undefined && t.credentialNames !== undefined) {
+    out.push(new Finding(where, Code.TlsConflictingCredentials, Severity.Error, `${key}.credentialNames`, t.credentialNames,
+      "Istio takes credentialName or credentialNames, not both", "keep one of them"));
+  }
+  if (t.mode !== "SIMPLE" && t.caCertificates === undefined && t.caCertCredentialName === undefined) {
+    out.push(new Finding(where, Code.MutualTlsWithoutCa, Severity.Warning, `${key}.caCertCredentialName`, undefined,
+      `${t.mode} verifies clients against a CA, which Istio then reads from ca.crt in the credential's Secret or from a Secret named <credential>-cacert; without one every client is refused`,
+      "set caCertCredentialName (or caCertificates) to the CA's Secret, or make sure the credential's Secret holds ca.crt"));
+  }
+  return out;
+});
+
+const routeNamespaces: Check = (where, gw) => {
+  if (gw.topology !== "shared" || gw.routeNamespaces.length === 0) return [];
+  return gw.servers.flatMap((s, i) => s.hosts.flatMap((h, j) => {
+    const ns = h.includes("/") ? h.split("/")[0] : undefined;
+    return ns === undefined || ns === "." || gw.routeNamespaces.includes(ns) ? [] : [new Finding(where, Code.HostNotInRouteNamespaces, Severity.Error,
+      `servers[${i}].hosts[${j}]`, h, `it delegates to namespace "${ns}", which is not in routeNamespaces (${gw.routeNamespaces.join(", ")})`,
+      `add "${ns}" to routeNamespaces, or write the host without a namespace`)];
+  }));
+};
+
+const ports: Check = (where, gw, plan) => {
+  const out: Finding[] = [];
+  const servers = plan.gateway.spec.servers;
+  servers.forEach((s, i) => servers.slice(0, i).forEach((o) => {
+    const key = `servers[${i}]`;
+    if (o.port.number === s.port.number && family(o.port.protocol) !== family(s.port.protocol)) {
+      out.push(new Finding(where, Code.ConflictingPortProtocols, Severity.Error, `${key}.port.protocol`, s.port.protocol,
+        `port ${s.port.number} already serves ${o.port.protocol}; one port carries one protocol (HTTPS and TLS may share through SNI)`,
+        "move one of the servers to another port"));
+    } else if (o.port.number === s.port.number && s.hosts.some((h) => o.hosts.includes(h))) {
+      out.push(new Finding(where, Code.DuplicateServerHost, Severity.Error, `${key}.hosts`, s.hosts.filter((h) => o.hosts.includes(h)),
+        `another server on port ${s.port.number} already takes these hosts, so Envoy cannot tell which server a request is for`,
+        "merge the two servers, or give each its own hosts"));
+    }
+    if (o.port.number !== s.port.number && o.port.name === s.port.name) {
+      out.push(new Finding(where, Code.DuplicatePortName, Severity.Error, `${key}.port.name`, s.port.name,
+        `port ${o.port.number} already uses this name for another port number`, "give each port number its own name"));
+    }
+  }));
+  return out;
+};
+
+const steps: Check = (where, gw) => {
+  if (!gw.canary) return [];
+  const out: Finding[] = [];
+  const pods = [0, ...gw.canary.steps].map((w) => splitReplicas(gw.replicas, w).canary);
+  for (let i = 2; i < pods.length; i++) {
+    if (pods[i] === pods[i - 1]) {
+      out.push(new Finding(where, Code.CanaryStepsCollapse, Severity.Warning, "canary.steps", gw.canary.steps,
+        `steps ${gw.canary.steps[i - 2]}% and ${gw.canary.steps[i - 1]}% both put ${pods[i]} of ${gw.replicas} pods on the canary, so the second changes nothing`,
+        "raise replicas (npm run rollout -- status says how many make every step exact) or drop a step"));
+    }
+  }
+  return out;
+};
+
+const direction: Check = (where, gw, plan) => (plan.move?.assumed && gw.canary ? [new Finding(where, Code.CanaryDirectionAssumed, Severity.Warning,
+  "canary.previousWeight", undefined,
+  `this update grows the canary (weight ${gw.canary.weight}) before it shrinks the stable revision; lowered by hand, the shrinking revision would lose pods first`,
+  "set canary.previousWeight to the weight the cluster runs now, or move the weight with npm run rollout")] : []);
+
+const CHECKS: Check[] = [servicePorts, selector, tls, routeNamespaces, ports, steps, direction];
+
+/** Every finding on one gateway's plan. */
+export function analyzeGateway(where: Where, gw: ValidGateway, plan: GatewayPlan): Finding[] {
+  return CHECKS.flatMap((check) => check(where, gw, plan));
+}
+
+/**
+ * ConflictingGateways: two Gateways with the same selector, port and host. Istio merges them unpredictably; the
+ * selector is not limited to the Gateway's namespace, so this spans the whole stack.
+ */
+export function analyzeStack(stack: string, gateways: ReadonlyArray<{ gw: ValidGateway; plan: GatewayPlan }>): Finding[] {
+  const out: Finding[] = [];
+  gateways.forEach((b, i) => gateways.slice(0, i).forEach((a) => {
+    const [ga, gb] = [a.plan.gateway.spec, b.plan.gateway.spec];
+    if (JSON.stringify(ga.selector) !== JSON.stringify(gb.selector)) return;
+    for (const s of gb.servers) for (const o of ga.servers.filter((x) => x.port.number === s.port.number)) {
+      const shared = s.hosts.map(hostPart).filter((h) => o.hosts.map(hostPart).some((x) => x === h || x === "*" || h === "*"));
+      if (shared.length === 0) continue;
+      out.push(new Finding({ stack, gateway: b.gw.name }, Code.ConflictingGateways, Severity.Error, "gatewaySelector", gb.selector,
+        `gateway "${a.gw.name}" selects the same pods and also serves ${shared.join(", ")} on port ${s.port.number}`,
+        "give one of them other hosts or another port, or select other pods"));
+      return;
+    }
+  }));
+  return out;
+}
+
+/**
+ * An existing namespace the gateway is adopted into, as read from the cluster at preview: a namespace label
+ * overrides the pods' own injection labels (Istio "Sidecar injection" precedence).
+ */
+export function analyzeNamespace(where: Where, namespace: string, labels: Labels, revisions: ReadonlyArray<string | undefined>): Finding[] {
+  const injection = labels["istio-injection"];
+  if (injection === "disabled") {
+    return [new Finding(where, Code.ImageAutoWithoutInjection, Severity.Error, "namespace", namespace,
+      "the namespace is labelled istio-injection=disabled, so gateway pods are not injected and try to pull an image called \"auto\"",
+      `remove the label (kubectl label namespace ${namespace} istio-injection-) or run the gateway in another namespace`)];
+  }
+  const nsRevision = labels["istio.io/rev"];
+  const overridden = revisions.filter((r) => (injection === "enabled" ? r !== undefined : nsRevision !== undefined && r !== nsRevision));
+  if ((injection === "enabled" || nsRevision !== undefined) && overridden.length > 0) {
+    const label = injection === "enabled" ? "istio-injection=enabled" : `istio.io/rev=${nsRevision}`;
+    return [new Finding(where, Code.NamespaceOverridesRevision, Severity.Error, "namespace", namespace,
+      `the namespace is labelled ${label}, which overrides the pods' istio.io/rev, so revision ${overridden.join(", ")} would never be injected`,
+      `remove the namespace label (kubectl label namespace ${namespace} ${label.split("=")[0]}-): gateways pick their revision per pod`)];
+  }
+  return [];
+}
+
+export function errorsOf(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.severity === Severity.Error);
+}
+
+export function warningsOf(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.severity === Severity.Warning);
+}
