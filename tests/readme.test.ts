@@ -54,7 +54,9 @@ describe("README", () => {
   it("documents every stack-file key the validator accepts", () => {
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
     const { GATEWAY_KEYS } = require("../components/plan/validate");
-    for (const key of GATEWAY_KEYS as string[]) assert.ok(readme.includes(`| \`${key}`), `README's config reference lacks ${key}`);
+    const reference = readme.slice(readme.indexOf("## Config reference"), readme.indexOf("## Autoscaling"));
+    const rows = reference.split("\n").filter((l) => l.startsWith("| `")).map((l) => l.split(" | ")[0]);
+    for (const key of GATEWAY_KEYS as string[]) assert.ok(rows.some((r) => r.includes(`\`${key}`)), `README's config reference lacks ${key}`);
   });
 });
 
@@ -70,7 +72,33 @@ describe("README findings table", () => {
 
   it("lists only codes that some test makes fire", () => {
     const corpus = fs.readFileSync(path.join(ROOT, "tests/fixtures/bad-input.yaml"), "utf8");
-    const analyzeTests = fs.readFileSync(path.join(ROOT, "tests/plan/analyze.test.ts"), "utf8");
-    for (const code of listed) assert.ok(corpus.includes(code) || analyzeTests.includes(`Code.${code}`), `no test fires ${code}`);
+    const analyzeTests = ["analyze", "knobs"].map((f) => fs.readFileSync(path.join(ROOT, `tests/plan/${f}.test.ts`), "utf8")).join("\n");
+    for (const code of listed) assert.ok(corpus.includes(code) || analyzeTests.includes(`Code.${code}`) || analyzeTests.includes(`"${code}"`), `no test fires ${code}`);
+  });
+});
+
+describe("README Helm mapping", () => {
+  // The user-facing values of the istio/gateway chart (values.yaml, Istio 1.2x).
+  const CHART_VALUES = [
+    "name", "revision", "replicaCount", "kind", "rbac.enabled", "serviceAccount.create", "serviceAccount.name", "serviceAccount.annotations",
+    "podAnnotations", "securityContext", "containerSecurityContext", "service.type", "service.ports", "service.annotations",
+    "service.loadBalancerIP", "service.loadBalancerSourceRanges", "service.loadBalancerClass", "service.externalTrafficPolicy",
+    "service.internalTrafficPolicy", "service.ipFamilyPolicy", "service.ipFamilies", "service.externalIPs", "resources",
+    "autoscaling.enabled", "autoscaling.minReplicas", "autoscaling.maxReplicas", "autoscaling.targetCPUUtilizationPercentage",
+    "autoscaling.targetMemoryUtilizationPercentage", "autoscaling.autoscaleBehavior", "podDisruptionBudget", "terminationGracePeriodSeconds",
+    "env", "envVarFrom", "labels", "annotations", "nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "priorityClassName",
+    "imagePullSecrets", "imagePullPolicy", "networkGateway", "strategy", "minReadySeconds", "readinessProbe", "volumes", "volumeMounts",
+    "lifecycle", "platform", "global.hub", "global.tag",
+  ];
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const table = readme.slice(readme.indexOf("## Coming from the istio/gateway Helm chart"), readme.indexOf("## Pull-request previews"));
+  const firstColumn = table.split("\n").filter((l) => l.startsWith("| `")).map((l) => l.split(" | ")[0]).join(" ");
+
+  it("maps every user-facing value of the chart, or says why it is not needed", () => {
+    for (const value of CHART_VALUES) {
+      const [head, ...rest] = value.split(".");
+      const leaf = rest.length ? `.${rest[rest.length - 1]}` : head;
+      assert.ok(firstColumn.includes(`\`${value}\``) || (firstColumn.includes(`\`${head}.`) && firstColumn.includes(leaf)), `${value} is not in the Helm table`);
+    }
   });
 });

@@ -24,6 +24,7 @@ export const Code = {
   ConflictingPortProtocols: "ConflictingPortProtocols",
   CanaryStepsCollapse: "CanaryStepsCollapse",
   CanaryDirectionAssumed: "CanaryDirectionAssumed",
+  LocalTrafficPolicySkewsCanary: "LocalTrafficPolicySkewsCanary",
 } as const;
 
 const selects = (selector: Labels, labels: Labels) => Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -121,7 +122,16 @@ const direction: Check = (where, gw, plan) => (plan.move?.assumed && gw.canary ?
   `this update grows the canary (weight ${gw.canary.weight}) before it shrinks the stable revision; lowered by hand, the shrinking revision would lose pods first`,
   "set canary.previousWeight to the weight the cluster runs now, or move the weight with npm run rollout")] : []);
 
-const CHECKS: Check[] = [servicePorts, selector, tls, routeNamespaces, ports, steps, direction];
+// With externalTrafficPolicy: Local a load balancer balances across nodes, and each node across its own pods, so
+// a node holding one canary pod gets as much traffic as a node holding three stable ones: the pod ratio no longer
+// sets the split.
+const localPolicy: Check = (where, gw) => (gw.canary && gw.trafficShifting === "replicas" && gw.service.externalTrafficPolicy === "Local"
+  ? [new Finding(where, Code.LocalTrafficPolicySkewsCanary, Severity.Warning, "service.externalTrafficPolicy", "Local",
+    "the load balancer splits traffic per node, not per pod, so the canary's share follows how its pods are spread over nodes, not the pod ratio",
+    "keep one gateway pod per node (a required pod anti-affinity on kubernetes.io/hostname), use a load balancer that targets pods directly, or use trafficShifting: external")]
+  : []);
+
+const CHECKS: Check[] = [servicePorts, selector, tls, routeNamespaces, ports, steps, direction, localPolicy];
 
 /** Every finding on one gateway's plan. */
 export function analyzeGateway(where: Where, gw: ValidGateway, plan: GatewayPlan): Finding[] {

@@ -4,21 +4,21 @@
  */
 import { drainAnnotation, DrainSettings } from "./drain";
 import { commonLabels, podAnnotations, podLabels, TRACK_LABEL, trackName, trackSelector } from "./labels";
-import { Container, Deployment } from "./types";
-
-/** Resources of the istio/gateway chart: requests 100m/128Mi, limits 2 CPU/1Gi. */
-const RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2", memory: "1Gi" } };
+import { Container, Deployment, Labels, PodTemplate, TopologySpreadConstraint } from "./types";
+import { DEFAULT_RESOURCES, ValidPod } from "./validate-pods";
 
 /**
  * `image: auto` is a placeholder the injector replaces; without injection the pod would try to pull an image
  * called "auto" (ImageAutoWithoutInjection). The injector adds probes, env and volumes; what is set here wins.
  */
-function proxyContainer(): Container {
+function proxyContainer(pod: ValidPod | undefined): Container {
+  const env = Object.entries(pod?.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }));
   return {
     name: "istio-proxy",
     image: "auto",
     ports: [{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }],
-    resources: { requests: { ...RESOURCES.requests }, limits: { ...RESOURCES.limits } },
+    ...(env.length > 0 && { env }),
+    resources: structuredClone(pod?.resources ?? DEFAULT_RESOURCES),
     // Istio's gateway manifests: nothing privileged; uid/gid 1337 is the proxy's user in every release.
     securityContext: {
       allowPrivilegeEscalation: false,
@@ -42,6 +42,30 @@ export interface TrackInput {
   drain: DrainSettings;
   /** Extra pod labels; the component's own labels win. */
   extraLabels?: Record<string, string>;
+  /** Pod settings shared by every track. @default the chart's */
+  pod?: ValidPod;
+}
+
+/**
+ * By default each revision's pods spread across zones, then nodes, so that losing either takes as few of them as
+ * possible; soft (ScheduleAnyway), so a small cluster still schedules them.
+ */
+export function defaultSpread(selector: Labels): TopologySpreadConstraint[] {
+  return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) =>
+    ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { ...selector } } }));
+}
+
+/** Scheduling and pull settings from the pod settings; only what is set appears. */
+function scheduling(pod: ValidPod | undefined, selector: Labels): Partial<PodTemplate["spec"]> {
+  const spread = pod?.topologySpreadConstraints ?? defaultSpread(selector);
+  return {
+    ...(pod && Object.keys(pod.nodeSelector).length > 0 && { nodeSelector: { ...pod.nodeSelector } }),
+    ...(pod && pod.tolerations.length > 0 && { tolerations: structuredClone(pod.tolerations) }),
+    ...(pod?.affinity && { affinity: structuredClone(pod.affinity) }),
+    ...(spread.length > 0 && { topologySpreadConstraints: structuredClone(spread) }),
+    ...(pod?.priorityClassName && { priorityClassName: pod.priorityClassName }),
+    ...(pod && pod.imagePullSecrets.length > 0 && { imagePullSecrets: pod.imagePullSecrets.map((name) => ({ name })) }),
+  };
 }
 
 /** The Deployment's name: stable per revision, so promotion keeps the surviving Deployment's identity. */
@@ -65,13 +89,17 @@ export function planDeployment(t: TrackInput): Deployment {
       // A rolling update that adds a pod before it removes one never drops below the ready count.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
-        metadata: { labels: { ...t.extraLabels, ...podLabels(t.gateway, t.revision) }, annotations: { ...podAnnotations(), ...drainAnnotation(t.drain) } },
+        metadata: {
+          labels: { ...t.extraLabels, ...podLabels(t.gateway, t.revision) },
+          annotations: { ...t.pod?.podAnnotations, ...podAnnotations(), ...drainAnnotation(t.drain) },
+        },
         spec: {
           serviceAccountName: t.gateway,
           // Lets Envoy bind 80 and 443 without root or NET_BIND_SERVICE (istio/gateway chart).
           securityContext: { sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] },
           terminationGracePeriodSeconds: t.drain.terminationGracePeriodSeconds,
-          containers: [proxyContainer()],
+          containers: [proxyContainer(t.pod)],
+          ...scheduling(t.pod, trackSelector(t.gateway, t.revision)),
         },
       },
     },

@@ -76,13 +76,17 @@ export function planTracks(gw: ValidGateway): TrackSplit[] {
   });
 }
 
+function servicePortsOf(gw: ValidGateway) {
+  return portsFor(gw.servers, gw.service.ports, gw.service.extraPorts);
+}
+
 function planTrack(gw: ValidGateway, split: TrackSplit, revision: string | undefined): PlannedTrack {
   const name = deploymentName(gw.name, revision);
   const hpaOwned = gw.autoscaling !== undefined && split.pods > 0;
   const track = {
     split,
     deployment: planDeployment({
-      gateway: gw.name, namespace: gw.namespace, revision, replicas: hpaOwned ? undefined : split.pods, drain: gw.drain, extraLabels: gw.podLabels,
+      gateway: gw.name, namespace: gw.namespace, revision, replicas: hpaOwned ? undefined : split.pods, drain: gw.drain, extraLabels: gw.podLabels, pod: gw.pod,
     }),
     restartKeepers: restartKeepers(split.revision, gw.restartGeneration),
   };
@@ -91,7 +95,7 @@ function planTrack(gw: ValidGateway, split: TrackSplit, revision: string | undef
     ...track,
     ...(hpaOwned && gw.autoscaling && { hpa: planHpa({ ...common, deployment: name, bounds: { min: split.pods, max: split.maxPods ?? split.pods }, settings: gw.autoscaling }) }),
     ...((split.maxPods ?? split.pods) > 1 && { pdb: planPdb({ ...common, name, selector: trackSelector(gw.name, revision), budget: gw.disruption }) }),
-    ...(gw.trafficShifting === "external" && { service: planTrackService(gw.name, gw.namespace, revision, gw.service.type, portsFor(gw.servers, gw.service.ports)) }),
+    ...(gw.trafficShifting === "external" && { service: planTrackService(gw.name, gw.namespace, revision, gw.service, servicePortsOf(gw)) }),
   };
 }
 
@@ -102,7 +106,7 @@ export function planGateway(gw: ValidGateway): GatewayPlan {
     ...(gw.createNamespace && { namespace: planNamespace(gw.namespace, gw.namespaceLabels) }),
     ...planRbac(gw.name, gw.namespace),
     tracks,
-    service: planService(gw.name, gw.namespace, gw.service.type, portsFor(gw.servers, gw.service.ports)),
+    service: planService(gw.name, gw.namespace, gw.service, servicePortsOf(gw)),
     gateway: planIstioGateway(gw.name, gw.namespace, gw.topology, gw.routeNamespaces, gw.servers, gw.gatewaySelector),
     selectorLabels: gatewayLabels(gw.name),
     serviceDnsName: serviceDnsName(gw.name, gw.namespace),

@@ -7,7 +7,8 @@
  */
 import { ServerProtocol, ServiceType } from "../args";
 import { commonLabels, gatewayLabels, TRACK_LABEL, trackSelector } from "./labels";
-import { Service, ServicePort } from "./types";
+import { Labels, Service, ServicePort } from "./types";
+import { ValidService } from "./validate-service";
 import { ValidServer } from "./validate";
 
 /** The health port the injected gateway serves `/healthz/ready` on; load balancers probe it. */
@@ -21,7 +22,8 @@ const PORT_NAME_PREFIX: Record<ServerProtocol, string> = {
 /** The chart's names for its two default ports, kept so dashboards built on it keep working. */
 function servicePortName(protocol: ServerProtocol, port: number): string {
   const prefix = PORT_NAME_PREFIX[protocol];
-  if ((prefix === "http2" && port === 80) || (prefix === "https" && port === 443)) return prefix;
+  // The chart's names for 80 and 443, and Istio's east-west gateway's for 15443.
+  if ((prefix === "http2" && port === 80) || (prefix === "https" && port === 443) || (prefix === "tls" && port === 15443)) return prefix;
   return `${prefix}-${port}`;
 }
 
@@ -35,17 +37,36 @@ export function servicePorts(servers: readonly ValidServer[]): ServicePort[] {
   return ports;
 }
 
-/** The Service's ports: the status port, then the explicit ports when given, else one per server port. */
-export function portsFor(servers: readonly ValidServer[], explicit?: readonly ServicePort[]): ServicePort[] {
-  return explicit ? [STATUS_PORT, ...explicit.map((p) => ({ ...p }))] : servicePorts(servers);
+/**
+ * The Service's ports: the status port, then the explicit ports when given, else one per server port; then the
+ * extra ports (a mode's, the user's) that are not there yet.
+ */
+export function portsFor(servers: readonly ValidServer[], explicit?: readonly ServicePort[], extra: readonly ServicePort[] = []): ServicePort[] {
+  const ports = explicit ? [STATUS_PORT, ...explicit.map((p) => ({ ...p }))] : servicePorts(servers);
+  for (const p of extra) if (!ports.some((o) => o.name === p.name || o.port === p.port)) ports.push({ ...p });
+  return ports;
 }
 
-export function planService(gateway: string, namespace: string, type: ServiceType, ports: ServicePort[]): Service {
+/** Service settings that are copied as they are, when set. */
+function settings(s: ValidService): Partial<Service["spec"]> {
+  const keys = ["loadBalancerIP", "loadBalancerSourceRanges", "loadBalancerClass", "externalTrafficPolicy", "internalTrafficPolicy", "ipFamilyPolicy", "ipFamilies", "externalIPs"] as const;
+  return Object.fromEntries(keys.filter((k) => s[k] !== undefined).map((k) => [k, structuredClone(s[k])]));
+}
+
+function metadata(name: string, namespace: string, gateway: string, s: ValidService, selector: Labels) {
+  return {
+    name, namespace,
+    labels: { ...commonLabels(gateway), ...s.labels, ...selector },
+    ...(Object.keys(s.annotations).length > 0 && { annotations: { ...s.annotations } }),
+  };
+}
+
+export function planService(gateway: string, namespace: string, s: ValidService, ports: ServicePort[]): Service {
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: { name: gateway, namespace, labels: { ...commonLabels(gateway), ...gatewayLabels(gateway) } },
-    spec: { type, selector: gatewayLabels(gateway), ports },
+    metadata: metadata(gateway, namespace, gateway, s, gatewayLabels(gateway)),
+    spec: { type: s.type, selector: gatewayLabels(gateway), ports, ...settings(s) },
   };
 }
 
@@ -53,13 +74,13 @@ export function planService(gateway: string, namespace: string, type: ServiceTyp
  * External traffic shifting: a Service per revision, selecting only that track's pods, so an outer load balancer
  * or DNS can weigh the revisions itself. Named like the track's Deployment.
  */
-export function planTrackService(gateway: string, namespace: string, revision: string | undefined, type: ServiceType, ports: ServicePort[]): Service {
+export function planTrackService(gateway: string, namespace: string, revision: string | undefined, s: ValidService, ports: ServicePort[]): Service {
   const selector = trackSelector(gateway, revision);
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: { name: `${gateway}-${selector[TRACK_LABEL]}`, namespace, labels: { ...commonLabels(gateway), ...selector } },
-    spec: { type, selector, ports: ports.map((p) => ({ ...p })) },
+    metadata: metadata(`${gateway}-${selector[TRACK_LABEL]}`, namespace, gateway, s, selector),
+    spec: { type: s.type, selector, ports: ports.map((p) => ({ ...p })), ...settings(s) },
   };
 }
 

@@ -57,7 +57,8 @@ export interface Container {
   name: string;
   image: string;
   ports: ContainerPort[];
-  resources: { requests: Record<string, string>; limits: Record<string, string> };
+  env?: Array<{ name: string; value: string }>;
+  resources: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext: {
     allowPrivilegeEscalation: boolean;
     capabilities: { drop: string[] };
@@ -76,6 +77,12 @@ export interface PodTemplate {
     securityContext: { sysctls: Array<{ name: string; value: string }> };
     terminationGracePeriodSeconds: number;
     containers: Container[];
+    nodeSelector?: Record<string, string>;
+    tolerations?: Array<Record<string, unknown>>;
+    affinity?: Record<string, unknown>;
+    topologySpreadConstraints?: TopologySpreadConstraint[];
+    priorityClassName?: string;
+    imagePullSecrets?: Array<{ name: string }>;
   };
 }
 
@@ -101,7 +108,19 @@ export interface ServicePort {
 export interface Service extends K8sObject {
   apiVersion: "v1";
   kind: "Service";
-  spec: { type: string; selector: Labels; ports: ServicePort[] };
+  spec: {
+    type: string;
+    selector: Labels;
+    ports: ServicePort[];
+    loadBalancerIP?: string;
+    loadBalancerSourceRanges?: string[];
+    loadBalancerClass?: string;
+    externalTrafficPolicy?: string;
+    internalTrafficPolicy?: string;
+    ipFamilyPolicy?: string;
+    ipFamilies?: string[];
+    externalIPs?: string[];
+  };
 }
 
 export interface IstioServer {
@@ -138,4 +157,12 @@ export interface PodDisruptionBudget extends K8sObject {
     selector: { matchLabels: Labels };
     unhealthyPodEvictionPolicy: "AlwaysAllow";
   };
+}
+
+export interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: string;
+  labelSelector?: { matchLabels?: Labels };
+  [field: string]: unknown;
 }

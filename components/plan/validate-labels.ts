@@ -45,12 +45,12 @@ export function checkGatewaySelector(where: Where, raw: unknown): Record<string,
 }
 
 /** Explicit Service ports; the status port 15021 is always added. */
-export function checkServicePorts(where: Where, raw: unknown): ServicePort[] {
+export function checkServicePorts(where: Where, raw: unknown, listKey = "service.ports"): ServicePort[] {
   if (!Array.isArray(raw) || raw.length === 0) {
-    throw new ConfigError(where, "service.ports", raw, "use a list of { name, port, targetPort }");
+    throw new ConfigError(where, listKey, raw, "use a list of { name, port, targetPort }");
   }
   const ports = raw.map((p, i) => {
-    const key = `service.ports[${i}]`;
+    const key = `${listKey}[${i}]`;
     const port = objectAt(where, key, p);
     checkKeys(where, `${key}.`, port, ["name", "port", "targetPort", "protocol"]);
     if (port.protocol !== undefined && port.protocol !== "TCP") throw new ConfigError(where, `${key}.protocol`, port.protocol, "gateways serve TCP; use TCP or leave it out");
@@ -64,6 +64,6 @@ export function checkServicePorts(where: Where, raw: unknown): ServicePort[] {
   });
   const names = ports.map((p) => p.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i || n === "status-port");
-  if (dup) throw new ConfigError(where, "service.ports", dup, "each port needs its own name (status-port is the component's)");
+  if (dup) throw new ConfigError(where, listKey, dup, "each port needs its own name (status-port is the component's)");
   return ports;
 }

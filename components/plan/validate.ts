@@ -11,9 +11,12 @@ import { DrainSettings } from "./drain";
 import { ConfigError, Where } from "./errors";
 import { trackName } from "./labels";
 import { bool, checkKeys, dnsLabel, dnsSubdomain, nonEmptyString, objectAt, oneOf, required, stringList, wholeNumber } from "./read";
-import { DNS1035_LABEL, ISTIO_RESERVED_PORTS, isGatewayHost } from "./rules";
+import { DNS1035_LABEL, ISTIO_RESERVED_PORTS, isGatewayHost, isLabelValue } from "./rules";
 import { ServicePort } from "./types";
-import { checkGatewaySelector, checkServicePorts, INJECTION_NAMESPACE_LABELS, labelMap, MANAGED_POD_LABELS } from "./validate-labels";
+import { checkGatewaySelector, INJECTION_NAMESPACE_LABELS, labelMap, MANAGED_POD_LABELS } from "./validate-labels";
+import { Mode, modePreset } from "./modes";
+import { checkPod, POD_KEYS, ValidPod } from "./validate-pods";
+import { checkServiceSettings, ValidService } from "./validate-service";
 import {
   budgetedCounts, checkAutoscaledCanary, checkAutoscaling, checkDisruption, checkDrain, checkTrafficShifting,
 } from "./validate-capacity";
@@ -35,7 +38,13 @@ export interface ValidGateway {
   canary?: ValidCanary;
   servers: ValidServer[];
   routeNamespaces: string[];
-  service: { type: ServiceType; ports?: ServicePort[] };
+  service: ValidService;
+  /** ingress, egress or east-west (modes.ts). */
+  mode: Mode;
+  /** east-west: the network this gateway serves. */
+  network?: string;
+  /** Pod settings every revision shares. */
+  pod: ValidPod;
   restartGeneration: number;
   /** The Istio Gateway's selector, when overridden. */
   gatewaySelector?: Record<string, string>;
@@ -70,7 +79,7 @@ export const DEFAULT_SERVERS: readonly ValidServer[] = [
 export const GATEWAY_KEYS = [
   "namespace", "createNamespace", "namespaceLabels", "topology", "replicas", "revision", "canary", "servers",
   "routeNamespaces", "service", "restartGeneration", "autoscaling", "podDisruptionBudget", "drain", "trafficShifting",
-  "gatewaySelector", "podLabels", "verifyNamespace",
+  "gatewaySelector", "podLabels", "verifyNamespace", "mode", "network", ...POD_KEYS,
 ] as const;
 
 /** Options a caller may set: defaults that differ between the stack file and the component. */
@@ -98,6 +107,10 @@ export function validateGateway(where: Where, raw: unknown, defaults: Defaults =
   if (autoscaling && canary) checkAutoscaledCanary(where, autoscaling, canary.steps);
   checkTrackNames(where, name, revision, canary);
   const weights = canary ? [0, ...canary.steps] : [0];
+  const mode = oneOf(where, "mode", args.mode ?? Mode.Ingress, Object.values(Mode));
+  const network = checkNetwork(where, mode, args.network);
+  const preset = modePreset(mode, network);
+  const pod = checkPod(where, args);
   return {
     name,
     namespace,
@@ -111,12 +124,15 @@ export function validateGateway(where: Where, raw: unknown, defaults: Defaults =
     trafficShifting: checkTrafficShifting(where, args.trafficShifting),
     revision,
     canary,
-    servers: checkServers(where, args.servers),
+    servers: args.servers === undefined && preset.servers ? preset.servers : checkServers(where, args.servers),
     routeNamespaces: checkRouteNamespaces(where, args.routeNamespaces, topology),
-    service: checkService(where, args.service ?? {}),
+    service: withPreset(checkServiceSettings(where, args.service ?? {}, preset.serviceType), preset.extraPorts, preset.labels),
+    mode,
+    ...(network !== undefined && { network }),
+    pod: { ...pod, env: { ...preset.env, ...pod.env } },
     restartGeneration: wholeNumber(where, "restartGeneration", args.restartGeneration ?? 0, 0, 1_000_000_000),
     ...(args.gatewaySelector !== undefined && { gatewaySelector: checkGatewaySelector(where, args.gatewaySelector) }),
-    podLabels: labelMap(where, "podLabels", args.podLabels ?? {}, MANAGED_POD_LABELS),
+    podLabels: { ...preset.labels, ...labelMap(where, "podLabels", args.podLabels ?? {}, MANAGED_POD_LABELS) },
     verifyNamespace: bool(where, "verifyNamespace", args.verifyNamespace ?? !(args.createNamespace ?? defaults.createNamespace(topology))),
   };
 }
@@ -255,11 +271,21 @@ function checkRouteNamespaces(where: Where, raw: unknown, topology: Topology): s
   return namespaces;
 }
 
-function checkService(where: Where, raw: unknown): { type: ServiceType; ports?: ServicePort[] } {
-  const service = objectAt(where, "service", raw);
-  checkKeys(where, "service.", service, ["type", "ports"]);
-  return {
-    type: oneOf(where, "service.type", service.type ?? ServiceType.LoadBalancer, Object.values(ServiceType)),
-    ...(service.ports !== undefined && { ports: checkServicePorts(where, service.ports) }),
-  };
+function checkNetwork(where: Where, mode: Mode, raw: unknown): string | undefined {
+  if (mode !== Mode.EastWest) {
+    if (raw !== undefined) throw new ConfigError(where, "network", raw, 'it only applies to mode "east-west"');
+    return undefined;
+  }
+  // The network name becomes the topology.istio.io/network label value on pods and Service.
+  const network = required(where, "network", raw);
+  if (typeof network !== "string" || !isLabelValue(network) || network === "") {
+    throw new ConfigError(where, "network", network, 'use a network name that is a label value, e.g. "network1"');
+  }
+  return network;
+}
+
+/** The mode's extra Service ports and labels, before the user's own. */
+function withPreset(service: ValidService, extraPorts: ServicePort[], labels: Record<string, string>): ValidService {
+  const own = new Set(service.extraPorts.map((p) => p.name));
+  return { ...service, extraPorts: [...extraPorts.filter((p) => !own.has(p.name)), ...service.extraPorts], labels: { ...labels, ...service.labels } };
 }

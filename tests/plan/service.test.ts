@@ -1,6 +1,9 @@
 import * as assert from "assert";
 import { ServerProtocol } from "../../components/args";
 import { planService, servicePorts, serviceDnsName } from "../../components/plan/service";
+import { ValidService } from "../../components/plan/validate-service";
+
+const svc = (type: ValidService["type"]): ValidService => ({ type, extraPorts: [], annotations: {}, labels: {} });
 import { ValidServer } from "../../components/plan/validate";
 
 function server(number: number, protocol: ServerProtocol, hosts = ["*"]): ValidServer {
@@ -17,7 +20,7 @@ describe("gateway Service", () => {
     [443, "HTTPS", "https"], // the chart's name
     [8080, "HTTP", "http2-8080"],
     [8443, "HTTPS", "https-8443"],
-    [15443, "TLS", "tls-15443"],
+    [15443, "TLS", "tls"], // Istio's east-west gateway names it so
     [9000, "TCP", "tcp-9000"],
     [50051, "GRPC", "grpc-50051"],
   ];
@@ -34,13 +37,13 @@ describe("gateway Service", () => {
   });
 
   it("selects exactly the gateway labels, never a track", () => {
-    const svc = planService("istio-ingressgateway", "istio-ingress", "LoadBalancer", servicePorts([server(80, "HTTP")]));
-    assert.deepStrictEqual(svc.spec.selector, { app: "istio-ingressgateway", istio: "ingressgateway" });
+    const service = planService("istio-ingressgateway", "istio-ingress", svc("LoadBalancer"), servicePorts([server(80, "HTTP")]));
+    assert.deepStrictEqual(service.spec.selector, { app: "istio-ingressgateway", istio: "ingressgateway" });
   });
 
   it("keeps the Service type asked for", () => {
     for (const type of ["LoadBalancer", "NodePort", "ClusterIP"] as const) {
-      assert.strictEqual(planService("gw", "ns", type, servicePorts([server(80, "HTTP")])).spec.type, type);
+      assert.strictEqual(planService("gw", "ns", svc(type), servicePorts([server(80, "HTTP")])).spec.type, type);
     }
   });
 

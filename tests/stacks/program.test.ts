@@ -17,6 +17,7 @@ const stacks = [
   { name: "prod", file: path.join(ROOT, "Pulumi.prod.yaml") },
   { name: "mixed (fixture)", file: path.join(ROOT, "tests/fixtures/valid/Pulumi.mixed.yaml") },
   { name: "autoscaled (fixture)", file: path.join(ROOT, "tests/fixtures/valid/Pulumi.autoscaled.yaml") },
+  { name: "modes (fixture)", file: path.join(ROOT, "tests/fixtures/valid/Pulumi.modes.yaml") },
 ];
 
 describe("stacks program (under mocks)", () => {
