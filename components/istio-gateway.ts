@@ -96,7 +96,7 @@ export class IstioGateway extends pulumi.ComponentResource {
     for (const track of ordered) {
       const rev = track.split.revision;
       const wait = { ...opts, dependsOn: [opts.dependsOn, ...previous] as pulumi.Input<pulumi.Resource>[] };
-      const deployment = new k8s.apps.v1.Deployment(`${name}-${rev}`, withRestartToken(track, this.restartToken(name, track)), wait);
+      const deployment = new k8s.apps.v1.Deployment(`${name}-${rev}`, withRestartToken(track, this.restartToken(name, track, plan)), wait);
       const afterDeployment = { ...opts, dependsOn: [opts.dependsOn, ...previous, deployment] as pulumi.Input<pulumi.Resource>[] };
       const hpa = track.hpa && new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-${rev}-hpa`, track.hpa, afterDeployment);
       if (track.pdb) new k8s.policy.v1.PodDisruptionBudget(`${name}-${rev}-pdb`, track.pdb, afterDeployment);
@@ -122,15 +122,18 @@ export class IstioGateway extends pulumi.ComponentResource {
     });
   }
 
-  private restartToken(name: string, track: PlannedTrack): pulumi.Output<string> {
+  /** None until the first restart is asked for (restartGeneration > 0): nothing to keep, nothing to register. */
+  private restartToken(name: string, track: PlannedTrack, plan: GatewayPlan): pulumi.Output<string> | undefined {
+    if (!plan.restart) return undefined;
     return new random.RandomId(`${name}-${track.split.revision}-restart`,
       { byteLength: 4, keepers: track.restartKeepers }, { parent: this }).hex;
   }
 }
 
 /** The planned Deployment with its restart token in the pod template. */
-function withRestartToken(track: PlannedTrack, token: pulumi.Output<string>): k8s.apps.v1.DeploymentArgs {
+function withRestartToken(track: PlannedTrack, token: pulumi.Output<string> | undefined): k8s.apps.v1.DeploymentArgs {
   const d = track.deployment;
+  if (token === undefined) return d;
   const meta = d.spec.template.metadata;
   return {
     ...d,

@@ -7,8 +7,11 @@
  * Exit 0 with the YAML on stdout; on bad config, exit 1 with one message on stderr and nothing on stdout.
  */
 import { entriesOf, toYaml } from "./manifest";
+import { tuneForOfflineRun } from "./offline";
 import { runStack } from "./render-stack";
 import { fail, parseArgs, UsageError } from "./cli";
+
+tuneForOfflineRun();
 
 async function main(): Promise<void> {
   const { flags, positional } = parseArgs(process.argv.slice(2), { stack: "string", "stack-file": "string", format: "string" }, "render");

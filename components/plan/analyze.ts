@@ -143,20 +143,36 @@ export function analyzeGateway(where: Where, gw: ValidGateway, plan: GatewayPlan
  * selector is not limited to the Gateway's namespace, so this spans the whole stack.
  */
 export function analyzeStack(stack: string, gateways: ReadonlyArray<{ gw: ValidGateway; plan: GatewayPlan }>): Finding[] {
+  // Only Gateways with equal selectors can conflict: group by selector first, so a stack of many gateways (each
+  // with its own selector) costs one pass, not a comparison of every pair.
+  const bySelector = new Map<string, Array<{ gw: ValidGateway; plan: GatewayPlan }>>();
+  for (const g of gateways) {
+    const key = JSON.stringify(Object.entries(g.plan.gateway.spec.selector).sort());
+    bySelector.set(key, [...(bySelector.get(key) ?? []), g]);
+  }
   const out: Finding[] = [];
-  gateways.forEach((b, i) => gateways.slice(0, i).forEach((a) => {
-    const [ga, gb] = [a.plan.gateway.spec, b.plan.gateway.spec];
-    if (JSON.stringify(ga.selector) !== JSON.stringify(gb.selector)) return;
-    for (const s of gb.servers) for (const o of ga.servers.filter((x) => x.port.number === s.port.number)) {
-      const shared = s.hosts.map(hostPart).filter((h) => o.hosts.map(hostPart).some((x) => x === h || x === "*" || h === "*"));
-      if (shared.length === 0) continue;
-      out.push(new Finding({ stack, gateway: b.gw.name }, Code.ConflictingGateways, Severity.Error, "gatewaySelector", gb.selector,
-        `gateway "${a.gw.name}" selects the same pods and also serves ${shared.join(", ")} on port ${s.port.number}`,
-        "give one of them other hosts or another port, or select other pods"));
-      return;
-    }
-  }));
+  for (const group of bySelector.values()) {
+    group.forEach((b, i) => group.slice(0, i).forEach((a) => {
+      const conflict = conflictOf(a.plan, b.plan);
+      if (conflict) {
+        out.push(new Finding({ stack, gateway: b.gw.name }, Code.ConflictingGateways, Severity.Error, "gatewaySelector", b.plan.gateway.spec.selector,
+          `gateway "${a.gw.name}" selects the same pods and also serves ${conflict.hosts.join(", ")} on port ${conflict.port}`,
+          "give one of them other hosts or another port, or select other pods"));
+      }
+    }));
+  }
   return out;
+}
+
+/** The first port and hosts two Gateways with one selector both serve. */
+function conflictOf(a: GatewayPlan, b: GatewayPlan): { port: number; hosts: string[] } | undefined {
+  for (const s of b.gateway.spec.servers) {
+    for (const o of a.gateway.spec.servers.filter((x) => x.port.number === s.port.number)) {
+      const hosts = s.hosts.map(hostPart).filter((h) => o.hosts.map(hostPart).some((x) => x === h || x === "*" || h === "*"));
+      if (hosts.length > 0) return { port: s.port.number, hosts };
+    }
+  }
+  return undefined;
 }
 
 /**

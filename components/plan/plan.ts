@@ -58,6 +58,8 @@ export interface GatewayPlan extends Rbac {
   move?: Move;
   /** With external traffic shifting: the weight of each revision, in percent, for the outer load balancer. */
   externalWeights?: Record<string, number>;
+  /** A restart was asked for (restartGeneration > 0): the pods carry a restart token (restart.ts). */
+  restart: boolean;
 }
 
 /** Stable first, then the canary, each with its pods (or, with autoscaling, its bounds). */
@@ -111,6 +113,7 @@ export function planGateway(gw: ValidGateway): GatewayPlan {
     selectorLabels: gatewayLabels(gw.name),
     serviceDnsName: serviceDnsName(gw.name, gw.namespace),
     ...(gw.canary && { move: moveOf(gw.canary) }),
+    restart: gw.restartGeneration > 0,
     ...(gw.trafficShifting === "external" && { externalWeights: Object.fromEntries(tracks.map((t) => [t.split.revision, t.split.requestedPercent])) }),
   };
 }

@@ -126,7 +126,18 @@ describe("in-place upgrades and restarts (under mocks)", () => {
   });
 
   it("keeps the restart token when nothing changes, so a repeated pulumi up is a no-op", async () => {
-    const [a, b] = [payments(await runText(PROD)), payments(await runText(PROD))];
+    const restarted = setKey(PROD, "restartGeneration", 1);
+    const [a, b] = [payments(await runText(restarted)), payments(await runText(restarted))];
+    assert.ok(token(a[0]));
     assert.strictEqual(token(a[0]), token(b[0]));
+  });
+
+  it("carries no restart token until a restart is asked for", async () => {
+    assert.strictEqual(token(payments(await runText(PROD))[0]), undefined);
+  });
+
+  it("restarts again on every further bump", async () => {
+    const [one, two] = [payments(await runText(setKey(PROD, "restartGeneration", 1))), payments(await runText(setKey(PROD, "restartGeneration", 2)))];
+    assert.notStrictEqual(token(one[0]), token(two[0]));
   });
 });

@@ -1,0 +1,30 @@
+import * as assert from "assert";
+import { declareFlat, flatObjects, generatedGateways, stackConfig } from "../../tools/bench-workload";
+import { manifestsOf } from "../../tools/manifest";
+import { runOffline } from "../../tools/offline";
+import { PROJECT_DIR } from "../../tools/render-stack";
+import * as path from "path";
+
+// The benchmark compares like with like only if the flat baseline declares exactly the component's objects.
+describe("benchmark workload", () => {
+  for (const canary of [false, true]) {
+    it(`declares flat exactly the Kubernetes objects the program registers (${canary ? "with" : "without"} canaries)`, async () => {
+      const gateways = generatedGateways(3, canary);
+      const program = () => {
+        const dir = path.join(PROJECT_DIR, "stacks");
+        for (const id of Object.keys(require.cache)) if (id.startsWith(dir + path.sep)) delete require.cache[id];
+        require(dir);
+      };
+      const viaComponent = manifestsOf(await runOffline({ project: "istio-gateways", stack: "bench", config: stackConfig(gateways), program }));
+      const objects = flatObjects(gateways);
+      const flat = manifestsOf(await runOffline({ project: "istio-gateways", stack: "bench", config: {}, program: () => declareFlat(objects) }));
+      assert.deepStrictEqual(flat, viaComponent);
+    });
+  }
+
+  it("generates stacks of the size asked for, with a canary on each gateway when asked", () => {
+    const g = generatedGateways(25, true) as Record<string, { canary?: unknown }>;
+    assert.strictEqual(Object.keys(g).length, 25);
+    assert.ok(Object.values(g).every((x) => x.canary));
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * The benchmark's workload: a stack of N generated gateways (a dedicated gateway per tenant, as platform teams
+ * run them), and the same Kubernetes objects declared flat, for the baseline.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import { objectsOf, planGateway } from "../components/plan/plan";
+import { validateGateway } from "../components/plan/validate";
+import { CONFIG_KEY } from "../stacks/config";
+
+export function generatedGateways(n: number, canary: boolean): Record<string, unknown> {
+  return Object.fromEntries(Array.from({ length: n }, (_, i) => {
+    const id = String(i).padStart(4, "0");
+    return [`tenant-${id}-gateway`, {
+      namespace: `tenant-${id}`,
+      topology: "dedicated",
+      createNamespace: true,
+      replicas: 4,
+      revision: "1-25-1",
+      ...(canary && { canary: { revision: "1-26-0", weight: 25, steps: [25, 50, 100], previousWeight: 0 } }),
+      servers: [{ port: { number: 443, name: "https", protocol: "HTTPS" }, hosts: [`tenant-${id}.example.com`], tls: { mode: "SIMPLE", credentialName: `tenant-${id}-cert` } }],
+    }];
+  }));
+}
+
+export function stackConfig(gateways: Record<string, unknown>): Record<string, string> {
+  return { [CONFIG_KEY]: JSON.stringify(gateways) };
+}
+
+/** The objects the component would register, planned ahead (outside any timing): what a flat program writes out. */
+export function flatObjects(gateways: Record<string, unknown>): Array<{ name: string; object: Record<string, unknown> }> {
+  return Object.entries(gateways).flatMap(([name, raw]) =>
+    objectsOf(planGateway(validateGateway({ stack: "bench", gateway: name }, raw, { createNamespace: () => true })))
+      .map((object, i) => ({ name: `${name}-${i}`, object: object as unknown as Record<string, unknown> })));
+}
+
+/** The baseline program: each object declared directly with @pulumi/kubernetes, no component, no validation. */
+export function declareFlat(objects: ReadonlyArray<{ name: string; object: Record<string, unknown> }>): void {
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  const kinds: Record<string, new (name: string, args: any) => unknown> = {
+    Namespace: k8s.core.v1.Namespace, ServiceAccount: k8s.core.v1.ServiceAccount, Service: k8s.core.v1.Service,
+    Role: k8s.rbac.v1.Role, RoleBinding: k8s.rbac.v1.RoleBinding, Deployment: k8s.apps.v1.Deployment,
+    HorizontalPodAutoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler, PodDisruptionBudget: k8s.policy.v1.PodDisruptionBudget,
+    Gateway: k8s.apiextensions.CustomResource,
+  };
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+  for (const { name, object } of objects) new kinds[object.kind as string](name, object);
+}

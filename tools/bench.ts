@@ -1,0 +1,115 @@
+/**
+ * `npm run bench [-- --quick]`: the cost of the stacks program, offline under the same mocks as render, for
+ * stacks of N generated gateways (with and without canaries), against a baseline measured in the same process:
+ * the same Kubernetes objects declared flat with @pulumi/kubernetes. Prints ratios, never asserts on time.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { declareFlat, flatObjects, generatedGateways, stackConfig } from "./bench-workload";
+import { fail, parseArgs, UsageError } from "./cli";
+import { runOffline, tuneForOfflineRun } from "./offline";
+import { PROJECT_DIR } from "./render-stack";
+
+interface Measure { ms: number; resources: number; rssMb: number; heapMb: number }
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const mb = (bytes: number) => bytes / 1048576;
+
+/** Wall time, resources registered, and the peak growth of RSS and heap during the run. */
+async function measure(run: () => Promise<number>): Promise<Measure> {
+  gc(); gc();
+  const base = process.memoryUsage();
+  let peakRss = base.rss;
+  let peakHeap = base.heapUsed;
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 5);
+  const t0 = performance.now();
+  const resources = await run();
+  const ms = performance.now() - t0;
+  clearInterval(timer);
+  const end = process.memoryUsage();
+  return { ms, resources, rssMb: mb(Math.max(peakRss, end.rss) - base.rss), heapMb: mb(Math.max(peakHeap, end.heapUsed) - base.heapUsed) };
+}
+
+function requireProgram(): void {
+  const dir = path.join(PROJECT_DIR, "stacks");
+  for (const id of Object.keys(require.cache)) if (id.startsWith(dir + path.sep)) delete require.cache[id];
+  require(dir);
+}
+
+const component = (n: number, canary: boolean) => measure(async () => (await runOffline({
+  project: "istio-gateways", stack: "bench", config: stackConfig(generatedGateways(n, canary)), program: requireProgram,
+})).length);
+
+const baseline = (n: number, canary: boolean) => {
+  const objects = flatObjects(generatedGateways(n, canary));
+  return measure(async () => (await runOffline({ project: "istio-gateways", stack: "bench", config: {}, program: () => declareFlat(objects) })).length);
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x: number, d = 1) => x.toFixed(d);
+
+function wall(args: string[], cwd = PROJECT_DIR): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
+  return performance.now() - t0;
+}
+
+async function main(): Promise<void> {
+  tuneForOfflineRun(); // the same settings for the component and the baseline
+  const { flags } = parseArgs(process.argv.slice(2), { quick: "boolean", sizes: "string" }, "bench");
+  const quick = flags.quick === "true";
+  const sizes = flags.sizes ? flags.sizes.split(",").map(Number) : quick ? [1, 10, 100] : [1, 10, 100, 1000];
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !sizes.includes(10)) throw new UsageError("bench: --sizes takes whole numbers separated by commas, including 10 (the growth baseline)");
+  const reps = quick ? 1 : 3;
+  const out = (line = "") => process.stdout.write(`${line}\n`);
+  out(`# bench (${quick ? "quick" : "full"}): node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${fmt(mb(os.totalmem()) / 1024, 0)} GiB`);
+  await component(1, false); await baseline(1, false); // warm the module cache and the JIT before measuring
+  const perGateway: Record<string, number> = {};
+  for (const canary of [false, true]) {
+    out();
+    out(`## ${canary ? "with" : "without"} canaries (median of ${reps})`);
+    out("| N | resources (component / flat) | component ms | ms per gateway | flat ms | time ratio | component RSS MB / heap MB | flat RSS MB / heap MB | memory ratio (heap) |");
+    out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (const n of sizes) {
+      const c: Measure[] = [];
+      const b: Measure[] = [];
+      for (let i = 0; i < reps; i++) { b.push(await baseline(n, canary)); c.push(await component(n, canary)); }
+      const [cm, bm] = [median(c.map((x) => x.ms)), median(b.map((x) => x.ms))];
+      const [ch, bh] = [median(c.map((x) => x.heapMb)), median(b.map((x) => x.heapMb))];
+      perGateway[`${canary}-${n}`] = cm / n;
+      out(`| ${n} | ${c[0].resources} / ${b[0].resources} | ${fmt(cm)} | ${fmt(cm / n, 2)} | ${fmt(bm)} | ${fmt(cm / bm, 2)} | ${fmt(median(c.map((x) => x.rssMb)))} / ${fmt(ch)} | ${fmt(median(b.map((x) => x.rssMb)))} / ${fmt(bh)} | ${fmt(ch / bh, 2)} |`);
+    }
+  }
+  const top = sizes[sizes.length - 1];
+  out();
+  out("## growth (time per gateway, largest N / N = 10)");
+  for (const canary of [false, true]) out(`- ${canary ? "with" : "without"} canaries: ${fmt(perGateway[`${canary}-${top}`] / perGateway[`${canary}-10`], 2)} (N = ${top})`);
+
+  const tsNode = ["-r", "ts-node/register/transpile-only"];
+  const bare = median([0, 1, 2].map(() => wall(["-e", "require('@pulumi/pulumi')"])));
+  const render = median([0, 1, 2].map(() => wall([...tsNode, "tools/render.ts", "--stack", "dev"])));
+  out();
+  out("## cold start (median of 3 processes)");
+  out(`- bare require("@pulumi/pulumi"): ${fmt(bare, 0)} ms; render --stack dev: ${fmt(render, 0)} ms; ratio ${fmt(render / bare, 2)}`);
+  if (!quick) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+    const gateways = generatedGateways(300, true);
+    fs.writeFileSync(path.join(dir, "gateways.json"), JSON.stringify(gateways));
+    fs.writeFileSync(path.join(dir, "Pulumi.bench300.yaml"), `config:\n  ${JSON.stringify("istio-gateways:gateways")}: ${JSON.stringify(gateways)}\n`);
+    const e2eRender = wall([...tsNode, "tools/render.ts", "--stack-file", path.join(dir, "Pulumi.bench300.yaml")]);
+    const e2eFlat = wall([...tsNode, "tools/bench-flat.ts", path.join(dir, "gateways.json")]);
+    out();
+    out("## end to end, N = 300 with canaries (one process each)");
+    out(`- render: ${fmt(e2eRender, 0)} ms; naive flat program with default settings: ${fmt(e2eFlat, 0)} ms; ratio ${fmt(e2eRender / e2eFlat, 2)}`);
+  }
+}
+
+main().catch(fail);
