@@ -11,7 +11,7 @@ import { performance } from "perf_hooks";
 import { declareFlat, flatObjects, generatedGateways, stackConfig } from "./bench-workload";
 import { fail, parseArgs, UsageError } from "./cli";
 import { runOffline, tuneForOfflineRun } from "./offline";
-import { PROJECT_DIR } from "./render-stack";
+import { PROJECT_DIR, requireProgram } from "./render-stack";
 
 interface Measure { ms: number; resources: number; rssMb: number; heapMb: number }
 
@@ -35,12 +35,6 @@ async function measure(run: () => Promise<number>): Promise<Measure> {
   clearInterval(timer);
   const end = process.memoryUsage();
   return { ms, resources, rssMb: mb(Math.max(peakRss, end.rss) - base.rss), heapMb: mb(Math.max(peakHeap, end.heapUsed) - base.heapUsed) };
-}
-
-function requireProgram(): void {
-  const dir = path.join(PROJECT_DIR, "stacks");
-  for (const id of Object.keys(require.cache)) if (id.startsWith(dir + path.sep)) delete require.cache[id];
-  require(dir);
 }
 
 const component = (n: number, canary: boolean) => measure(async () => (await runOffline({

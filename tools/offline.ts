@@ -73,11 +73,13 @@ type Callback = (err: unknown, response?: { getUrn(): string }) => void;
  * Records the URN, parent and dependencies the SDK sends for each resource, by wrapping the mock monitor's
  * registerResource: the mocks' newResource sees only inputs, and ordering is what the rollout tests check.
  */
-function recordEdges(resources: Registered[]): void {
+function recordEdges(pending: Map<string, Registered>): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: Callback): Promise<void> };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => register(req, (err, response) => {
-    const entry = [...resources].reverse().find((r) => r.type === req.getType() && r.name === req.getName() && r.urn === undefined);
+    const key = `${req.getType()}::${req.getName()}`;
+    const entry = pending.get(key);
+    pending.delete(key);
     if (entry && response) {
       entry.urn = response.getUrn();
       entry.parent = req.getParent() || undefined;
@@ -98,6 +100,8 @@ export function tuneForOfflineRun(): void {
 
 export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {
   const resources: Registered[] = [];
+  // Registered by the mocks, waiting for the URN and edges the monitor answers with (type::name is unique).
+  const pending = new Map<string, Registered>();
   let failure: unknown;
   let failed: () => void = () => undefined;
   const failing = new Promise<void>((resolve) => { failed = resolve; });
@@ -110,12 +114,14 @@ export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {
           // A read of an existing object: not something the program creates.
           return { id: args.id, state: opts.reads?.[`${args.type}::${args.id}`] ?? { metadata: { name: args.id } } };
         }
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const entry: Registered = { type: args.type, name: args.name, inputs: args.inputs };
+        resources.push(entry);
+        pending.set(`${args.type}::${args.name}`, entry);
         return { id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args) } };
       },
       call: () => ({}),
     }, opts.project, opts.stack, false);
-    recordEdges(resources);
+    recordEdges(pending);
     pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
     try {
       opts.program();

@@ -35,6 +35,11 @@ export async function runStack(target: RenderTarget, reads?: Record<string, Reco
   });
 }
 
+/** The project's program (Pulumi.yaml `main`), loaded anew on every call. */
+export function requireProgram(): void {
+  requireFresh(readProject(PROJECT_DIR).main);
+}
+
 export async function renderManifests(target: RenderTarget): Promise<Manifest[]> {
   return manifestsOf(await runStack(target));
 }

@@ -3,7 +3,7 @@
  * the moves of the rollout command (next, back, abort, promote). No files, no Pulumi.
  */
 import { trackBounds } from "../components/plan/autoscaling";
-import { splitReplicas } from "../components/plan/canary";
+import { collapsedSteps, splitReplicas } from "../components/plan/canary";
 import { trackName } from "../components/plan/labels";
 import { ValidCanary, ValidGateway } from "../components/plan/validate";
 
@@ -44,12 +44,8 @@ export function exactReplicas(steps: readonly number[]): number {
 
 export function planWarnings(gw: ValidGateway & { canary: ValidCanary }): string[] {
   const rows = stepRows(gw);
-  const out: string[] = [];
-  for (let i = 1; i < rows.length; i++) {
-    if (rows[i].canaryPods === rows[i - 1].canaryPods) {
-      out.push(`steps ${rows[i - 1].requested}% and ${rows[i].requested}% give the same split (${rows[i].canaryPods} of ${gw.replicas} pods on the canary): the second changes nothing`);
-    }
-  }
+  const out = collapsedSteps(gw.replicas, gw.canary.steps).map(([a, b, pods]) =>
+    `steps ${a}% and ${b}% give the same split (${pods} of ${gw.replicas} pods on the canary): the second changes nothing`);
   const far = rows.filter((r) => Math.abs(r.achieved - r.requested) > FAR_FROM_REQUESTED);
   if (far.length > 0) {
     const n = exactReplicas(gw.canary.steps);

@@ -2,6 +2,7 @@
  * Per gateway, the pods of each revision and the weight they give, read back from rendered objects: what a
  * reviewer of a stack change wants to see first.
  */
+import { percentOf } from "../components/plan/canary";
 import { Manifest } from "./manifest";
 
 export interface RevisionPods {
@@ -32,7 +33,7 @@ export function revisionPods(manifests: readonly Manifest[]): RevisionPods[] {
   }
   for (const r of rows) {
     const total = rows.filter((o) => o.gateway === r.gateway).reduce((n, o) => n + o.pods, 0);
-    r.percent = total === 0 ? 0 : Math.round((10000 * r.pods) / total) / 100;
+    r.percent = total === 0 ? 0 : percentOf(r.pods, total);
   }
   return rows;
 }

@@ -3,7 +3,7 @@
  * objects before anything is registered. Each finding has a stable code (the analyzer's name where Istio has
  * one), the key at fault and a one-line fix. Errors stop the preview; warnings are logged.
  */
-import { splitReplicas } from "./canary";
+import { collapsedSteps } from "./canary";
 import { Finding, Severity, Where } from "./errors";
 import { GatewayPlan } from "./plan";
 import { Labels } from "./types";
@@ -105,16 +105,10 @@ const ports: Check = (where, gw, plan) => {
 
 const steps: Check = (where, gw) => {
   if (!gw.canary) return [];
-  const out: Finding[] = [];
-  const pods = [0, ...gw.canary.steps].map((w) => splitReplicas(gw.replicas, w).canary);
-  for (let i = 2; i < pods.length; i++) {
-    if (pods[i] === pods[i - 1]) {
-      out.push(new Finding(where, Code.CanaryStepsCollapse, Severity.Warning, "canary.steps", gw.canary.steps,
-        `steps ${gw.canary.steps[i - 2]}% and ${gw.canary.steps[i - 1]}% both put ${pods[i]} of ${gw.replicas} pods on the canary, so the second changes nothing`,
-        "raise replicas (npm run rollout -- status says how many make every step exact) or drop a step"));
-    }
-  }
-  return out;
+  const steps = gw.canary.steps;
+  return collapsedSteps(gw.replicas, steps).map(([a, b, pods]) => new Finding(where, Code.CanaryStepsCollapse, Severity.Warning, "canary.steps", steps,
+    `steps ${a}% and ${b}% both put ${pods} of ${gw.replicas} pods on the canary, so the second changes nothing`,
+    "raise replicas (npm run rollout -- status says how many make every step exact) or drop a step"));
 };
 
 const direction: Check = (where, gw, plan) => (plan.move?.assumed && gw.canary ? [new Finding(where, Code.CanaryDirectionAssumed, Severity.Warning,

@@ -34,6 +34,19 @@ export function splitReplicas(replicas: number, weight: number): Split {
   return { stable: replicas - canary, canary, achievedPercent: percentOf(canary, replicas) };
 }
 
+/**
+ * Consecutive steps of a plan that put the same number of pods on the canary, so that moving from the first to
+ * the second changes nothing: [earlier step, later step, canary pods].
+ */
+export function collapsedSteps(replicas: number, steps: readonly number[]): Array<[number, number, number]> {
+  const out: Array<[number, number, number]> = [];
+  steps.forEach((w, i) => {
+    const pods = splitReplicas(replicas, w).canary;
+    if (i > 0 && pods === splitReplicas(replicas, steps[i - 1]).canary) out.push([steps[i - 1], w, pods]);
+  });
+  return out;
+}
+
 /** 100 · part / whole, to two decimals, so outputs and reports print the same figure. */
 export function percentOf(part: number, whole: number): number {
   return Math.round((10000 * part) / whole) / 100;

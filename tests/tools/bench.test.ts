@@ -2,20 +2,14 @@ import * as assert from "assert";
 import { declareFlat, flatObjects, generatedGateways, stackConfig } from "../../tools/bench-workload";
 import { manifestsOf } from "../../tools/manifest";
 import { runOffline } from "../../tools/offline";
-import { PROJECT_DIR } from "../../tools/render-stack";
-import * as path from "path";
+import { requireProgram } from "../../tools/render-stack";
 
 // The benchmark compares like with like only if the flat baseline declares exactly the component's objects.
 describe("benchmark workload", () => {
   for (const canary of [false, true]) {
     it(`declares flat exactly the Kubernetes objects the program registers (${canary ? "with" : "without"} canaries)`, async () => {
       const gateways = generatedGateways(3, canary);
-      const program = () => {
-        const dir = path.join(PROJECT_DIR, "stacks");
-        for (const id of Object.keys(require.cache)) if (id.startsWith(dir + path.sep)) delete require.cache[id];
-        require(dir);
-      };
-      const viaComponent = manifestsOf(await runOffline({ project: "istio-gateways", stack: "bench", config: stackConfig(gateways), program }));
+      const viaComponent = manifestsOf(await runOffline({ project: "istio-gateways", stack: "bench", config: stackConfig(gateways), program: requireProgram }));
       const objects = flatObjects(gateways);
       const flat = manifestsOf(await runOffline({ project: "istio-gateways", stack: "bench", config: {}, program: () => declareFlat(objects) }));
       assert.deepStrictEqual(flat, viaComponent);
