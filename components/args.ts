@@ -1,9 +1,13 @@
 /**
  * Public argument types of the IstioGateway component.
  *
- * Enumerations are `as const` objects rather than bare string-literal unions so that the same names exist at
- * run time (for messages and docs) and the multi-language schema can map them to enums.
+ * These types are also the multi-language schema (PulumiPlugin.yaml; Pulumi's analyzer reads them). Its limits
+ * shape them: enumerations are `as const` objects rather than bare string-literal unions (the analyzer turns them
+ * into schema enums, and the names exist at run time for messages), every object is a named interface, and no
+ * field is "a number or a string" (see DisruptionBudget). Nested types are named without an `Args` suffix
+ * because the generated SDKs add one (Python's `CanaryArgs`, not `CanaryArgsArgs`).
  */
+import type * as k8s from "@pulumi/kubernetes";
 
 /** Istio's deployment topologies for a gateway. */
 export const Topology = {
@@ -16,31 +20,47 @@ export type Topology = (typeof Topology)[keyof typeof Topology];
 
 /** Kubernetes Service types a gateway can be exposed with. */
 export const ServiceType = {
+  /** An external load balancer from the cloud (needs a load-balancer controller). */
   LoadBalancer: "LoadBalancer",
+  /** A port on every node. */
   NodePort: "NodePort",
+  /** In-cluster only (egress gateways, or behind another load balancer). */
   ClusterIP: "ClusterIP",
 } as const;
 export type ServiceType = (typeof ServiceType)[keyof typeof ServiceType];
 
 /** Protocols an Istio Gateway server accepts (networking.istio.io Port.protocol). */
 export const ServerProtocol = {
+  /** Plain HTTP/1.1. */
   HTTP: "HTTP",
+  /** HTTP over TLS; needs `tls.mode`. */
   HTTPS: "HTTPS",
+  /** HTTP/2 in clear text. */
   HTTP2: "HTTP2",
+  /** gRPC. */
   GRPC: "GRPC",
+  /** Opaque TCP. */
   TCP: "TCP",
+  /** TLS routed by SNI; needs `tls.mode`. */
   TLS: "TLS",
+  /** MongoDB wire protocol. */
   MONGO: "MONGO",
 } as const;
 export type ServerProtocol = (typeof ServerProtocol)[keyof typeof ServerProtocol];
 
 /** TLS modes of an Istio Gateway server (networking.istio.io ServerTLSSettings.mode). */
 export const TlsMode = {
+  /** Forward the TLS connection untouched, routed by SNI. */
   PASSTHROUGH: "PASSTHROUGH",
+  /** Terminate TLS with the server certificate (credentialName). */
   SIMPLE: "SIMPLE",
+  /** Terminate TLS and require a client certificate. */
   MUTUAL: "MUTUAL",
+  /** Passthrough routed by SNI without a VirtualService (east-west gateways). */
   AUTO_PASSTHROUGH: "AUTO_PASSTHROUGH",
+  /** Istio mTLS with the workload's own certificates. */
   ISTIO_MUTUAL: "ISTIO_MUTUAL",
+  /** Like MUTUAL, but a client certificate is optional. */
   OPTIONAL_MUTUAL: "OPTIONAL_MUTUAL",
 } as const;
 export type TlsMode = (typeof TlsMode)[keyof typeof TlsMode];
@@ -98,8 +118,17 @@ export interface GatewayServer {
   name?: string;
 }
 
+/** A revision's part in a canary. */
+export const TrackRole = {
+  /** The revision serving before the canary started; it shrinks as the canary grows. */
+  Stable: "stable",
+  /** The revision being rolled out. */
+  Canary: "canary",
+} as const;
+export type TrackRole = (typeof TrackRole)[keyof typeof TrackRole];
+
 /** A canary: a second Deployment on another Istio revision behind the same Service. */
-export interface CanaryArgs {
+export interface Canary {
   /** Istio revision (or revision tag) the canary's pods are injected by, e.g. `1-26-0`. */
   revision: string;
   /** Percent of the pods on the canary now; one of `steps`, or 0. @default 0 */
@@ -114,12 +143,51 @@ export interface CanaryArgs {
   previousWeight?: number;
 }
 
-/** Options of the gateway's Service. */
-export interface ServiceArgs {
+/** A port of the gateway's Service. Gateways serve TCP only, so there is no protocol to choose. */
+export interface GatewayServicePort {
+  /** Port name, a DNS label unique within the Service (`status-port` is the component's). */
+  name: string;
+  /** Port the Service exposes. */
+  port: number;
+  /** Port of the gateway pods it forwards to. @default `port` */
+  targetPort?: number;
+}
+
+/** External and internal traffic policies of a Service. */
+export const TrafficPolicy = {
+  /** Any node may forward to any gateway pod. */
+  Cluster: "Cluster",
+  /** Only pods on the receiving node; keeps the client's source IP. */
+  Local: "Local",
+} as const;
+export type TrafficPolicy = (typeof TrafficPolicy)[keyof typeof TrafficPolicy];
+
+/** A Service's IP family policy. */
+export const IpFamilyPolicy = {
+  /** One IP family. */
+  SingleStack: "SingleStack",
+  /** Both families where the cluster has them. */
+  PreferDualStack: "PreferDualStack",
+  /** Both families, or fail. */
+  RequireDualStack: "RequireDualStack",
+} as const;
+export type IpFamilyPolicy = (typeof IpFamilyPolicy)[keyof typeof IpFamilyPolicy];
+
+/** An IP family of a Service. */
+export const IpFamily = {
+  /** IPv4. */
+  IPv4: "IPv4",
+  /** IPv6. */
+  IPv6: "IPv6",
+} as const;
+export type IpFamily = (typeof IpFamily)[keyof typeof IpFamily];
+
+/** Options of the gateway's Service, named as in the istio/gateway chart's `service.*`. */
+export interface GatewayService {
   /**
    * Service type. `LoadBalancer` waits for an external address during `pulumi up`; on clusters without a
    * load-balancer controller (kind, minikube) use `NodePort` or `ClusterIP`.
-   * @default "LoadBalancer"
+   * @default "LoadBalancer" ("ClusterIP" with mode egress)
    */
   type?: ServiceType;
   /**
@@ -127,7 +195,29 @@ export interface ServiceArgs {
    * server's port must stay a `targetPort` here, or the preview fails (GatewayPortNotDefinedOnService).
    * @default one port per distinct server port, targeting it
    */
-  ports?: Array<{ name: string; port: number; targetPort?: number; protocol?: "TCP" }>;
+  ports?: GatewayServicePort[];
+  /** Ports added to the generated ones, e.g. a metrics or health port for an outer load balancer. @default [] */
+  extraPorts?: GatewayServicePort[];
+  /** Annotations of the Service, e.g. a cloud load balancer's settings. @default {} */
+  annotations?: Record<string, string>;
+  /** Extra labels of the Service; `app` and `istio` are the component's. @default {} */
+  labels?: Record<string, string>;
+  /** LoadBalancer only: the address to ask the cloud for. @default none */
+  loadBalancerIP?: string;
+  /** LoadBalancer only: client CIDR ranges allowed through the load balancer. @default none (all) */
+  loadBalancerSourceRanges?: string[];
+  /** LoadBalancer only: the load-balancer implementation to use. @default the cluster's default */
+  loadBalancerClass?: string;
+  /** NodePort and LoadBalancer: `Local` keeps client source IPs. @default Kubernetes' default ("Cluster") */
+  externalTrafficPolicy?: TrafficPolicy;
+  /** In-cluster traffic policy. @default Kubernetes' default ("Cluster") */
+  internalTrafficPolicy?: TrafficPolicy;
+  /** Dual-stack policy. @default Kubernetes' default ("SingleStack") */
+  ipFamilyPolicy?: IpFamilyPolicy;
+  /** IP families, in order of preference. @default the cluster's default */
+  ipFamilies?: IpFamily[];
+  /** Extra external IPs the Service accepts traffic on. @default none */
+  externalIPs?: string[];
 }
 
 /** How traffic is divided between the stable and canary revisions. */
@@ -139,8 +229,56 @@ export const TrafficShifting = {
 } as const;
 export type TrafficShifting = (typeof TrafficShifting)[keyof typeof TrafficShifting];
 
+/** How an HPA picks among several scaling policies. */
+export const ScalingPolicySelect = {
+  /** The policy that allows the largest change. */
+  Max: "Max",
+  /** The policy that allows the smallest change. */
+  Min: "Min",
+  /** No scaling in this direction. */
+  Disabled: "Disabled",
+} as const;
+export type ScalingPolicySelect = (typeof ScalingPolicySelect)[keyof typeof ScalingPolicySelect];
+
+/** What a scaling policy's value counts. */
+export const ScalingPolicyType = {
+  /** A number of pods. */
+  Pods: "Pods",
+  /** A percentage of the current pods. */
+  Percent: "Percent",
+} as const;
+export type ScalingPolicyType = (typeof ScalingPolicyType)[keyof typeof ScalingPolicyType];
+
+/** One autoscaling/v2 HPAScalingPolicy: at most `value` pods (or percent) per `periodSeconds`. */
+export interface ScalingPolicy {
+  /** Pods or Percent. */
+  type: ScalingPolicyType;
+  /** How many pods, or what percent of the current pods, a period may add or remove. */
+  value: number;
+  /** The period, in seconds (1 to 1800). */
+  periodSeconds: number;
+}
+
+/** autoscaling/v2 HPAScalingRules for one direction. */
+export interface ScalingRules {
+  /** Seconds of past recommendations considered before scaling. @default Kubernetes' default (0 up, 300 down) */
+  stabilizationWindowSeconds?: number;
+  /** Which policy wins when several apply. @default "Max" */
+  selectPolicy?: ScalingPolicySelect;
+  /** The policies. @default Kubernetes' defaults */
+  policies?: ScalingPolicy[];
+}
+
+/** autoscaling/v2 HorizontalPodAutoscalerBehavior, given to every revision's HPA. */
+export interface ScalingBehavior {
+  /** Rules for scaling up. @default Kubernetes' defaults */
+  scaleUp?: ScalingRules;
+  /** Rules for scaling down. @default Kubernetes' defaults */
+  scaleDown?: ScalingRules;
+}
+
 /** Horizontal pod autoscaling, as in the istio/gateway chart. With a canary, each revision gets its share. */
-export interface AutoscalingArgs {
+export interface Autoscaling {
   /** Fewest pods across revisions. @default 2 */
   minReplicas?: number;
   /** Most pods across revisions; the canary never gets more than its weight's share. @default max(5, minReplicas) */
@@ -149,24 +287,51 @@ export interface AutoscalingArgs {
   targetCPUUtilizationPercentage?: number;
   /** Average memory use, in percent of requests, the HPA aims for. @default none */
   targetMemoryUtilizationPercentage?: number;
-  /** autoscaling/v2 `behavior` (`scaleUp`, `scaleDown`), passed to every HPA. @default Kubernetes' defaults */
-  behavior?: { scaleUp?: Record<string, unknown>; scaleDown?: Record<string, unknown> };
+  /** Scaling behavior of every HPA. @default Kubernetes' defaults */
+  behavior?: ScalingBehavior;
 }
 
-/** A PodDisruptionBudget per revision: set one of the two. */
-export interface DisruptionBudgetArgs {
-  /** Pods (or a percentage such as "50%") that must stay up during voluntary disruptions. @default unset */
-  minAvailable?: number | string;
-  /** Pods (or a percentage) a voluntary disruption may take at once. @default 1 */
-  maxUnavailable?: number | string;
+/**
+ * A PodDisruptionBudget per revision: set one of the four. Kubernetes takes "a count or a percentage" in one
+ * field (IntOrString); a multi-language schema cannot say that, so percentages have their own keys. Stack files
+ * may still write `minAvailable: "50%"`.
+ */
+export interface DisruptionBudget {
+  /** Pods that must stay up during voluntary disruptions. @default unset */
+  minAvailable?: number;
+  /** Pods a voluntary disruption may take at once. @default 1 */
+  maxUnavailable?: number;
+  /** Percent of the revision's pods that must stay up (Kubernetes rounds up). @default unset */
+  minAvailablePercent?: number;
+  /** Percent of the revision's pods a disruption may take (Kubernetes rounds up). @default unset */
+  maxUnavailablePercent?: number;
 }
 
 /** Graceful shutdown of the gateway's proxies. */
-export interface DrainArgs {
+export interface Drain {
   /** How long the proxy drains connections after SIGTERM (Istio terminationDrainDuration). @default 45 */
   durationSeconds?: number;
   /** The pod's termination grace period; must exceed durationSeconds. @default max(60, durationSeconds + 15) */
   terminationGracePeriodSeconds?: number;
+}
+
+/** What the gateway is for; each mode sets what Istio's own profiles set (components/plan/modes.ts). */
+export const Mode = {
+  /** Traffic from outside the cluster: a LoadBalancer Service in front of the servers' ports. */
+  Ingress: "ingress",
+  /** Traffic leaving the mesh: a ClusterIP Service, reached from inside the mesh only. */
+  Egress: "egress",
+  /** A network's gateway in a multi-network mesh: port 15443 (AUTO_PASSTHROUGH), 15012 and 15017. */
+  EastWest: "east-west",
+} as const;
+export type Mode = (typeof Mode)[keyof typeof Mode];
+
+/** CPU and memory of the proxy container, as Kubernetes quantities ("500m", "2", "256Mi"). */
+export interface ProxyResources {
+  /** What the scheduler reserves. @default { cpu: "100m", memory: "128Mi" } */
+  requests?: Record<string, string>;
+  /** The most the proxy may use. @default { cpu: "2", memory: "1Gi" } */
+  limits?: Record<string, string>;
 }
 
 /** Arguments of {@link IstioGateway}. */
@@ -190,11 +355,11 @@ export interface IstioGatewayArgs {
   /** Total gateway pods across both revisions; not used (and refused) with `autoscaling`. @default 2 */
   replicas?: number;
   /** HPAs own the pod count, one per revision. @default none: `replicas` pods */
-  autoscaling?: AutoscalingArgs;
+  autoscaling?: Autoscaling;
   /** Disruption budget per revision that can run more than one pod. @default { maxUnavailable: 1 } */
-  podDisruptionBudget?: DisruptionBudgetArgs;
+  podDisruptionBudget?: DisruptionBudget;
   /** Connection draining on shutdown. @default { durationSeconds: 45, terminationGracePeriodSeconds: 60 } */
-  drain?: DrainArgs;
+  drain?: Drain;
   /** How traffic is divided between revisions. @default "replicas" */
   trafficShifting?: TrafficShifting;
   /**
@@ -215,7 +380,7 @@ export interface IstioGatewayArgs {
   /** Istio revision or tag of the stable pods, e.g. `1-25-1` or `prod-stable`. @default the default revision */
   revision?: string;
   /** A canary on another revision. @default none */
-  canary?: CanaryArgs;
+  canary?: Canary;
   /**
    * Gateway servers.
    * @default one plain HTTP server on port 80 for every host: `[{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] }]`
@@ -227,7 +392,32 @@ export interface IstioGatewayArgs {
    */
   routeNamespaces?: string[];
   /** Service options. @default { type: "LoadBalancer" } */
-  service?: ServiceArgs;
+  service?: GatewayService;
+  /** What the gateway is for: ingress, egress or east-west. @default "ingress" */
+  mode?: Mode;
+  /** With mode east-west: the network this gateway serves (the `topology.istio.io/network` label). @default none */
+  network?: string;
+  /** The proxy container's resources. @default requests 100m / 128Mi, limits 2 / 1Gi (the istio/gateway chart's) */
+  resources?: ProxyResources;
+  /** Node labels the gateway pods must run on. @default {} */
+  nodeSelector?: Record<string, string>;
+  /** Taints the gateway pods tolerate. @default [] */
+  tolerations?: k8s.types.input.core.v1.Toleration[];
+  /** Node and pod affinity of the gateway pods. @default none */
+  affinity?: k8s.types.input.core.v1.Affinity;
+  /**
+   * How each revision's pods spread. @default each revision spreads over zones and nodes (maxSkew 1,
+   * ScheduleAnyway)
+   */
+  topologySpreadConstraints?: k8s.types.input.core.v1.TopologySpreadConstraint[];
+  /** PriorityClass of the gateway pods, e.g. `system-cluster-critical`. @default none */
+  priorityClassName?: string;
+  /** Extra environment of the proxy container. @default {} (east-west adds ISTIO_META_REQUESTED_NETWORK_VIEW) */
+  env?: Record<string, string>;
+  /** Secrets used to pull the injected proxy image. @default [] */
+  imagePullSecrets?: string[];
+  /** Extra pod annotations, e.g. `sidecar.istio.io/*` proxy settings; the component's own are refused. @default {} */
+  podAnnotations?: Record<string, string>;
   /**
    * Bump to restart every pod of the gateway (a rolling restart that keeps capacity), e.g. after moving the
    * revision tag its pods use so that they are injected by the new control plane.

@@ -14,6 +14,9 @@ import { validateGateway, ValidGateway } from "./plan/validate";
 
 export const ISTIO_GATEWAY_TYPE = "istio-gateway:index:IstioGateway";
 
+/** Kept outside the class's fields so the multi-language analyzer does not try to type it (see `gateway`). */
+const gatewayResources = new WeakMap<IstioGateway, k8s.apiextensions.CustomResource>();
+
 /**
  * An Istio ingress (or egress) gateway deployed apart from the control plane: injected Envoy Deployments (one
  * per revision), their ServiceAccount and SDS Role, one Service, and the Istio Gateway that selects them.
@@ -25,8 +28,18 @@ export class IstioGateway extends pulumi.ComponentResource {
   public readonly deployments: Record<string, k8s.apps.v1.Deployment>;
   /** The Service in front of every revision's pods. */
   public readonly service: k8s.core.v1.Service;
-  /** The Istio Gateway (networking.istio.io/v1) selecting the gateway pods. */
-  public readonly gateway: k8s.apiextensions.CustomResource;
+  /**
+   * How VirtualServices name this gateway in `spec.gateways`: `<namespace>/<name>`, e.g.
+   * `istio-ingress/istio-ingressgateway`.
+   */
+  public readonly gatewayRef: string;
+  /**
+   * The Istio Gateway (networking.istio.io/v1) selecting the gateway pods. TypeScript only: a multi-language
+   * schema cannot type a CustomResource (it has no fixed Pulumi type), so it is a getter, not an output.
+   */
+  public get gateway(): k8s.apiextensions.CustomResource {
+    return gatewayResources.get(this) as k8s.apiextensions.CustomResource;
+  }
   /** Pods and percent per revision, as achieved with whole pods, stable first. */
   public readonly split: TrackSplit[];
   /** The labels the Service and the Gateway select; every revision's pods carry them. */
@@ -66,7 +79,8 @@ export class IstioGateway extends pulumi.ComponentResource {
       [t.split.revision, new k8s.core.v1.Service(`${name}-${t.split.revision}-service`, t.service!, after())])); // eslint-disable-line @typescript-eslint/no-non-null-assertion
     this.externalWeights = plan.externalWeights;
     this.service = new k8s.core.v1.Service(`${name}-service`, plan.service, after());
-    this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, plan.gateway, after(this.service));
+    gatewayResources.set(this, new k8s.apiextensions.CustomResource(`${name}-gateway`, plan.gateway, after(this.service)));
+    this.gatewayRef = `${plan.gateway.metadata.namespace}/${plan.gateway.metadata.name}`;
     this.split = plan.tracks.map((t) => t.split);
     this.selectorLabels = plan.selectorLabels;
     this.serviceDnsName = plan.serviceDnsName;
@@ -74,7 +88,7 @@ export class IstioGateway extends pulumi.ComponentResource {
     this.registerOutputs({
       deployments: this.deployments,
       service: this.service,
-      gateway: this.gateway,
+      gatewayRef: this.gatewayRef,
       split: this.split,
       selectorLabels: this.selectorLabels,
       serviceDnsName: this.serviceDnsName,

@@ -32,7 +32,7 @@ describe("IstioGateway component (under mocks)", () => {
     resources = await register(() => { gw = new IstioGateway("istio-ingressgateway", args); });
   });
 
-  it("registers itself with the istio-gateway:index:IstioGateway type", () => {
+  it("registers itself with the istio-gateway:index:IstioGateway type (the package name without its scope, as the plugin host requires)", () => {
     assert.deepStrictEqual(resources.filter((r) => r.type === "istio-gateway:index:IstioGateway").map((r) => r.name), ["istio-ingressgateway"]);
   });
 
@@ -77,6 +77,10 @@ describe("IstioGateway component (under mocks)", () => {
   it("outputs the Service and the Gateway as resources", async () => {
     assert.strictEqual(await valueOf(gw.service.metadata.name), "istio-ingressgateway");
     assert.strictEqual(await valueOf(gw.gateway.apiVersion), "networking.istio.io/v1");
+  });
+
+  it("outputs the reference VirtualServices put in spec.gateways", () => {
+    assert.strictEqual(gw.gatewayRef, "istio-ingress/istio-ingressgateway");
   });
 
   it("refuses bad arguments before registering anything, with the stack, gateway and key", async () => {

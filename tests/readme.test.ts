@@ -20,7 +20,7 @@ function codeBlockAfter(readme: string, heading: string): string | undefined {
 function assertSameAsExample(heading: string, file: string): void {
   const block = codeBlockAfter(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), heading);
   const example = fs.readFileSync(file, "utf8").split("\n").slice(1).join("\n");
-  assert.strictEqual(block, example.replace('from "../components";', 'from "pulumi-istio-gateway";'));
+  assert.strictEqual(block, example.replace('from "../components";', 'from "istio-gateway";'));
 }
 
 describe("README", () => {

@@ -10,12 +10,11 @@
  *   exposes 15443 (mTLS cross-network traffic, AUTO_PASSTHROUGH) and 15012/15017 (istiod and its webhook, for
  *   remote clusters), and the Gateway serves `*.local` on 15443.
  */
-import { ServiceType } from "../args";
+import { Mode, ServiceType } from "../args";
 import { ServicePort } from "./types";
 import { ValidServer } from "./validate";
 
-export const Mode = { Ingress: "ingress", Egress: "egress", EastWest: "east-west" } as const;
-export type Mode = (typeof Mode)[keyof typeof Mode];
+export { Mode };
 
 export const NETWORK_LABEL = "topology.istio.io/network";
 

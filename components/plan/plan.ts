@@ -2,6 +2,7 @@
  * The whole plan of one gateway: every object, fully decided, from validated arguments. The component only
  * registers what this returns.
  */
+import { TrackRole } from "../args";
 import { planHpa, trackBounds } from "./autoscaling";
 import { percentOf, splitReplicas } from "./canary";
 import { deploymentName, planDeployment } from "./deployment";
@@ -23,7 +24,7 @@ export interface TrackSplit {
   /** The track: the revision, or "default" for the default revision. */
   revision: string;
   /** `stable` or `canary`. */
-  role: "stable" | "canary";
+  role: TrackRole;
   /** Pods on this revision (with autoscaling: its HPA's minimum). */
   pods: number;
   /** With autoscaling: its HPA's maximum. */

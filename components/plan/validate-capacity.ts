@@ -2,7 +2,7 @@
  * Validation of the keys that size and protect a gateway's pods: autoscaling, the disruption budget, draining
  * and how traffic is shifted between revisions.
  */
-import { TrafficShifting } from "../args";
+import { ScalingPolicySelect, ScalingPolicyType, TrafficShifting } from "../args";
 import { AutoscalingSettings, trackBounds } from "./autoscaling";
 import { canSplit, splitReplicas } from "./canary";
 import { DEFAULT_DISRUPTION, DisruptionSettings, evictable } from "./disruption";
@@ -29,7 +29,7 @@ export function checkAutoscaling(where: Where, raw: unknown): AutoscalingSetting
   if (a.behavior !== undefined) {
     behavior = objectAt(where, "autoscaling.behavior", a.behavior);
     checkKeys(where, "autoscaling.behavior.", behavior, ["scaleUp", "scaleDown"]);
-    for (const [k, v] of Object.entries(behavior)) objectAt(where, `autoscaling.behavior.${k}`, v);
+    for (const [k, v] of Object.entries(behavior)) checkScalingRules(where, `autoscaling.behavior.${k}`, v);
   }
   return {
     minReplicas, maxReplicas, targetCPUUtilizationPercentage: cpu,
@@ -47,6 +47,23 @@ export function checkAutoscaledCanary(where: Where, a: AutoscalingSettings, step
   }
 }
 
+/** autoscaling/v2 HPAScalingRules: the keys Kubernetes knows, the values it would accept. */
+function checkScalingRules(where: Where, key: string, raw: unknown): void {
+  const rules = objectAt(where, key, raw);
+  checkKeys(where, `${key}.`, rules, ["stabilizationWindowSeconds", "selectPolicy", "policies"]);
+  if (rules.stabilizationWindowSeconds !== undefined) wholeNumber(where, `${key}.stabilizationWindowSeconds`, rules.stabilizationWindowSeconds, 0, 3600);
+  if (rules.selectPolicy !== undefined) oneOf(where, `${key}.selectPolicy`, rules.selectPolicy, Object.values(ScalingPolicySelect));
+  if (rules.policies === undefined) return;
+  if (!Array.isArray(rules.policies)) throw new ConfigError(where, `${key}.policies`, rules.policies, "use a list of { type, value, periodSeconds }");
+  rules.policies.forEach((raw, i) => {
+    const policy = objectAt(where, `${key}.policies[${i}]`, raw);
+    checkKeys(where, `${key}.policies[${i}].`, policy, ["type", "value", "periodSeconds"]);
+    oneOf(where, `${key}.policies[${i}].type`, policy.type, Object.values(ScalingPolicyType));
+    wholeNumber(where, `${key}.policies[${i}].value`, policy.value, 1, 100000);
+    wholeNumber(where, `${key}.policies[${i}].periodSeconds`, policy.periodSeconds, 1, 1800);
+  });
+}
+
 const PERCENT = /^(100|[1-9]?[0-9])%$/;
 
 function budgetValue(where: Where, key: string, value: unknown, min: number): number | string {
@@ -61,20 +78,34 @@ function budgetValue(where: Where, key: string, value: unknown, min: number): nu
 export function checkDisruption(where: Where, raw: unknown, counts: readonly number[]): DisruptionSettings {
   if (raw === undefined) return { ...DEFAULT_DISRUPTION };
   const b = objectAt(where, "podDisruptionBudget", raw);
-  checkKeys(where, "podDisruptionBudget.", b, ["minAvailable", "maxUnavailable"]);
-  if ((b.minAvailable === undefined) === (b.maxUnavailable === undefined)) {
-    throw new ConfigError(where, "podDisruptionBudget", raw, 'set exactly one of minAvailable or maxUnavailable, e.g. { maxUnavailable: 1 } or { minAvailable: "50%" }');
+  checkKeys(where, "podDisruptionBudget.", b, BUDGET_KEYS);
+  const set = BUDGET_KEYS.filter((k) => b[k] !== undefined);
+  if (set.length !== 1) {
+    throw new ConfigError(where, "podDisruptionBudget", raw, `set exactly one of ${BUDGET_KEYS.join(", ")}, e.g. { maxUnavailable: 1 } or { minAvailablePercent: 50 }`);
   }
-  const budget: DisruptionSettings = b.maxUnavailable !== undefined
-    ? { maxUnavailable: budgetValue(where, "podDisruptionBudget.maxUnavailable", b.maxUnavailable, 1) }
-    : { minAvailable: budgetValue(where, "podDisruptionBudget.minAvailable", b.minAvailable, 0) };
+  const budget = budgetOf(where, set[0], b[set[0]]);
   const blocked = counts.find((p) => evictable(budget, p) < 1);
   if (blocked !== undefined) {
-    const [key, value] = Object.entries(budget)[0];
-    throw new ConfigError(where, `podDisruptionBudget.${key}`, value,
+    throw new ConfigError(where, `podDisruptionBudget.${set[0]}`, b[set[0]],
       `a track of ${blocked} pods could never be drained; use a smaller value, a percentage below 100%, or maxUnavailable`);
   }
   return budget;
+}
+
+/**
+ * The percent keys exist because a multi-language schema cannot say "a number or a string" (Kubernetes'
+ * IntOrString); `minAvailable: "50%"` is still accepted, as Kubernetes writes it.
+ */
+const BUDGET_KEYS = ["maxUnavailable", "minAvailable", "maxUnavailablePercent", "minAvailablePercent"] as const;
+
+function budgetOf(where: Where, key: (typeof BUDGET_KEYS)[number], value: unknown): DisruptionSettings {
+  const at = `podDisruptionBudget.${key}`;
+  switch (key) {
+    case "maxUnavailable": return { maxUnavailable: budgetValue(where, at, value, 1) };
+    case "minAvailable": return { minAvailable: budgetValue(where, at, value, 0) };
+    case "maxUnavailablePercent": return { maxUnavailable: `${wholeNumber(where, at, value, 1, 100)}%` };
+    case "minAvailablePercent": return { minAvailable: `${wholeNumber(where, at, value, 0, 100)}%` };
+  }
 }
 
 export function checkDrain(where: Where, raw: unknown): DrainSettings {

@@ -21,6 +21,20 @@ describe("disruption budgets", () => {
     it(`${JSON.stringify(budget)} lets a drain evict ${n} of ${pods} pods`, () => assert.strictEqual(evictable(budget, pods), n));
   }
 
+  const spellings: Array<[args: Record<string, number | string>, spec: Record<string, number | string>]> = [
+    [{ maxUnavailable: 2 }, { maxUnavailable: 2 }],
+    [{ maxUnavailablePercent: 25 }, { maxUnavailable: "25%" }],
+    [{ minAvailablePercent: 50 }, { minAvailable: "50%" }],
+    [{ minAvailable: "50%" }, { minAvailable: "50%" }], // Kubernetes' own spelling, still accepted from stack files
+  ];
+  for (const [args, spec] of spellings) {
+    it(`writes podDisruptionBudget ${JSON.stringify(args)} as ${JSON.stringify(spec)} in the PDB`, () => {
+      const pdb = plan({ replicas: 4, podDisruptionBudget: args }).tracks[0].pdb;
+      const { selector: _, unhealthyPodEvictionPolicy: __, ...budget } = pdb?.spec ?? {};
+      assert.deepStrictEqual(budget, spec);
+    });
+  }
+
   it("gives every track that runs more than one pod a budget of its own", () => {
     const p = plan({ replicas: 10, canary: { revision: "1-26-0", weight: 25 } });
     assert.deepStrictEqual(p.tracks.map((t) => t.pdb?.spec.selector.matchLabels["pulumi-istio-gateway/track"]), ["1-25-1", "1-26-0"]);

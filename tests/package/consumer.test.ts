@@ -1,0 +1,181 @@
+/**
+ * The package as an app team gets it: `npm pack`, the tarball installed into a fresh consumer project (offline:
+ * the tarball is unpacked as npm would, the Pulumi SDKs linked from this repo's node_modules), the README's
+ * program type-checked against the shipped declarations, compiled, then run under mocks.
+ */
+import * as assert from "assert";
+import { spawn, spawnSync, SpawnSyncReturns } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ROOT } from "../support/run";
+
+const NODE_MODULES = path.join(ROOT, "node_modules");
+const TSC = path.join(NODE_MODULES, "typescript/bin/tsc");
+const TS_NODE = path.join(NODE_MODULES, "ts-node/register/transpile-only");
+const RUNNER = path.join(ROOT, "tests/support/consumer-run.ts");
+const PEERS = ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/random"];
+
+/** The first TypeScript block after the README's "Use it from your own program" heading. */
+function readmeProgram(): string {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const start = readme.indexOf("```ts\n", readme.indexOf("## Use it from your own program\n")) + 6;
+  return readme.slice(start, readme.indexOf("```", start));
+}
+
+/** Compiler settings of Pulumi's TypeScript project template, plus what TypeScript 6 needs to accept them. */
+const TEMPLATE_OPTIONS = {
+  strict: true, target: "es2020", module: "commonjs", moduleResolution: "node", ignoreDeprecations: "6.0",
+  noImplicitReturns: true, noFallthroughCasesInSwitch: true, forceConsistentCasingInFileNames: true,
+  types: ["node"], noEmit: true,
+};
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): SpawnSyncReturns<string> {
+  return spawnSync(command, args, { cwd, env, encoding: "utf8", timeout: 120000 });
+}
+
+interface Finished { status: number | null; stdout: string; stderr: string }
+
+/** Like `run`, without blocking: the compilations below run side by side. */
+function start(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+function typeCheck(dir: string, name: string, file: string, options: Record<string, unknown>): Promise<Finished> {
+  const config = path.join(dir, `tsconfig.${name}.json`);
+  fs.writeFileSync(config, JSON.stringify({ compilerOptions: options, files: [file] }));
+  return start(process.execPath, [TSC, "-p", config], dir);
+}
+
+describe("the npm package, installed into a consumer project", function () {
+  this.timeout(180000);
+  let work: string;
+  let consumer: string;
+  let packed: { filename: string; files: Array<{ path: string }> };
+  let manifest: { main: string; types: string; exports: Record<string, unknown>; dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+
+  let template: Finished, node16: Finished, misuse: Finished, build: Finished;
+
+  before(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "istio-gateway-consumer-"));
+    // `npm pack` runs `prepare` (the build) first, as installing from git or a tarball does.
+    const pack = run("npm", ["pack", "--json", "--pack-destination", work], ROOT);
+    assert.strictEqual(pack.status, 0, pack.stderr);
+    packed = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("[")))[0];
+    consumer = path.join(work, "consumer");
+    const installed = path.join(consumer, "node_modules/istio-gateway");
+    fs.mkdirSync(installed, { recursive: true });
+    const untar = run("tar", ["-xzf", path.join(work, packed.filename), "-C", installed, "--strip-components=1"], work);
+    assert.strictEqual(untar.status, 0, untar.stderr);
+    manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+    // The peers, as the consumer's own dependencies: one copy each, shared with the installed package.
+    fs.mkdirSync(path.join(consumer, "node_modules/@pulumi"));
+    for (const peer of [...PEERS, "@types"]) {
+      fs.symlinkSync(path.join(NODE_MODULES, peer), path.join(consumer, "node_modules", peer), "dir");
+    }
+    fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({
+      name: "consumer", private: true, dependencies: { "istio-gateway": `file:../${packed.filename}` },
+    }));
+    fs.writeFileSync(path.join(consumer, "index.ts"), readmeProgram());
+    const { noEmit: _, ...emitting } = TEMPLATE_OPTIONS;
+    fs.writeFileSync(path.join(consumer, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...emitting, outDir: "bin" }, files: ["index.ts"] }));
+    fs.writeFileSync(path.join(consumer, "misuse.ts"), [
+      'import { IstioGateway } from "istio-gateway";',
+      'new IstioGateway("gw", { namespace: "ns", topology: "sharded" });',
+      'new IstioGateway("gw2", { namespace: "ns", canary: { weight: 10 } });',
+    ].join("\n"));
+    [template, node16, misuse, build] = await Promise.all([
+      typeCheck(consumer, "template", "index.ts", TEMPLATE_OPTIONS),
+      typeCheck(consumer, "node16", "index.ts", { ...TEMPLATE_OPTIONS, module: "node16", moduleResolution: "node16" }),
+      typeCheck(consumer, "misuse", "misuse.ts", TEMPLATE_OPTIONS),
+      // Compiled as the consumer's build would (tsconfig.json, outDir bin), to be run as JavaScript below.
+      start(process.execPath, [TSC, "-p", "tsconfig.json"], consumer),
+    ]);
+  });
+
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it("ships the compiled component only: JavaScript and declarations under dist/, no stacks, tests or tools", () => {
+    const files = packed.files.map((f) => f.path);
+    const stray = files.filter((f) => !(/^dist\/.+\.(js|d\.ts)$/.test(f) || ["package.json", "README.md", "LICENSE"].includes(f)));
+    assert.deepStrictEqual(stray, []);
+    assert.ok(files.includes("dist/index.js") && files.includes("dist/index.d.ts"), files.join(", "));
+  });
+
+  it("points main, types and exports at files the tarball has", () => {
+    const files = new Set(packed.files.map((f) => f.path));
+    assert.ok(files.has(manifest.main), manifest.main);
+    assert.ok(files.has(manifest.types), manifest.types);
+    assert.deepStrictEqual(manifest.exports["."], { types: "./dist/index.d.ts", default: "./dist/index.js" });
+  });
+
+  it("declares the Pulumi SDKs as peer dependencies, so the consumer's tree holds one @pulumi/pulumi", () => {
+    assert.deepStrictEqual(Object.keys(manifest.peerDependencies ?? {}).sort(), [...PEERS].sort());
+    assert.deepStrictEqual(Object.keys(manifest.dependencies ?? {}), []);
+  });
+
+  it("type-checks the README's program with the settings of Pulumi's TypeScript template", () => {
+    assert.strictEqual(template.status, 0, template.stdout + template.stderr);
+  });
+
+  it("type-checks the README's program through the exports map (node16 resolution)", () => {
+    assert.strictEqual(node16.status, 0, node16.stdout + node16.stderr);
+  });
+
+  it("rejects, at compile time, a program that misuses the public API", () => {
+    assert.notStrictEqual(misuse.status, 0);
+    assert.match(misuse.stdout, /misuse\.ts\(2,[0-9]+\).*"sharded"/);
+    assert.match(misuse.stdout, /misuse\.ts\(3,[0-9]+\).*revision/);
+  });
+
+  describe("running the README's program under mocks", () => {
+    let result: { objects: Array<{ type: string; name: string; kind?: string; metadata?: { name: string; namespace?: string }; parent?: string }>; exports: Record<string, unknown> };
+
+    before(() => {
+      assert.strictEqual(build.status, 0, build.stdout + build.stderr);
+      const node = run(process.execPath, ["-r", TS_NODE, RUNNER, path.join(consumer, "bin/index.js")], consumer,
+        { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") });
+      assert.strictEqual(node.status, 0, node.stderr);
+      result = JSON.parse(node.stdout);
+    });
+
+    it("registers both gateways with the package's type, and the app's route", () => {
+      assert.deepStrictEqual(result.objects.filter((o) => !o.kind).map((o) => `${o.type} ${o.name}`), [
+        "istio-gateway:index:IstioGateway istio-ingressgateway",
+        "istio-gateway:index:IstioGateway payments-gateway",
+      ]);
+      assert.ok(result.objects.some((o) => o.kind === "VirtualService" && o.metadata?.name === "shop"));
+    });
+
+    it("registers every object of the shared gateway with its canary, as children of the component", () => {
+      const children = result.objects.filter((o) => o.parent === "istio-ingressgateway").map((o) => `${o.kind}/${o.metadata?.name}`);
+      assert.deepStrictEqual(children.sort(), [
+        "Deployment/istio-ingressgateway-1-25-1", "Deployment/istio-ingressgateway-1-26-0", "Gateway/istio-ingressgateway",
+        "Namespace/istio-ingress", "PodDisruptionBudget/istio-ingressgateway-1-25-1", "Role/istio-ingressgateway",
+        "RoleBinding/istio-ingressgateway", "Service/istio-ingressgateway", "ServiceAccount/istio-ingressgateway",
+      ]);
+    });
+
+    it("registers the dedicated gateway in the app's namespace, which it reads rather than creates", () => {
+      const children = result.objects.filter((o) => o.parent === "payments-gateway");
+      assert.ok(children.length > 0);
+      assert.ok(children.every((o) => o.metadata?.namespace === "payments" && o.kind !== "Namespace"), JSON.stringify(children));
+    });
+
+    it("exports the outputs the README shows", () => {
+      const split = result.exports.ingressSplit as Array<{ revision: string; role: string; pods: number }>;
+      assert.deepStrictEqual(split.map((s) => [s.revision, s.role, s.pods]), [["1-25-1", "stable", 9], ["1-26-0", "canary", 1]]);
+      assert.strictEqual(result.exports.ingressAddress, "istio-ingressgateway.istio-ingress.svc.cluster.local");
+      assert.strictEqual(result.exports.ingressRef, "istio-ingress/istio-ingressgateway");
+      assert.strictEqual(result.exports.canaryDeployment, "istio-ingressgateway-1-26-0");
+      assert.strictEqual(result.exports.paymentsService, "payments-gateway");
+    });
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * The package schema that `pulumi package add` generates the Python, Go, .NET, Java and YAML SDKs from, produced
+ * offline with the same code the Pulumi plugin host runs (ComponentProvider from @pulumi/pulumi: its analyzer
+ * reads the TypeScript types of IstioGateway's args and public fields).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
+import { IstioGateway } from "../components";
+
+export const PACKAGE_DIR = path.resolve(__dirname, "..");
+
+/** The provider name the plugin host derives from package.json's name (cmd/run-plugin): scope dropped. */
+export function providerName(packageName: string): string {
+  const match = /^(@.*?\/)?(.+)$/.exec(packageName);
+  return (match?.[2] ?? packageName).replace(/[^-a-zA-Z0-9_]/g, "-");
+}
+
+export function packageProvider(): ComponentProvider {
+  const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as { name: string };
+  return new ComponentProvider({ components: [IstioGateway], dirname: PACKAGE_DIR, name: providerName(manifest.name) });
+}
+
+/** Property of a schema object type or resource (schema.json `Property`). */
+export interface SchemaProperty {
+  type?: string;
+  $ref?: string;
+  description?: string;
+  items?: SchemaProperty;
+  additionalProperties?: SchemaProperty;
+  plain?: boolean;
+}
+
+export interface PackageSchema {
+  name: string;
+  version: string;
+  resources: Record<string, { description?: string; inputProperties: Record<string, SchemaProperty>; requiredInputs: string[]; properties: Record<string, SchemaProperty>; required: string[] }>;
+  types: Record<string, { type: string; properties?: Record<string, SchemaProperty>; enum?: Array<{ name: string; value: string | number; description?: string }> }>;
+  dependencies?: Array<{ name: string; version?: string }>;
+}
+
+export async function packageSchema(): Promise<PackageSchema> {
+  return JSON.parse(await packageProvider().getSchema()) as PackageSchema;
+}
