@@ -2,6 +2,7 @@
  * The offline runner behind render (and the tests): runs a Pulumi program under Pulumi's mocks, with a stack's
  * config, and returns every resource it registered with its full inputs. No engine, no cluster.
  */
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface Registered {
@@ -90,12 +91,28 @@ function recordEdges(pending: Map<string, Registered>): void {
 }
 
 /**
- * For command-line runs only (render, diff, bench): the SDK records a stack trace for every resource and most
- * promises, which only the engine uses (source positions in `pulumi up` output); offline they cost about half of
- * the registration time. Set by the commands' entry points, never by the component: it is process-wide.
+ * For command-line runs only (render, diff, bench): the SDK records stack traces that only the engine uses (source
+ * positions in `pulumi up` output); offline they cost most of the registration time. Set by the commands' entry
+ * points, never by the component: both settings are process-wide.
+ *
+ * - Most promises record a stack (runtime/debuggable.ts): capped at one frame.
+ * - Every resource formats the whole stack to find its source position (Resource.callsites in resource.ts), and
+ *   ts-node's source-map-support maps every frame of it; a component's children are created deep in the stack, so
+ *   they pay the most. Offline that position is never read: the runner answers those traces with no frames (the
+ *   SDK then sends no position). Every other stack trace is formatted as before, source-mapped.
  */
 export function tuneForOfflineRun(): void {
   Error.stackTraceLimit = 1;
+  const format = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, frames) => {
+    if (isSourcePositionCapture(frames)) return "Error";
+    return format ? format(error, frames) : `${error}${frames.map((f) => `\n    at ${f}`).join("")}`;
+  };
+}
+
+function isSourcePositionCapture(frames: NodeJS.CallSite[]): boolean {
+  const top = frames[0];
+  return top !== undefined && top.getFunctionName() === "callsites" && (top.getFileName() ?? "").endsWith(`@pulumi${path.sep}pulumi${path.sep}resource.js`);
 }
 
 export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {

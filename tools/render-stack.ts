@@ -2,13 +2,33 @@
  * Render as a function: the stack file, the program under mocks, the manifests as YAML. Shared by the render
  * command and the tests.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { manifestsOf, Manifest, toYaml } from "./manifest";
 import { Registered, runOffline } from "./offline";
 import { readProject, readStackFile, stackFilePath, StackFileError } from "./stack-file";
 
-/** The repository root: the project whose program is rendered. */
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+/** The repository root (the nearest folder above this file with a Pulumi.yaml): the project whose program is rendered. */
+export const PROJECT_DIR = projectDir(__dirname);
+
+function projectDir(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, "..");
+  }
+}
+
+/**
+ * When the commands run compiled (tools/launch.js, from .build/), the program runs from the same build: its
+ * compiled file, stamped with the same source digest. A program outside the build is loaded through ts-node.
+ */
+function programFile(main: string): string {
+  if (path.extname(__filename) !== ".js") return main;
+  const compiled = path.join(path.dirname(__dirname), path.relative(PROJECT_DIR, main)).replace(/\.ts$/, ".js");
+  if (fs.existsSync(compiled)) return compiled;
+  require("ts-node").register({ transpileOnly: true });
+  return main;
+}
 
 export interface RenderTarget {
   /** Stack name, read from `Pulumi.<stack>.yaml` beside Pulumi.yaml. */
@@ -49,7 +69,8 @@ export async function renderStack(target: RenderTarget): Promise<string> {
 }
 
 /** Loads the program anew, so that a second render in the same process runs it again. */
-function requireFresh(main: string): void {
+function requireFresh(source: string): void {
+  const main = programFile(source);
   const programDir = path.dirname(require.resolve(main));
   for (const id of Object.keys(require.cache)) {
     if (id.startsWith(programDir + path.sep)) delete require.cache[id];

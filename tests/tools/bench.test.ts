@@ -3,6 +3,7 @@ import { declareFlat, flatObjects, generatedGateways, stackConfig } from "../../
 import { manifestsOf } from "../../tools/manifest";
 import { runOffline } from "../../tools/offline";
 import { requireProgram } from "../../tools/render-stack";
+import { ROOT } from "../support/run";
 
 // The benchmark compares like with like only if the flat baseline declares exactly the component's objects.
 describe("benchmark workload", () => {
@@ -15,6 +16,16 @@ describe("benchmark workload", () => {
       assert.deepStrictEqual(flat, viaComponent);
     });
   }
+
+  it("measures memory in a process of its own: the resources it registered and the growth of its peak", () => {
+    const { spawnSync } = require("child_process");
+    const r = spawnSync(process.execPath, ["--expose-gc", "-r", "ts-node/register/transpile-only", "tools/bench-memory.ts", "component", "5", "canary"],
+      { cwd: ROOT, encoding: "utf8" });
+    assert.strictEqual(r.status, 0, r.stderr);
+    const m = JSON.parse(r.stdout);
+    assert.strictEqual(m.resources, 5 * 10);
+    assert.ok(m.rssMb >= 0 && m.heapMb >= 0, r.stdout);
+  });
 
   it("generates stacks of the size asked for, with a canary on each gateway when asked", () => {
     const g = generatedGateways(25, true) as Record<string, { canary?: unknown }>;

@@ -1,0 +1,44 @@
+/**
+ * One memory measurement of the benchmark, in a process of its own (started by tools/bench.ts): the stacks program
+ * or the flat baseline, for N generated gateways, once. Prints JSON: resources registered, the growth of the
+ * process's peak RSS, and the growth of V8's committed heap, both from just before the run.
+ *
+ * Why a process each: the SDK registers resources in one long chain of promise callbacks, so a timer sampling the
+ * heap during the run never fires until it ends, and a run in a shared process starts on a heap grown by the run
+ * before it. Peak RSS (getrusage) and the committed heap (V8 rarely gives it back within a run) see the peak from
+ * outside the run.
+ */
+import * as v8 from "v8";
+import { declareFlat, flatObjects, generatedGateways, stackConfig } from "./bench-workload";
+import { runOffline, tuneForOfflineRun } from "./offline";
+import { requireProgram } from "./render-stack";
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const mb = (bytes: number) => bytes / 1048576;
+
+async function run(variant: string, n: number, canary: boolean): Promise<number> {
+  const gateways = generatedGateways(n, canary);
+  if (variant === "flat") {
+    const objects = flatObjects(gateways);
+    return (await runOffline({ project: "istio-gateways", stack: "bench", config: {}, program: () => declareFlat(objects) })).length;
+  }
+  return (await runOffline({ project: "istio-gateways", stack: "bench", config: stackConfig(gateways), program: requireProgram })).length;
+}
+
+async function main(): Promise<void> {
+  const [variant, n, canary] = [process.argv[2], Number(process.argv[3]), process.argv[4] === "canary"];
+  if (!["flat", "component"].includes(variant) || !Number.isInteger(n)) throw new Error("usage: bench-memory.ts flat|component <n> [canary]");
+  tuneForOfflineRun(); // as the in-process measurements and the commands
+  await run(variant, 1, canary); // load the modules and warm up, so the figures are the run's own
+  gc(); gc();
+  const rss = process.memoryUsage().rss;
+  const heap = v8.getHeapStatistics().total_heap_size;
+  const resources = await run(variant, n, canary);
+  process.stdout.write(JSON.stringify({
+    resources,
+    rssMb: mb(process.resourceUsage().maxRSS * 1024 - rss),
+    heapMb: mb(v8.getHeapStatistics().total_heap_size - heap),
+  }));
+}
+
+main().catch((e: Error) => { process.stderr.write(`${e.message}\n`); process.exit(1); });

@@ -1,0 +1,49 @@
+/**
+ * What the compiled commands (.build/, `npm run build:tools`) were built from: one SHA-256 over the TypeScript
+ * sources the commands load (components/, stacks/, tools/) and the compiler settings. tools/launch.js runs the
+ * compiled JavaScript only when this digest equals the one stamped at build time. Plain JavaScript, because it
+ * runs before any TypeScript loader.
+ *
+ * `node tools/build-digest.js --write` stamps the build (the last step of `npm run build:tools`).
+ */
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+
+const BUILD_DIR = ".build";
+const DIGEST_FILE = "SOURCE_DIGEST";
+const SOURCE_DIRS = ["components", "stacks", "tools"];
+const SETTINGS = ["tsconfig.json", "tsconfig.tools.json"];
+
+/** Files under `dir` (relative to `root`), depth first, in a fixed order. */
+function filesUnder(root, dir) {
+  const full = path.join(root, dir);
+  if (!fs.existsSync(full)) return [];
+  return fs.readdirSync(full, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((e) => (e.isDirectory() ? filesUnder(root, path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+}
+
+/** The digest of the sources and settings as they are on disk under `root`. */
+function sourceDigest(root) {
+  const hash = crypto.createHash("sha256");
+  for (const file of [...SOURCE_DIRS.flatMap((d) => filesUnder(root, d)), ...SETTINGS]) {
+    const text = fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file)) : Buffer.alloc(0);
+    hash.update(`${file.split(path.sep).join("/")}\0${text.length}\0`).update(text);
+  }
+  return hash.digest("hex");
+}
+
+/** The digest the build under `root` was stamped with, or undefined when there is no build. */
+function builtDigest(root) {
+  const file = path.join(root, BUILD_DIR, DIGEST_FILE);
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : undefined;
+}
+
+module.exports = { BUILD_DIR, sourceDigest, builtDigest };
+
+if (require.main === module && process.argv[2] === "--write") {
+  const root = path.resolve(__dirname, "..");
+  fs.writeFileSync(path.join(root, BUILD_DIR, DIGEST_FILE), `${sourceDigest(root)}\n`);
+}

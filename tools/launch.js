@@ -1,0 +1,32 @@
+/**
+ * `npm run render|rollout|diff`: starts the command from its compiled JavaScript (.build/, built by `npm ci` and
+ * `npm run build:tools`) when that was built from exactly the sources on disk, and through ts-node otherwise.
+ * Both run the same TypeScript; the compiled start skips loading the TypeScript compiler and transpiling ~50
+ * files, which is most of a render's start-up (docs/BENCHMARKS.md). `LAUNCH_TRACE=1` says which one ran, on stderr.
+ * Plain JavaScript, because it runs before any TypeScript loader.
+ */
+"use strict";
+const path = require("path");
+const { BUILD_DIR, builtDigest, sourceDigest } = require("./build-digest.js");
+
+const ROOT = path.resolve(__dirname, "..");
+const COMMANDS = ["render", "rollout", "diff"];
+
+const command = process.argv[2];
+if (!COMMANDS.includes(command)) {
+  process.stderr.write(`launch: the command is ${JSON.stringify(command)}; use one of ${COMMANDS.join(", ")}\n`);
+  process.exit(2);
+}
+process.argv.splice(2, 1); // the command reads its own flags from argv[2] on
+
+const built = builtDigest(ROOT);
+const current = built !== undefined && built === sourceDigest(ROOT);
+if (process.env.LAUNCH_TRACE === "1") {
+  process.stderr.write(`launch: ${current ? "compiled" : `ts-node (${built === undefined ? "no build" : "sources changed since the build"}; npm run build:tools)`}\n`);
+}
+if (current) {
+  require(path.join(ROOT, BUILD_DIR, "tools", `${command}.js`));
+} else {
+  require("ts-node").register({ transpileOnly: true });
+  require(path.join(ROOT, "tools", `${command}.ts`));
+}
