@@ -80,12 +80,13 @@ export class IstioGateway extends pulumi.ComponentResource {
     this.externalWeights = plan.externalWeights;
     this.service = new k8s.core.v1.Service(`${name}-service`, plan.service, after());
     gatewayResources.set(this, new k8s.apiextensions.CustomResource(`${name}-gateway`, plan.gateway, after(this.service)));
-    this.gatewayRef = `${plan.gateway.metadata.namespace}/${plan.gateway.metadata.name}`;
+    this.gatewayRef = plan.gatewayRef;
     this.split = plan.tracks.map((t) => t.split);
     this.selectorLabels = plan.selectorLabels;
     this.serviceDnsName = plan.serviceDnsName;
 
     this.registerOutputs({
+      namespace: this.namespace,
       deployments: this.deployments,
       service: this.service,
       gatewayRef: this.gatewayRef,

@@ -55,6 +55,8 @@ export interface GatewayPlan extends Rbac {
   gateway: IstioGatewayObject;
   selectorLabels: Labels;
   serviceDnsName: string;
+  /** `<namespace>/<name>`: how a VirtualService's `spec.gateways` names the Istio Gateway. */
+  gatewayRef: string;
   /** With a canary: which track is updated first (see order.ts). */
   move?: Move;
   /** With external traffic shifting: the weight of each revision, in percent, for the outer load balancer. */
@@ -113,6 +115,7 @@ export function planGateway(gw: ValidGateway): GatewayPlan {
     gateway: planIstioGateway(gw.name, gw.namespace, gw.topology, gw.routeNamespaces, gw.servers, gw.gatewaySelector),
     selectorLabels: gatewayLabels(gw.name),
     serviceDnsName: serviceDnsName(gw.name, gw.namespace),
+    gatewayRef: `${gw.namespace}/${gw.name}`,
     ...(gw.canary && { move: moveOf(gw.canary) }),
     restart: gw.restartGeneration > 0,
     ...(gw.trafficShifting === "external" && { externalWeights: Object.fromEntries(tracks.map((t) => [t.split.revision, t.split.requestedPercent])) }),

@@ -28,6 +28,13 @@ describe("gateway plan", () => {
     }), { numRuns: 300 });
   });
 
+  it("names its Istio Gateway as a VirtualService's spec.gateways does: <namespace>/<name>, for any valid configuration", () => {
+    fc.assert(fc.property(gatewayConfig, (config) => {
+      const p = plan(config);
+      assert.strictEqual(p.gatewayRef, `${p.gateway.metadata.namespace}/${p.gateway.metadata.name}`);
+    }), { numRuns: 100 });
+  });
+
   it("is the same for the same configuration", () => {
     fc.assert(fc.property(gatewayConfig, (config) => {
       assert.deepStrictEqual(plan(structuredClone(config)), plan(structuredClone(config)));
