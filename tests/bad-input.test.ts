@@ -1,24 +1,16 @@
 import * as assert from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { ROOT } from "./support/run";
+import { ProcessResult, ROOT, startProcess } from "./support/run";
 import { tempStackFile } from "./support/stack-files";
 
 interface Case { name: string; expect: string[]; gateway?: unknown; gateways?: Record<string, unknown> }
 const cases = (parse(fs.readFileSync(path.join(ROOT, "tests/fixtures/bad-input.yaml"), "utf8")) as { cases: Case[] }).cases;
 
 /** render as a process; several at once, the machine has two cores and most of a run is start-up. */
-function render(file: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools/render.ts"), "--stack-file", file], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+function render(file: string): Promise<ProcessResult> {
+  return startProcess(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools/render.ts"), "--stack-file", file], { cwd: ROOT });
 }
 
 async function pooled<T, R>(items: T[], size: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -32,7 +24,7 @@ async function pooled<T, R>(items: T[], size: number, fn: (t: T) => Promise<R>):
 
 describe("bad-input corpus (tests/fixtures/bad-input.yaml), through render as a process", function () {
   this.timeout(600000);
-  const results = new Map<string, { status: number | null; stdout: string; stderr: string }>();
+  const results = new Map<string, ProcessResult>();
   before(async () => {
     const runs = await pooled(cases, 4, (c) =>
       render(tempStackFile(c.name, stringify({ config: { "istio-gateways:gateways": c.gateways ?? { gw: c.gateway } } }))));

@@ -4,17 +4,12 @@ import * as path from "path";
 import { manifestsOf } from "../tools/manifest";
 import { violations } from "./support/invariants";
 import { register } from "./support/mocks";
+import { codeBlockAfter } from "./support/readme";
 import { ROOT } from "./support/run";
 
 const EXAMPLE = path.join(ROOT, "examples/use-from-program.ts");
 const EXTERNAL = path.join(ROOT, "examples/external-weights.ts");
 
-/** The first TypeScript block after a README heading. */
-function codeBlockAfter(readme: string, heading: string): string | undefined {
-  const at = readme.indexOf(`${heading}\n`);
-  const start = at < 0 ? -1 : readme.indexOf("```ts\n", at);
-  return start < 0 ? undefined : readme.slice(start + 6, readme.indexOf("```", start + 6));
-}
 
 /** The README block must equal the example file (but for the import, and the file's first comment line). */
 function assertSameAsExample(heading: string, file: string): void {

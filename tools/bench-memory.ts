@@ -9,31 +9,21 @@
  * outside the run.
  */
 import * as v8 from "v8";
-import { declareFlat, flatObjects, generatedGateways, stackConfig } from "./bench-workload";
-import { runOffline, tuneForOfflineRun } from "./offline";
-import { requireProgram } from "./render-stack";
+import { Variant, workload } from "./bench-workload";
+import { tuneForOfflineRun } from "./offline";
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (bytes: number) => bytes / 1048576;
 
-async function run(variant: string, n: number, canary: boolean): Promise<number> {
-  const gateways = generatedGateways(n, canary);
-  if (variant === "flat") {
-    const objects = flatObjects(gateways);
-    return (await runOffline({ project: "istio-gateways", stack: "bench", config: {}, program: () => declareFlat(objects) })).length;
-  }
-  return (await runOffline({ project: "istio-gateways", stack: "bench", config: stackConfig(gateways), program: requireProgram })).length;
-}
-
 async function main(): Promise<void> {
-  const [variant, n, canary] = [process.argv[2], Number(process.argv[3]), process.argv[4] === "canary"];
+  const [variant, n, canary] = [process.argv[2] as Variant, Number(process.argv[3]), process.argv[4] === "canary"];
   if (!["flat", "component"].includes(variant) || !Number.isInteger(n)) throw new Error("usage: bench-memory.ts flat|component <n> [canary]");
   tuneForOfflineRun(); // as the in-process measurements and the commands
-  await run(variant, 1, canary); // load the modules and warm up, so the figures are the run's own
+  await workload(variant, 1, canary)(); // load the modules and warm up, so the figures are the run's own
   gc(); gc();
   const rss = process.memoryUsage().rss;
   const heap = v8.getHeapStatistics().total_heap_size;
-  const resources = await run(variant, n, canary);
+  const resources = await workload(variant, n, canary)();
   process.stdout.write(JSON.stringify({
     resources,
     rssMb: mb(process.resourceUsage().maxRSS * 1024 - rss),

@@ -6,6 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { objectsOf, planGateway } from "../components/plan/plan";
 import { validateGateway } from "../components/plan/validate";
 import { CONFIG_KEY } from "../stacks/config";
+import { runOffline } from "./offline";
+import { requireProgram } from "./render-stack";
 
 export function generatedGateways(n: number, canary: boolean): Record<string, unknown> {
   return Object.fromEntries(Array.from({ length: n }, (_, i) => {
@@ -44,4 +46,19 @@ export function declareFlat(objects: ReadonlyArray<{ name: string; object: Recor
   };
   /* eslint-enable @typescript-eslint/no-explicit-any */
   for (const { name, object } of objects) new kinds[object.kind as string](name, object);
+}
+
+export type Variant = "component" | "flat";
+
+/**
+ * One benchmark run, prepared outside any timing: the stacks program with N generated gateways in its config, or
+ * the flat baseline with the same objects. Running it registers everything and resolves to the resource count.
+ */
+export function workload(variant: Variant, n: number, canary: boolean): () => Promise<number> {
+  const gateways = generatedGateways(n, canary);
+  const run = (config: Record<string, string>, program: () => void) => async () =>
+    (await runOffline({ project: "istio-gateways", stack: "bench", config, program })).length;
+  if (variant === "component") return run(stackConfig(gateways), requireProgram);
+  const objects = flatObjects(gateways);
+  return run({}, () => declareFlat(objects));
 }

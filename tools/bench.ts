@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { declareFlat, flatObjects, generatedGateways, stackConfig } from "./bench-workload";
+import { generatedGateways, Variant, workload } from "./bench-workload";
 import { fail, parseArgs, UsageError } from "./cli";
-import { runOffline, tuneForOfflineRun } from "./offline";
-import { PROJECT_DIR, requireProgram } from "./render-stack";
+import { tuneForOfflineRun } from "./offline";
+import { PROJECT_DIR } from "./render-stack";
 
 const { builtDigest, sourceDigest } = require("./build-digest.js") as { builtDigest(root: string): string | undefined; sourceDigest(root: string): string };
 
@@ -30,21 +30,15 @@ async function measure(run: () => Promise<number>): Promise<Measure> {
 }
 
 /** Peak memory of one run, in a fresh process: see tools/bench-memory.ts for why. */
-function memory(variant: "component" | "flat", n: number, canary: boolean): Memory {
+function memory(variant: Variant, n: number, canary: boolean): Memory {
   const r = spawnSync(process.execPath, ["--expose-gc", "-r", "ts-node/register/transpile-only", "tools/bench-memory.ts", variant, String(n), ...(canary ? ["canary"] : [])],
     { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`bench-memory ${variant} ${n} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Memory;
 }
 
-const component = (n: number, canary: boolean) => measure(async () => (await runOffline({
-  project: "istio-gateways", stack: "bench", config: stackConfig(generatedGateways(n, canary)), program: requireProgram,
-})).length);
-
-const baseline = (n: number, canary: boolean) => {
-  const objects = flatObjects(generatedGateways(n, canary));
-  return measure(async () => (await runOffline({ project: "istio-gateways", stack: "bench", config: {}, program: () => declareFlat(objects) })).length);
-};
+const component = (n: number, canary: boolean) => measure(workload("component", n, canary));
+const baseline = (n: number, canary: boolean) => measure(workload("flat", n, canary));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x: number, d = 1) => x.toFixed(d);

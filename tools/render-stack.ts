@@ -26,8 +26,16 @@ function programFile(main: string): string {
   if (path.extname(__filename) !== ".js") return main;
   const compiled = path.join(path.dirname(__dirname), path.relative(PROJECT_DIR, main)).replace(/\.ts$/, ".js");
   if (fs.existsSync(compiled)) return compiled;
-  require("ts-node").register({ transpileOnly: true });
+  registerTsNodeOnce();
   return main;
+}
+
+let tsNodeRegistered = false;
+
+/** A second registration would stack a second compiler hook on every later require. */
+function registerTsNodeOnce(): void {
+  if (!tsNodeRegistered) require("ts-node").register({ transpileOnly: true });
+  tsNodeRegistered = true;
 }
 
 export interface RenderTarget {

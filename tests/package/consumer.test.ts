@@ -4,11 +4,12 @@
  * program type-checked against the shipped declarations, compiled, then run under mocks.
  */
 import * as assert from "assert";
-import { spawn, spawnSync, SpawnSyncReturns } from "child_process";
+import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ROOT } from "../support/run";
+import { codeBlockAfter } from "../support/readme";
+import { ProcessResult, ROOT, startProcess } from "../support/run";
 
 const NODE_MODULES = path.join(ROOT, "node_modules");
 const TSC = path.join(NODE_MODULES, "typescript/bin/tsc");
@@ -16,11 +17,11 @@ const TS_NODE = path.join(NODE_MODULES, "ts-node/register/transpile-only");
 const RUNNER = path.join(ROOT, "tests/support/consumer-run.ts");
 const PEERS = ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/random"];
 
-/** The first TypeScript block after the README's "Use it from your own program" heading. */
+/** The README's "Use it from your own program" example. */
 function readmeProgram(): string {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const start = readme.indexOf("```ts\n", readme.indexOf("## Use it from your own program\n")) + 6;
-  return readme.slice(start, readme.indexOf("```", start));
+  const block = codeBlockAfter(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), "## Use it from your own program");
+  assert.ok(block, "the README has no program under \"Use it from your own program\"");
+  return block;
 }
 
 /** Compiler settings of Pulumi's TypeScript project template, plus what TypeScript 6 needs to accept them. */
@@ -34,24 +35,11 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   return spawnSync(command, args, { cwd, env, encoding: "utf8", timeout: 120000 });
 }
 
-interface Finished { status: number | null; stdout: string; stderr: string }
-
-/** Like `run`, without blocking: the compilations below run side by side. */
-function start(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-function typeCheck(dir: string, name: string, file: string, options: Record<string, unknown>): Promise<Finished> {
+/** Type-checks one file with the given compiler options; side by side with the others. */
+function typeCheck(dir: string, name: string, file: string, options: Record<string, unknown>): Promise<ProcessResult> {
   const config = path.join(dir, `tsconfig.${name}.json`);
   fs.writeFileSync(config, JSON.stringify({ compilerOptions: options, files: [file] }));
-  return start(process.execPath, [TSC, "-p", config], dir);
+  return startProcess(process.execPath, [TSC, "-p", config], { cwd: dir });
 }
 
 describe("the npm package, installed into a consumer project", function () {
@@ -61,7 +49,7 @@ describe("the npm package, installed into a consumer project", function () {
   let packed: { filename: string; files: Array<{ path: string }> };
   let manifest: { main: string; types: string; exports: Record<string, unknown>; dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
 
-  let template: Finished, node16: Finished, misuse: Finished, build: Finished;
+  let template: ProcessResult, node16: ProcessResult, misuse: ProcessResult, build: ProcessResult;
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "istio-gateway-consumer-"));
@@ -96,7 +84,7 @@ describe("the npm package, installed into a consumer project", function () {
       typeCheck(consumer, "node16", "index.ts", { ...TEMPLATE_OPTIONS, module: "node16", moduleResolution: "node16" }),
       typeCheck(consumer, "misuse", "misuse.ts", TEMPLATE_OPTIONS),
       // Compiled as the consumer's build would (tsconfig.json, outDir bin), to be run as JavaScript below.
-      start(process.execPath, [TSC, "-p", "tsconfig.json"], consumer),
+      startProcess(process.execPath, [TSC, "-p", "tsconfig.json"], { cwd: consumer }),
     ]);
   });
 
