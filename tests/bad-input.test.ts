@@ -10,7 +10,7 @@ const cases = (parse(fs.readFileSync(path.join(ROOT, "tests/fixtures/bad-input.y
 
 /** render as a process; several at once, the machine has two cores and most of a run is start-up. */
 function render(file: string): Promise<ProcessResult> {
-  return startProcess(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools/render.ts"), "--stack-file", file], { cwd: ROOT });
+  return startProcess(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools/render/main.ts"), "--stack-file", file], { cwd: ROOT });
 }
 
 async function pooled<T, R>(items: T[], size: number, fn: (t: T) => Promise<R>): Promise<R[]> {

@@ -2,8 +2,8 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import type { IstioGateway as IstioGatewayClass } from "../components";
 import { IstioGatewayArgs } from "../components/args";
-import { manifestsOf } from "../tools/manifest";
-import { ProgramError, Registered } from "../tools/offline";
+import { manifestsOf } from "../tools/engine/manifest";
+import { ProgramError, Registered } from "../tools/engine/offline";
 import { violations } from "./support/invariants";
 import { register, valueOf } from "./support/mocks";
 

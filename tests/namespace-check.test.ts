@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { IstioGateway as IstioGatewayClass } from "../components";
-import { ProgramError, Registered, runOffline } from "../tools/offline";
+import { ProgramError, Registered, runOffline } from "../tools/engine/offline";
 
 describe("adopted namespaces (read from the cluster at preview; simulated here)", () => {
   let IstioGateway: typeof IstioGatewayClass;

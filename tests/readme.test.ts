@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { manifestsOf } from "../tools/manifest";
+import { manifestsOf } from "../tools/engine/manifest";
 import { violations } from "./support/invariants";
 import { register } from "./support/mocks";
 import { codeBlockAfter } from "./support/readme";

@@ -7,8 +7,7 @@
  */
 import { Topology } from "../args";
 import { commonLabels, gatewayLabels } from "./labels";
-import { IstioGatewayObject, IstioServer } from "./types";
-import { ValidServer } from "./validate";
+import { IstioGatewayObject, IstioServer, ValidServer } from "./types";
 
 /**
  * `namespace/host` entries for one server. A shared gateway delegates a bare host to each route namespace (or

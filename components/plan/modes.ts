@@ -11,8 +11,7 @@
  *   remote clusters), and the Gateway serves `*.local` on 15443.
  */
 import { Mode, ServiceType } from "../args";
-import { ServicePort } from "./types";
-import { ValidServer } from "./validate";
+import { ServicePort, ValidServer } from "./types";
 
 export { Mode };
 

@@ -7,9 +7,8 @@
  */
 import { ServerProtocol, ServiceType } from "../args";
 import { commonLabels, gatewayLabels, TRACK_LABEL, trackSelector } from "./labels";
-import { Labels, Service, ServicePort } from "./types";
+import { Labels, Service, ServicePort, ValidServer } from "./types";
 import { ValidService } from "./validate-service";
-import { ValidServer } from "./validate";
 
 /** The health port the injected gateway serves `/healthz/ready` on; load balancers probe it. */
 export const STATUS_PORT: ServicePort = { name: "status-port", port: 15021, targetPort: 15021, protocol: "TCP" };

@@ -3,7 +3,17 @@
  * they are structurally what `@pulumi/kubernetes` accepts as inputs.
  */
 
+import { GatewayServerTls, ServerProtocol } from "../args";
+
 export type Labels = Record<string, string>;
+
+/** One Istio Gateway server as validated (validate.ts) and used by the planners and the mode presets (modes.ts). */
+export interface ValidServer {
+  port: { number: number; name: string; protocol: ServerProtocol };
+  hosts: string[];
+  tls?: GatewayServerTls;
+  name?: string;
+}
 
 export interface ObjectMeta {
   name: string;

@@ -12,7 +12,9 @@ import { ConfigError, Where } from "./errors";
 import { trackName } from "./labels";
 import { bool, checkKeys, dnsLabel, dnsSubdomain, nonEmptyString, objectAt, oneOf, required, stringList, wholeNumber } from "./read";
 import { DNS1035_LABEL, ISTIO_RESERVED_PORTS, isGatewayHost, isLabelValue } from "./rules";
-import { ServicePort } from "./types";
+import { ServicePort, ValidServer } from "./types";
+
+export { ValidServer };
 import { checkGatewaySelector, INJECTION_NAMESPACE_LABELS, labelMap, MANAGED_POD_LABELS } from "./validate-labels";
 import { Mode, modePreset } from "./modes";
 import { checkPod, POD_KEYS, ValidPod } from "./validate-pods";
@@ -60,13 +62,6 @@ export interface ValidCanary {
   steps: number[];
   /** The weight the cluster runs before this update, written by the rollout command; orders the move. */
   previousWeight?: number;
-}
-
-export interface ValidServer {
-  port: { number: number; name: string; protocol: ServerProtocol };
-  hosts: string[];
-  tls?: GatewayServerTls;
-  name?: string;
 }
 
 export const DEFAULT_REPLICAS = 2;

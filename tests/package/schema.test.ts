@@ -5,8 +5,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import type { Registered } from "../../tools/offline";
-import type { PackageSchema, SchemaProperty } from "../../tools/package-schema";
+import type { Registered } from "../../tools/engine/offline";
+import type { PackageSchema, SchemaProperty } from "../../tools/schema/package-schema";
 import { ROOT } from "../support/run";
 
 const PACKAGE = "istio-gateway";
@@ -76,7 +76,7 @@ describe("the multi-language package schema", function () {
   const propertiesOf = (typeName: string) => typeName === "IstioGatewayArgs" ? inputs() : schema.types[`${PACKAGE}:index:${typeName}`]?.properties ?? {};
 
   before(async () => {
-    schema = await require("../../tools/package-schema").packageSchema();
+    schema = await require("../../tools/schema/package-schema").packageSchema();
   });
 
   it("is named after package.json, as the plugin host names the provider", () => {
@@ -145,7 +145,7 @@ describe("the multi-language package schema", function () {
 
   it("constructs the component from plain JSON inputs, as a Python or YAML program sends them", async () => {
     const { register } = require("../support/mocks");
-    const { packageProvider } = require("../../tools/package-schema");
+    const { packageProvider } = require("../../tools/schema/package-schema");
     let state: Promise<{ urn: unknown; state: Record<string, unknown> }> | undefined;
     const resources: Registered[] = await register(() => {
       state = packageProvider().construct("edge", TYPE, {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { analyzeGateway, errorsOf } from "../../components/plan/analyze";
 import { objectsOf, planGateway } from "../../components/plan/plan";
 import { validateGateway } from "../../components/plan/validate";
-import { Manifest } from "../../tools/manifest";
+import { Manifest } from "../../tools/engine/manifest";
 import { gatewayConfig } from "../support/arbitrary";
 import { expectedFrom, violations } from "../support/invariants";
 

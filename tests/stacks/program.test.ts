@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { Manifest } from "../../tools/manifest";
-import { ProgramError } from "../../tools/offline";
-import { renderManifests } from "../../tools/render-stack";
+import { Manifest } from "../../tools/engine/manifest";
+import { ProgramError } from "../../tools/engine/offline";
+import { renderManifests } from "../../tools/engine/render-stack";
 import { expectedFrom, violations } from "../support/invariants";
 import { ROOT } from "../support/run";
 

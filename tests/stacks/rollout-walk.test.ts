@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { Registered } from "../../tools/offline";
+import { Registered } from "../../tools/engine/offline";
 import { simulate } from "../support/capacity";
 import { ROOT } from "../support/run";
 import { afterVerb, runText } from "../support/stack-files";

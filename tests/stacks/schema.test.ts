@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse, parseDocument } from "yaml";
-import { renderManifests } from "../../tools/render-stack";
+import { renderManifests } from "../../tools/engine/render-stack";
 import { ROOT } from "../support/run";
 import { schemaErrors } from "../support/schema";
 import { afterVerb, tempStackFile } from "../support/stack-files";

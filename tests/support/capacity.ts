@@ -7,7 +7,7 @@
  * While a Deployment changes, it counts min(old, new) ready pods: a shrink removes pods at once, a growth adds
  * them only when they are ready, and a template change rolls with maxUnavailable 0.
  */
-import { Registered } from "../../tools/offline";
+import { Registered } from "../../tools/engine/offline";
 
 interface Dep {
   replicas: number;

@@ -4,7 +4,7 @@
  * `pulumi-istio-gateway` and the Pulumi SDKs from the consumer's node_modules.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { runOffline } from "../../tools/offline";
+import { runOffline } from "../../tools/engine/offline";
 
 async function main(file: string): Promise<void> {
   let exported: Record<string, unknown> = {};

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { objectsOf, planGateway } from "../../components/plan/plan";
 import { validateGateway } from "../../components/plan/validate";
-import { Manifest } from "../../tools/manifest";
+import { Manifest } from "../../tools/engine/manifest";
 import { violations } from "./invariants";
 
 // The invariant checker is what the stack tests trust; each rule must be able to fail.

@@ -2,7 +2,7 @@
  * The invariants every rendered stack must hold, checked on plain manifests (as render prints them). Returns
  * the violations, so a failing test shows all of them at once.
  */
-import { Manifest } from "../../tools/manifest";
+import { Manifest } from "../../tools/engine/manifest";
 import { bestCanaryPodsBySearch } from "./oracle";
 
 type Labels = Record<string, string>;

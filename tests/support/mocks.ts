@@ -1,6 +1,6 @@
 /** Running code that registers resources under Pulumi's mocks, with the same runner render uses. */
 import * as pulumi from "@pulumi/pulumi";
-import { Registered, runOffline } from "../../tools/offline";
+import { Registered, runOffline } from "../../tools/engine/offline";
 
 export async function register(program: () => void, config: Record<string, string> = {}, stack = "test"): Promise<Registered[]> {
   return runOffline({ project: "istio-gateways", stack, config, program });

@@ -11,7 +11,7 @@ export interface ProcessResult {
 }
 
 export function runTool(tool: string, args: string[]): ProcessResult {
-  const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", `${tool}.ts`), ...args], {
+  const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", tool, "main.ts"), ...args], {
     cwd: ROOT, encoding: "utf8", timeout: 60000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

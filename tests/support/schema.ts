@@ -3,7 +3,7 @@
  * @kubernetes-models/istio (Istio's CRD schemas). The Istio package knows v1beta1 Gateways only; v1 has the
  * same schema (Istio promoted it unchanged), so a v1 Gateway is checked as v1beta1.
  */
-import { Manifest } from "../../tools/manifest";
+import { Manifest } from "../../tools/engine/manifest";
 
 interface Model { validate(): void }
 type ModelClass = new (data: object) => Model;

@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readStackConfig } from "../../stacks/config";
-import { Registered } from "../../tools/offline";
-import { runStack } from "../../tools/render-stack";
-import { renderRollout } from "../../tools/rollout-command";
+import { Registered } from "../../tools/engine/offline";
+import { runStack } from "../../tools/engine/render-stack";
+import { renderRollout } from "../../tools/rollout/command";
 
 export function tempStackFile(stack: string, text: string): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), `Pulumi.${stack}.yaml`);

@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import { declareFlat, flatObjects, generatedGateways, stackConfig } from "../../tools/bench-workload";
-import { manifestsOf } from "../../tools/manifest";
-import { runOffline } from "../../tools/offline";
-import { requireProgram } from "../../tools/render-stack";
+import { declareFlat, flatObjects, generatedGateways, stackConfig } from "../../tools/bench/workload";
+import { manifestsOf } from "../../tools/engine/manifest";
+import { runOffline } from "../../tools/engine/offline";
+import { requireProgram } from "../../tools/engine/render-stack";
 import { ROOT } from "../support/run";
 
 // The benchmark compares like with like only if the flat baseline declares exactly the component's objects.
@@ -19,7 +19,7 @@ describe("benchmark workload", () => {
 
   it("measures memory in a process of its own: the resources it registered and the growth of its peak", () => {
     const { spawnSync } = require("child_process");
-    const r = spawnSync(process.execPath, ["--expose-gc", "-r", "ts-node/register/transpile-only", "tools/bench-memory.ts", "component", "5", "canary"],
+    const r = spawnSync(process.execPath, ["--expose-gc", "-r", "ts-node/register/transpile-only", "tools/bench/memory.ts", "component", "5", "canary"],
       { cwd: ROOT, encoding: "utf8" });
     assert.strictEqual(r.status, 0, r.stderr);
     const m = JSON.parse(r.stdout);

@@ -4,10 +4,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { diffMarkdown } from "../../tools/diff-report";
-import { entriesOf } from "../../tools/manifest";
-import { diffEntries } from "../../tools/object-diff";
-import { runStack } from "../../tools/render-stack";
+import { diffMarkdown } from "../../tools/diff/report";
+import { entriesOf } from "../../tools/engine/manifest";
+import { diffEntries } from "../../tools/diff/object-diff";
+import { runStack } from "../../tools/engine/render-stack";
 import { ROOT } from "../support/run";
 import { afterVerb, tempStackFile } from "../support/stack-files";
 
@@ -65,7 +65,7 @@ describe("offline diff", () => {
 describe("diff command (as a process, in a throwaway repository)", function () {
   this.timeout(120000);
   let repo: string;
-  const run = (...args: string[]) => spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/diff.ts", ...args], { cwd: repo, encoding: "utf8" });
+  const run = (...args: string[]) => spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/diff/main.ts", ...args], { cwd: repo, encoding: "utf8" });
   const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: repo, encoding: "utf8" });
 
   before(() => {

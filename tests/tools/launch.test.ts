@@ -1,5 +1,5 @@
 /**
- * tools/launch.js: `npm run render|rollout|diff` start from the compiled build when it was built from the sources on
+ * tools/engine/launch.js: `npm run render|rollout|diff` start from the compiled build when it was built from the sources on
  * disk, else through ts-node; either way the output is the command's.
  */
 import * as assert from "assert";
@@ -9,18 +9,18 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT, runTool } from "../support/run";
 
-const { sourceDigest, builtDigest } = require("../../tools/build-digest.js");
+const { sourceDigest, builtDigest } = require("../../tools/engine/build-digest.js");
 const DIGEST = path.join(ROOT, ".build", "SOURCE_DIGEST");
 
 function launch(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "tools/launch.js"), ...args], {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "tools/engine/launch.js"), ...args], {
     cwd: ROOT, encoding: "utf8", timeout: 60000, env: { ...process.env, LAUNCH_TRACE: "1" },
   });
   const [trace, ...rest] = r.stderr.split("\n");
   return { status: r.status, stdout: r.stdout, trace, stderr: rest.join("\n") };
 }
 
-describe("the command launcher (tools/launch.js)", function () {
+describe("the command launcher (tools/engine/launch.js)", function () {
   this.timeout(120000);
   let expected: string;
 
@@ -60,7 +60,7 @@ describe("the command launcher (tools/launch.js)", function () {
   });
 
   it("refuses a command it does not know", () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "tools/launch.js"), "deploy"], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "tools/engine/launch.js"), "deploy"], { cwd: ROOT, encoding: "utf8" });
     assert.strictEqual(r.status, 2);
     assert.match(r.stderr, /the command is "deploy"; use one of render, rollout, diff/);
   });
@@ -70,7 +70,7 @@ describe("the command launcher (tools/launch.js)", function () {
   });
 });
 
-describe("the source digest (tools/build-digest.js)", () => {
+describe("the source digest (tools/engine/build-digest.js)", () => {
   let dir: string;
   const write = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -81,7 +81,7 @@ describe("the source digest (tools/build-digest.js)", () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "digest-"));
     write("components/a.ts", "export const a = 1;\n");
     write("stacks/index.ts", "import '../components/a';\n");
-    write("tools/render.ts", "// render\n");
+    write("tools/render/main.ts", "// render\n");
     write("tsconfig.json", "{}");
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -90,7 +90,7 @@ describe("the source digest (tools/build-digest.js)", () => {
     ["a source's text", () => write("components/a.ts", "export const a = 2;\n")],
     ["a new source", () => write("tools/new.ts", "")],
     ["a removed source", () => fs.rmSync(path.join(dir, "stacks/index.ts"))],
-    ["a renamed source", () => fs.renameSync(path.join(dir, "tools/render.ts"), path.join(dir, "tools/render2.ts"))],
+    ["a renamed source", () => fs.renameSync(path.join(dir, "tools/render/main.ts"), path.join(dir, "tools/render2.ts"))],
     ["the compiler settings", () => write("tsconfig.json", '{"compilerOptions":{}}')],
   ];
   for (const [what, change] of changes) {

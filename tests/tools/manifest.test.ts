@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { canonical, manifestsOf, toYaml } from "../../tools/manifest";
+import { canonical, manifestsOf, toYaml } from "../../tools/engine/manifest";
 import { register } from "../support/mocks";
 
 describe("manifest printer", () => {

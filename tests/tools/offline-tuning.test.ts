@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import { ROOT } from "../support/run";
 
 const PROBE = `
-const { tuneForOfflineRun } = require("./tools/offline");
+const { tuneForOfflineRun } = require("./tools/engine/offline");
 const pulumi = require("@pulumi/pulumi");
 tuneForOfflineRun();
 function thrower() { throw new Error("boom"); }

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { validateGateway, ValidCanary, ValidGateway } from "../../components/plan/validate";
-import { exactReplicas, move, MoveRefused, planWarnings, stepRows, Verb } from "../../tools/rollout-plan";
+import { exactReplicas, move, MoveRefused, planWarnings, stepRows, Verb } from "../../tools/rollout/plan";
 
 function gateway(replicas: number, weight: number, steps = [10, 25, 50, 100]) {
   return validateGateway({ stack: "t", gateway: "gw" }, { namespace: "ns", replicas, revision: "1-25-1", canary: { revision: "1-26-0", weight, steps } }) as ValidGateway & { canary: ValidCanary };
@@ -68,7 +68,7 @@ describe("rollout plan", () => {
 
 describe("rollout status with autoscaling", () => {
   it("shows each revision's replica range at every step", () => {
-    const { statusText } = require("../../tools/rollout-plan");
+    const { statusText } = require("../../tools/rollout/plan");
     const gw = validateGateway({ stack: "t", gateway: "gw" }, {
       namespace: "ns", revision: "1-25-1", autoscaling: { minReplicas: 4, maxReplicas: 20 }, canary: { revision: "1-26-0", weight: 25 },
     });

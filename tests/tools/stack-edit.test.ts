@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { StackDocument } from "../../tools/stack-edit";
+import { StackDocument } from "../../tools/rollout/stack-edit";
 
 const header = "# top comment\nconfig:\n  istio-gateways:gateways:\n    gw:\n";
 

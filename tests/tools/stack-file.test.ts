@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readStackFile, SECRET_PLACEHOLDER, stackNameOf } from "../../tools/stack-file";
+import { readStackFile, SECRET_PLACEHOLDER, stackNameOf } from "../../tools/engine/stack-file";
 
 function stackFile(name: string, text: string): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), `Pulumi.${name}.yaml`);

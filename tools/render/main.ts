@@ -6,10 +6,10 @@
  * `--format json` prints the objects with their Pulumi URNs instead (what `npm run diff` compares).
  * Exit 0 with the YAML on stdout; on bad config, exit 1 with one message on stderr and nothing on stdout.
  */
-import { entriesOf, toYaml } from "./manifest";
-import { tuneForOfflineRun } from "./offline";
-import { runStack } from "./render-stack";
-import { fail, parseArgs, UsageError } from "./cli";
+import { entriesOf, toYaml } from "../engine/manifest";
+import { tuneForOfflineRun } from "../engine/offline";
+import { runStack } from "../engine/render-stack";
+import { fail, parseArgs, UsageError } from "../engine/cli";
 
 tuneForOfflineRun();
 

@@ -1,5 +1,5 @@
 /**
- * One memory measurement of the benchmark, in a process of its own (started by tools/bench.ts): the stacks program
+ * One memory measurement of the benchmark, in a process of its own (started by tools/bench/main.ts): the stacks program
  * or the flat baseline, for N generated gateways, once. Prints JSON: resources registered, the growth of the
  * process's peak RSS, and the growth of V8's committed heap, both from just before the run.
  *
@@ -9,8 +9,8 @@
  * outside the run.
  */
 import * as v8 from "v8";
-import { Variant, workload } from "./bench-workload";
-import { tuneForOfflineRun } from "./offline";
+import { Variant, workload } from "./workload";
+import { tuneForOfflineRun } from "../engine/offline";
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (bytes: number) => bytes / 1048576;

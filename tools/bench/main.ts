@@ -8,12 +8,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { generatedGateways, Variant, workload } from "./bench-workload";
-import { fail, parseArgs, UsageError } from "./cli";
-import { tuneForOfflineRun } from "./offline";
-import { PROJECT_DIR } from "./render-stack";
+import { generatedGateways, Variant, workload } from "./workload";
+import { fail, parseArgs, UsageError } from "../engine/cli";
+import { tuneForOfflineRun } from "../engine/offline";
+import { PROJECT_DIR } from "../engine/render-stack";
 
-const { builtDigest, sourceDigest } = require("./build-digest.js") as { builtDigest(root: string): string | undefined; sourceDigest(root: string): string };
+const { builtDigest, sourceDigest } = require("../engine/build-digest.js") as { builtDigest(root: string): string | undefined; sourceDigest(root: string): string };
 
 interface Measure { ms: number; resources: number }
 interface Memory { resources: number; rssMb: number; heapMb: number }
@@ -21,7 +21,7 @@ interface Memory { resources: number; rssMb: number; heapMb: number }
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (bytes: number) => bytes / 1048576;
 
-/** Wall time and resources registered, in this process (memory is measured apart: tools/bench-memory.ts). */
+/** Wall time and resources registered, in this process (memory is measured apart: tools/bench/memory.ts). */
 async function measure(run: () => Promise<number>): Promise<Measure> {
   gc(); gc();
   const t0 = performance.now();
@@ -29,9 +29,9 @@ async function measure(run: () => Promise<number>): Promise<Measure> {
   return { ms: performance.now() - t0, resources };
 }
 
-/** Peak memory of one run, in a fresh process: see tools/bench-memory.ts for why. */
+/** Peak memory of one run, in a fresh process: see tools/bench/memory.ts for why. */
 function memory(variant: Variant, n: number, canary: boolean): Memory {
-  const r = spawnSync(process.execPath, ["--expose-gc", "-r", "ts-node/register/transpile-only", "tools/bench-memory.ts", variant, String(n), ...(canary ? ["canary"] : [])],
+  const r = spawnSync(process.execPath, ["--expose-gc", "-r", "ts-node/register/transpile-only", "tools/bench/memory.ts", variant, String(n), ...(canary ? ["canary"] : [])],
     { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`bench-memory ${variant} ${n} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Memory;
@@ -89,12 +89,12 @@ async function main(): Promise<void> {
   for (const canary of [false, true]) out(`- ${canary ? "with" : "without"} canaries: ${fmt(perGateway[`${canary}-${top}`] / perGateway[`${canary}-10`], 2)} (N = ${top})`);
 
   const tsNode = ["-r", "ts-node/register/transpile-only"];
-  // `npm run render` starts through tools/launch.js: compiled when the build is current (npm ci builds it).
-  const launched = ["tools/launch.js", "render"];
+  // `npm run render` starts through tools/engine/launch.js: compiled when the build is current (npm ci builds it).
+  const launched = ["tools/engine/launch.js", "render"];
   const compiled = builtDigest(PROJECT_DIR) === sourceDigest(PROJECT_DIR);
   const bare = median([0, 1, 2].map(() => wall(["-e", "require('@pulumi/pulumi')"])));
   const render = median([0, 1, 2].map(() => wall([...launched, "--stack", "dev"])));
-  const renderTsNode = median([0, 1, 2].map(() => wall([...tsNode, "tools/render.ts", "--stack", "dev"])));
+  const renderTsNode = median([0, 1, 2].map(() => wall([...tsNode, "tools/render/main.ts", "--stack", "dev"])));
   out();
   out("## cold start (median of 3 processes)");
   out(`- bare require("@pulumi/pulumi"): ${fmt(bare, 0)} ms; npm run render --stack dev (${compiled ? "compiled build" : "no current build: ts-node"}): ${fmt(render, 0)} ms; ratio ${fmt(render / bare, 2)}`);
@@ -105,8 +105,8 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(dir, "gateways.json"), JSON.stringify(gateways));
     fs.writeFileSync(path.join(dir, "Pulumi.bench300.yaml"), `config:\n  ${JSON.stringify("istio-gateways:gateways")}: ${JSON.stringify(gateways)}\n`);
     const e2eRender = wall([...launched, "--stack-file", path.join(dir, "Pulumi.bench300.yaml")]);
-    const e2eRenderTsNode = wall([...tsNode, "tools/render.ts", "--stack-file", path.join(dir, "Pulumi.bench300.yaml")]);
-    const e2eFlat = wall([...tsNode, "tools/bench-flat.ts", path.join(dir, "gateways.json")]);
+    const e2eRenderTsNode = wall([...tsNode, "tools/render/main.ts", "--stack-file", path.join(dir, "Pulumi.bench300.yaml")]);
+    const e2eFlat = wall([...tsNode, "tools/bench/flat.ts", path.join(dir, "gateways.json")]);
     out();
     out("## end to end, N = 300 with canaries (one process each)");
     out(`- naive flat program with default settings (ts-node): ${fmt(e2eFlat, 0)} ms`);

@@ -14,17 +14,18 @@ export const PROJECT_DIR = projectDir(__dirname);
 function projectDir(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(__dirname, "..");
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, "../..");
   }
 }
 
 /**
- * When the commands run compiled (tools/launch.js, from .build/), the program runs from the same build: its
+ * When the commands run compiled (tools/engine/launch.js, from .build/), the program runs from the same build: its
  * compiled file, stamped with the same source digest. A program outside the build is loaded through ts-node.
  */
 function programFile(main: string): string {
   if (path.extname(__filename) !== ".js") return main;
-  const compiled = path.join(path.dirname(__dirname), path.relative(PROJECT_DIR, main)).replace(/\.ts$/, ".js");
+  // This file runs from .build/tools/engine/: the build's root is two folders up.
+  const compiled = path.join(__dirname, "..", "..", path.relative(PROJECT_DIR, main)).replace(/\.ts$/, ".js");
   if (fs.existsSync(compiled)) return compiled;
   registerTsNodeOnce();
   return main;

@@ -3,10 +3,10 @@
  * entry point (rollout.ts) only reads and writes the file.
  */
 import * as fs from "fs";
-import { ValidGateway } from "../components/plan/validate";
-import { StackConfig } from "../stacks/config";
-import { Edit, move, MoveRefused, statusText, Verb } from "./rollout-plan";
-import { knownStacks, stackNameOf, StackFileError } from "./stack-file";
+import { ValidGateway } from "../../components/plan/validate";
+import { StackConfig } from "../../stacks/config";
+import { Edit, move, MoveRefused, statusText, Verb } from "./plan";
+import { knownStacks, stackNameOf, StackFileError } from "../engine/stack-file";
 import { StackDocument } from "./stack-edit";
 import * as path from "path";
 

@@ -7,9 +7,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { UserError } from "../engine/errors";
 import { Entry } from "./object-diff";
 
-export class DiffError extends Error {}
+export class DiffError extends UserError {}
 
 function git(cwd: string, ...args: string[]): { ok: boolean; out: string; err: string } {
   const r = spawnSync("git", args, { cwd, encoding: "utf8" });
@@ -31,6 +32,9 @@ export function resolveRef(root: string, ref: string): string {
   return r.out;
 }
 
+/** Where a revision keeps its render command: its own folder now, tools/render.ts before commands had folders. */
+const RENDER_COMMANDS = ["tools/render/main.ts", "tools/render.ts"];
+
 /** The stack's objects at a commit; none when the stack file did not exist there (a new stack). */
 export function renderAt(root: string, sha: string, stack: string, label: string): Entry[] {
   if (!git(root, "cat-file", "-e", `${sha}:Pulumi.${stack}.yaml`).ok) return [];
@@ -40,9 +44,10 @@ export function renderAt(root: string, sha: string, stack: string, label: string
     if (archive.status !== 0) throw new DiffError(`git archive ${label} failed: ${archive.stderr.toString().trim()}`);
     const tar = spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout });
     if (tar.status !== 0) throw new DiffError(`unpacking ${label} failed: ${tar.stderr.toString().trim()}`);
-    if (!fs.existsSync(path.join(dir, "tools", "render.ts"))) throw new DiffError(`${label} has no render command to render it with`);
+    const command = RENDER_COMMANDS.find((f) => fs.existsSync(path.join(dir, f)));
+    if (command === undefined) throw new DiffError(`${label} has no render command to render it with`);
     fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/render.ts", "--stack", stack, "--format", "json"],
+    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", command, "--stack", stack, "--format", "json"],
       { cwd: dir, encoding: "utf8", maxBuffer: 1 << 30 });
     if (r.status !== 0) {
       const message = (r.stderr || "").trim().split("\n").filter((l) => !l.startsWith("warning:")).join("\n").replace(/^error: /, "");

@@ -1,10 +1,10 @@
 /**
  * What the compiled commands (.build/, `npm run build:tools`) were built from: one SHA-256 over the TypeScript
- * sources the commands load (components/, stacks/, tools/) and the compiler settings. tools/launch.js runs the
+ * sources the commands load (components/, stacks/, tools/) and the compiler settings. tools/engine/launch.js runs the
  * compiled JavaScript only when this digest equals the one stamped at build time. Plain JavaScript, because it
  * runs before any TypeScript loader.
  *
- * `node tools/build-digest.js --write` stamps the build (the last step of `npm run build:tools`).
+ * `node tools/engine/build-digest.js --write` stamps the build (the last step of `npm run build:tools`).
  */
 "use strict";
 const crypto = require("crypto");
@@ -44,6 +44,6 @@ function builtDigest(root) {
 module.exports = { BUILD_DIR, sourceDigest, builtDigest };
 
 if (require.main === module && process.argv[2] === "--write") {
-  const root = path.resolve(__dirname, "..");
+  const root = path.resolve(__dirname, "../..");
   fs.writeFileSync(path.join(root, BUILD_DIR, DIGEST_FILE), `${sourceDigest(root)}\n`);
 }

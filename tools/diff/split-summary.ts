@@ -2,8 +2,8 @@
  * Per gateway, the pods of each revision and the weight they give, read back from rendered objects: what a
  * reviewer of a stack change wants to see first.
  */
-import { percentOf } from "../components/plan/canary";
-import { Manifest } from "./manifest";
+import { percentOf } from "../../components/plan/canary";
+import { Manifest } from "../engine/manifest";
 
 export interface RevisionPods {
   gateway: string;

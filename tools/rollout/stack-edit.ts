@@ -8,9 +8,9 @@
  */
 import { Composer, CST, Document, isDocument, isMap, isScalar, Parser, parseDocument, YAMLMap } from "yaml";
 import { isDeepStrictEqual } from "util";
-import { CONFIG_KEY } from "../stacks/config";
-import { Edit } from "./rollout-plan";
-import { StackFileError } from "./stack-file";
+import { CONFIG_KEY } from "../../stacks/config";
+import { Edit } from "./plan";
+import { StackFileError } from "../engine/stack-file";
 
 type Path = readonly string[];
 type Item = CST.CollectionItem;

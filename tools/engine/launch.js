@@ -9,7 +9,7 @@
 const path = require("path");
 const { BUILD_DIR, builtDigest, sourceDigest } = require("./build-digest.js");
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "../..");
 const COMMANDS = ["render", "rollout", "diff"];
 
 const command = process.argv[2];
@@ -25,8 +25,8 @@ if (process.env.LAUNCH_TRACE === "1") {
   process.stderr.write(`launch: ${current ? "compiled" : `ts-node (${built === undefined ? "no build" : "sources changed since the build"}; npm run build:tools)`}\n`);
 }
 if (current) {
-  require(path.join(ROOT, BUILD_DIR, "tools", `${command}.js`));
+  require(path.join(ROOT, BUILD_DIR, "tools", command, "main.js"));
 } else {
   require("ts-node").register({ transpileOnly: true });
-  require(path.join(ROOT, "tools", `${command}.ts`));
+  require(path.join(ROOT, "tools", command, "main.ts"));
 }

@@ -3,14 +3,12 @@
  * stack trace for mistakes a user can fix).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../components/plan/errors";
-import { StackConfigError } from "../stacks/config";
+import { ConfigError } from "../../components/plan/errors";
+import { StackConfigError } from "../../stacks/config";
 import { ProgramError } from "./offline";
-import { MoveRefused } from "./rollout-plan";
-import { DiffError } from "./base-render";
-import { StackFileError } from "./stack-file";
+import { UserError } from "./errors";
 
-export class UsageError extends Error {}
+export class UsageError extends UserError {}
 
 type FlagSpec = Record<string, "string" | "boolean">;
 
@@ -38,8 +36,8 @@ export function parseArgs(argv: string[], spec: FlagSpec, command: string): Pars
 /** Messages a user acts on are printed alone; anything else is a bug and keeps its stack. */
 export function describe(error: unknown): { message: string; expected: boolean } {
   const cause = error instanceof ProgramError ? error.cause : error;
-  const expected = cause instanceof ConfigError || cause instanceof StackConfigError || cause instanceof StackFileError
-    || cause instanceof UsageError || cause instanceof MoveRefused || cause instanceof DiffError || pulumi.RunError.isInstance(cause);
+  const expected = cause instanceof UserError || cause instanceof ConfigError || cause instanceof StackConfigError
+    || pulumi.RunError.isInstance(cause);
   const message = cause instanceof Error ? cause.message : String(cause);
   return { message: expected ? message : (cause instanceof Error && cause.stack) || message, expected };
 }

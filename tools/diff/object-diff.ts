@@ -3,7 +3,7 @@
  * by Pulumi URN, as the engine matches them), the fields that changed, and the changes Kubernetes or the
  * Pulumi provider can only make by replacing the object.
  */
-import { Manifest } from "./manifest";
+import { Manifest } from "../engine/manifest";
 
 /** One rendered object with its Pulumi identity. */
 export interface Entry {

@@ -3,8 +3,8 @@
  * flat under the same mocks, with Node's and Pulumi's default settings. Usage: bench-flat.ts <gateways.json>.
  */
 import * as fs from "fs";
-import { declareFlat, flatObjects } from "./bench-workload";
-import { runOffline } from "./offline";
+import { declareFlat, flatObjects } from "./workload";
+import { runOffline } from "../engine/offline";
 
 async function main(): Promise<void> {
   const gateways = JSON.parse(fs.readFileSync(process.argv[2], "utf8")) as Record<string, unknown>;

@@ -3,11 +3,11 @@
  * with main) and in the working tree, offline, and prints Markdown for a pull-request comment. A stack that
  * does not render at either end is reported, with the message, and exits 1.
  */
-import { fail, parseArgs, UsageError, describe as describeError } from "./cli";
+import { fail, parseArgs, UsageError, describe as describeError } from "../engine/cli";
 import { defaultBase, DiffError, renderAt, resolveRef } from "./base-render";
-import { diffMarkdown, marker } from "./diff-report";
-import { entriesOf } from "./manifest";
-import { PROJECT_DIR, runStack } from "./render-stack";
+import { diffMarkdown, marker } from "./report";
+import { entriesOf } from "../engine/manifest";
+import { PROJECT_DIR, runStack } from "../engine/render-stack";
 
 async function main(): Promise<void> {
   const { flags, positional } = parseArgs(process.argv.slice(2), { stack: "string", base: "string" }, "diff");

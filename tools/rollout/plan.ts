@@ -2,10 +2,11 @@
  * The rollout plan of a canary, as plain values: the split at every step, the warnings a reviewer needs, and
  * the moves of the rollout command (next, back, abort, promote). No files, no Pulumi.
  */
-import { trackBounds } from "../components/plan/autoscaling";
-import { collapsedSteps, splitReplicas } from "../components/plan/canary";
-import { trackName } from "../components/plan/labels";
-import { ValidCanary, ValidGateway } from "../components/plan/validate";
+import { trackBounds } from "../../components/plan/autoscaling";
+import { collapsedSteps, splitReplicas } from "../../components/plan/canary";
+import { trackName } from "../../components/plan/labels";
+import { ValidCanary, ValidGateway } from "../../components/plan/validate";
+import { UserError } from "../engine/errors";
 
 /** A gap between requested and achieved weight, in percentage points, worth a warning. */
 export const FAR_FROM_REQUESTED = 5;
@@ -76,7 +77,7 @@ export function statusText(stack: string, gw: ValidGateway): string {
 }
 
 /** A refused move: the message says why and what to do instead. */
-export class MoveRefused extends Error {}
+export class MoveRefused extends UserError {}
 
 export const Verb = { Next: "next", Back: "back", Abort: "abort", Promote: "promote" } as const;
 export type Verb = (typeof Verb)[keyof typeof Verb];

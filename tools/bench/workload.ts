@@ -3,11 +3,11 @@
  * run them), and the same Kubernetes objects declared flat, for the baseline.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { objectsOf, planGateway } from "../components/plan/plan";
-import { validateGateway } from "../components/plan/validate";
-import { CONFIG_KEY } from "../stacks/config";
-import { runOffline } from "./offline";
-import { requireProgram } from "./render-stack";
+import { objectsOf, planGateway } from "../../components/plan/plan";
+import { validateGateway } from "../../components/plan/validate";
+import { CONFIG_KEY } from "../../stacks/config";
+import { runOffline } from "../engine/offline";
+import { requireProgram } from "../engine/render-stack";
 
 export function generatedGateways(n: number, canary: boolean): Record<string, unknown> {
   return Object.fromEntries(Array.from({ length: n }, (_, i) => {

@@ -6,9 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { IstioGateway } from "../components";
+import { IstioGateway } from "../../components";
 
-export const PACKAGE_DIR = path.resolve(__dirname, "..");
+export const PACKAGE_DIR = path.resolve(__dirname, "../..");
 
 /** The provider name the plugin host derives from package.json's name (cmd/run-plugin): scope dropped. */
 export function providerName(packageName: string): string {

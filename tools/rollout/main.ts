@@ -6,11 +6,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { readStackConfig } from "../stacks/config";
-import { fail, parseArgs, UsageError } from "./cli";
-import { renderRollout } from "./rollout-command";
-import { PROJECT_DIR } from "./render-stack";
-import { stackFilePath } from "./stack-file";
+import { readStackConfig } from "../../stacks/config";
+import { fail, parseArgs, UsageError } from "../engine/cli";
+import { renderRollout } from "./command";
+import { PROJECT_DIR } from "../engine/render-stack";
+import { stackFilePath } from "../engine/stack-file";
 
 const USAGE = "usage: npm run rollout -- --stack <name> <status|next|back|abort|promote> [--gateway <name>] [--force]";
 

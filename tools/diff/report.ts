@@ -3,7 +3,7 @@
  * objects, the changed fields of each, and a warning for every change that replaces an object.
  */
 import { stringify } from "yaml";
-import { Manifest } from "./manifest";
+import { Manifest } from "../engine/manifest";
 import { diffEntries, Entry, ObjectChange, renamed } from "./object-diff";
 import { podsText, revisionPods } from "./split-summary";
 

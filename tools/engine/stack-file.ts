@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { UserError } from "./errors";
 
 export const SECRET_PLACEHOLDER = "[secret]";
 
@@ -23,7 +24,7 @@ export interface StackFile {
   secretKeys: string[];
 }
 
-export class StackFileError extends Error {}
+export class StackFileError extends UserError {}
 
 export function readProject(dir: string): Project {
   const file = path.join(dir, "Pulumi.yaml");
