@@ -104,7 +104,7 @@ export class IstioGateway extends pulumi.ComponentResource {
    * `replicas` (plan/order.ts).
    */
   private registerTracks(name: string, plan: GatewayPlan, opts: pulumi.CustomResourceOptions): { deployments: Record<string, k8s.apps.v1.Deployment> } {
-    const first = plan.tracks.find((t) => t.split.role === (plan.move?.first ?? "stable"));
+    const first = plan.tracks.find((t) => t.split.role === firstRole(plan));
     const ordered = [...plan.tracks].sort((a, b) => Number(b === first) - Number(a === first));
     const deployments: Record<string, k8s.apps.v1.Deployment> = {};
     let previous: pulumi.Resource[] = [];
@@ -143,6 +143,17 @@ export class IstioGateway extends pulumi.ComponentResource {
     return new random.RandomId(`${name}-${track.split.revision}-restart`,
       { byteLength: 4, keepers: track.restartKeepers }, { parent: this }).hex;
   }
+}
+
+/**
+ * The track whose Deployment is updated first (plan/order.ts). `ISTIO_GATEWAY_TEST_REVERSE_ORDER=1` reverses it:
+ * a test-only switch with which the e2e suite shows that its ready-pod floor catches a wrong order (docs/E2E.md).
+ * Never set it on a real stack: the shrinking Deployment would go first and capacity would drop.
+ */
+function firstRole(plan: GatewayPlan): "canary" | "stable" {
+  const role = plan.move?.first ?? "stable";
+  if (process.env.ISTIO_GATEWAY_TEST_REVERSE_ORDER !== "1") return role;
+  return role === "canary" ? "stable" : "canary";
 }
 
 /** The planned Deployment with its restart token in the pod template. */

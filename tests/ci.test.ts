@@ -15,6 +15,21 @@ describe("CI", () => {
     assert.match(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), /npm ci && npm test/);
   });
 
+  it("runs the e2e suite from .ci/run after the offline suite, as the README says", () => {
+    const run = fs.readFileSync(path.join(ROOT, ".ci/run"), "utf8");
+    assert.ok(run.indexOf("npm test") >= 0 && run.indexOf("npm test") < run.indexOf("npm run e2e"));
+    assert.match(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), /npm run e2e/);
+    assert.ok("e2e" in scripts && "cluster" in scripts);
+  });
+
+  it("keeps the e2e suites out of npm test: their files do not match mocha's spec", () => {
+    const spec = JSON.parse(fs.readFileSync(path.join(ROOT, ".mocharc.json"), "utf8")).spec as string[];
+    assert.deepStrictEqual(spec, ["tests/**/*.test.ts"]);
+    const e2e = fs.readdirSync(path.join(ROOT, "tests/e2e"));
+    assert.ok(e2e.some((f) => f.endsWith(".e2e.ts")));
+    assert.ok(!e2e.some((f) => f.endsWith(".test.ts")));
+  });
+
   it("has a workflow that runs on pull requests", () => {
     assert.ok("pull_request" in workflow.on);
   });

@@ -10,7 +10,7 @@ const path = require("path");
 const { BUILD_DIR, builtDigest, sourceDigest } = require("./build-digest.js");
 
 const ROOT = path.resolve(__dirname, "../..");
-const COMMANDS = ["render", "rollout", "diff"];
+const COMMANDS = ["render", "rollout", "diff", "cluster", "e2e"];
 
 const command = process.argv[2];
 if (!COMMANDS.includes(command)) {

@@ -1,0 +1,55 @@
+/**
+ * A fresh local cluster per suite: `useCluster()` inside a `describe` starts one before its tests and stops it
+ * after them. The watchdog (control-plane.ts) stops it too if this process dies, so an interrupted run leaves no
+ * process behind.
+ */
+import { ClusterState, startCluster, stopCluster } from "../../../tools/cluster/control-plane";
+import { KubeApi } from "../../../tools/cluster/kube-api";
+import { ensureToolchain, Toolchain } from "../../../tools/cluster/toolchain";
+import { Workspace } from "./workspace";
+
+let toolchain: Promise<Toolchain> | undefined;
+
+/** The toolchain, found once per run (npm run e2e built it before mocha started). */
+export function e2eToolchain(): Promise<Toolchain> {
+  return (toolchain ??= ensureToolchain(() => undefined));
+}
+
+let count = 0;
+
+export interface LiveCluster {
+  state: ClusterState;
+  api: KubeApi;
+}
+
+export function useCluster(options: { extraStages?: string } = {}): () => LiveCluster {
+  let live: LiveCluster | undefined;
+  before(async function () {
+    this.timeout(5 * 60 * 1000);
+    const name = `e2e-${process.pid}-${++count}`;
+    const state = await startCluster({ name, toolchain: await e2eToolchain(), watchPid: process.pid, extraStages: options.extraStages,
+      log: (line) => process.stdout.write(`      ${line}\n`) });
+    live = { state, api: new KubeApi(state) };
+  });
+  after(async function () {
+    this.timeout(60 * 1000);
+    if (live) await stopCluster(live.state);
+  });
+  return () => {
+    if (!live) throw new Error("the cluster is not up (its before hook failed)");
+    return live;
+  };
+}
+
+/**
+ * Namespaces a stack expects to exist (dedicated gateways, `createNamespace: false`), created as the app team
+ * would have: no injection labels, so per-pod revisions apply.
+ */
+export async function createExpectedNamespaces(api: KubeApi, ws: Workspace): Promise<string[]> {
+  const rendered = new Set((await ws.render()).filter((m) => m.kind === "Namespace").map((m) => (m.metadata as { name: string }).name));
+  const expected = [...new Set(Object.values(ws.gateways()).map((g) => g.namespace))].filter((ns) => !rendered.has(ns));
+  for (const name of expected) {
+    if (!(await api.find(`/api/v1/namespaces/${name}`))) await api.create("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+  }
+  return expected;
+}

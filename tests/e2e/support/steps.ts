@@ -1,0 +1,118 @@
+/**
+ * One watched `pulumi up` per step, and the canary runbook (README, "Canary runbook") walked with them: every
+ * gateway's ready pods sampled through the update, the floor (ready pods never below `replicas`) checked, and
+ * `pulumi preview --expect-no-changes` after each step. Every step becomes a row of the run's table.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { KubeApi } from "../../../tools/cluster/kube-api";
+import { ReadyWatcher, WatchReport } from "./watch";
+import { warnings, Workspace } from "./workspace";
+
+export interface StepRow {
+  scenario: string;
+  step: string;
+  gateway: string;
+  upSeconds: number;
+  /** The floor the step must hold (replicas), or undefined when nothing ran before it or an HPA owns the count. */
+  floor?: number;
+  report: WatchReport;
+}
+
+const rows: StepRow[] = [];
+
+/** Every row so far, as a Markdown table (printed at the end of the run, copied into docs/E2E.md). */
+export function stepTable(): string {
+  const head = "| scenario | step | gateway | `pulumi up` s | ready min (floor) | ready min per revision | pods created / deleted | samples (max gap ms) |";
+  const lines = rows.map((r) => {
+    const perTrack = Object.entries(r.report.minByTrack).map(([t, n]) => `${t}: ${n}`).join(", ") || "none";
+    return `| ${r.scenario} | ${r.step} | ${r.gateway} | ${r.upSeconds.toFixed(1)} | ${r.report.minTotal} (${r.floor ?? "–"}) | ${perTrack} | ${r.report.created} / ${r.report.deleted} | ${r.report.samples} (${r.report.maxGapMs}) |`;
+  });
+  return [head, "| --- | --- | --- | ---: | ---: | --- | ---: | ---: |", ...lines].join("\n");
+}
+
+export function writeStepTable(file: string | undefined): void {
+  if (rows.length === 0) return;
+  process.stdout.write(`\n${stepTable()}\n`);
+  process.stdout.write(`\nengine warnings: ${warnings.size === 0 ? "none" : `\n${[...warnings].map((w) => `  ${w}`).join("\n")}`}\n`);
+  if (file) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${stepTable()}\n`);
+  }
+}
+
+interface GatewayView {
+  name: string;
+  namespace: string;
+  selector: Record<string, string>;
+  /** Pods the gateway runs, or undefined when an HPA decides. */
+  replicas?: number;
+}
+
+/** Each gateway of the stack as rendered now: its Service's selector and its pod count. */
+async function gatewaysOf(ws: Workspace): Promise<GatewayView[]> {
+  const manifests = await ws.render();
+  return Object.entries(ws.gateways()).map(([name, gw]) => {
+    const service = manifests.find((m) => m.kind === "Service" && (m.metadata as { name: string }).name === name
+      && (m.metadata as { namespace: string }).namespace === gw.namespace) as { spec: { selector: Record<string, string> } } | undefined;
+    assert.ok(service, `the render of ${ws.stack} has no Service ${gw.namespace}/${name}`);
+    return { name, namespace: gw.namespace, selector: service.spec.selector, replicas: gw.autoscaling ? undefined : (gw.replicas ?? 2) };
+  });
+}
+
+/**
+ * `pulumi up` with every gateway watched. The floor holds from the first pod on: for each gateway that ran pods
+ * before the update, ready pods never fell below the smaller of its replica counts before and after.
+ */
+export async function watchedUp(ws: Workspace, api: KubeApi, scenario: string, step: string): Promise<StepRow[]> {
+  const before = await gatewaysOf(ws);
+  const watchers = before.map((g) => new ReadyWatcher(api, g.namespace, g.selector));
+  watchers.forEach((w) => w.start());
+  const up = await ws.up().finally(() => Promise.all(watchers.map((w) => w.stop())));
+  const reports = await Promise.all(watchers.map((w) => w.report()));
+  const after = await gatewaysOf(ws);
+  const stepRows = before.map((g, i): StepRow => {
+    const ranBefore = Object.values(reports[i].before).flat().length > 0;
+    const replicasAfter = after.find((a) => a.name === g.name)?.replicas;
+    const floor = ranBefore && g.replicas !== undefined && replicasAfter !== undefined ? Math.min(g.replicas, replicasAfter) : undefined;
+    return { scenario, step, gateway: g.name, upSeconds: up.seconds, floor, report: reports[i] };
+  });
+  rows.push(...stepRows);
+  for (const r of stepRows) {
+    process.stdout.write(`      ${scenario} · ${step} · ${r.gateway}: up ${r.upSeconds.toFixed(1)} s, ready min ${r.report.minTotal}`
+      + ` (floor ${r.floor ?? "–"}), ${JSON.stringify(r.report.minByTrack)}, ${r.report.created} created / ${r.report.deleted} deleted\n`);
+    if (r.floor !== undefined) {
+      assert.ok(r.report.minTotal >= r.floor, `${scenario} · ${step}: ${r.gateway} fell to ${r.report.minTotal} ready pods, below its ${r.floor} replicas`);
+    }
+  }
+  return stepRows;
+}
+
+/** A step of the runbook: the rollout verb, a watched `pulumi up`, then `pulumi preview --expect-no-changes`. */
+export async function rolloutStep(ws: Workspace, api: KubeApi, scenario: string, verb: string, gateway: string): Promise<StepRow[]> {
+  const before = ws.gateways()[gateway].canary?.weight ?? 100;
+  await ws.rollout(verb, gateway);
+  const after = ws.gateways()[gateway].canary?.weight;
+  const label = after === undefined ? `${verb} (${before}% → promoted)` : `${verb} (${before}% → ${after}%)`;
+  const stepRows = await watchedUp(ws, api, scenario, label);
+  await ws.expectNoChanges();
+  return stepRows;
+}
+
+/**
+ * The whole runbook for one gateway's canary from where the stack file stands: `next` to 100%, then `promote`.
+ * Promotion must not restart or recreate any pod of the surviving revision.
+ */
+export async function walkCanary(ws: Workspace, api: KubeApi, scenario: string, gateway: string): Promise<void> {
+  for (;;) {
+    const canary = ws.gateways()[gateway].canary;
+    assert.ok(canary, `${gateway} has no canary to walk`);
+    if (canary.weight >= 100) break;
+    await rolloutStep(ws, api, scenario, "next", gateway);
+  }
+  const revision = ws.gateways()[gateway].canary?.revision as string;
+  const [row] = (await rolloutStep(ws, api, scenario, "promote", gateway)).filter((r) => r.gateway === gateway);
+  assert.deepStrictEqual([...(row.report.after[revision] ?? [])].sort(), [...(row.report.before[revision] ?? [])].sort(),
+    `promotion recreated pods of the surviving revision ${revision}`);
+}

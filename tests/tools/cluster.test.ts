@@ -1,0 +1,167 @@
+/**
+ * The local cluster's offline parts: pinned versions, cache keys, kwok's stages, the fake nodes, the exports a
+ * user evals, the load-balancer stand-in's addresses, and the e2e comparison of rendered and live objects. What
+ * needs the binaries runs in `npm run e2e`.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+import { clusterEnv, ClusterState, exportsText } from "../../tools/cluster/control-plane";
+import { addressFor } from "../../tools/cluster/load-balancer";
+import { clusterNodes } from "../../tools/cluster/nodes";
+import { kwokConfig, withDelay } from "../../tools/cluster/stages";
+import { lockedVersions, moduleVersion, partKey, parts } from "../../tools/cluster/toolchain";
+import { apiPath, differences } from "../e2e/support/live";
+import { ROOT } from "../support/run";
+
+describe("e2e toolchain versions", () => {
+  it("asks for the plugin versions package-lock.json's SDKs request", () => {
+    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8"));
+    const byName = Object.fromEntries(parts().map((p) => [p.name, p.version]));
+    assert.strictEqual(byName["pulumi-resource-kubernetes"], lock.packages["node_modules/@pulumi/kubernetes"].version);
+    assert.strictEqual(byName["pulumi-resource-random"], lock.packages["node_modules/@pulumi/random"].version);
+    assert.strictEqual(byName.pulumi, `v${lockedVersions().pulumi}`);
+  });
+
+  it("builds the CLI from the Go module of the same version as @pulumi/pulumi", () => {
+    assert.strictEqual(moduleVersion("pulumi", "github.com/pulumi/pulumi/pkg/v3"), `v${lockedVersions().pulumi}`);
+  });
+
+  it("pins the control plane to the Kubernetes release its staging modules are replaced with", () => {
+    const gomod = fs.readFileSync(path.join(ROOT, "tools/cluster/go/kubernetes/go.mod"), "utf8");
+    const k8s = moduleVersion("kubernetes", "k8s.io/kubernetes");
+    const staging = [...gomod.matchAll(/^\s*(k8s\.io\/[\w-]+) => \1 (\S+)$/gm)];
+    assert.strictEqual(staging.length, 31);
+    for (const [, mod, version] of staging) assert.strictEqual(version, k8s.replace(/^v1\./, "v0."), mod);
+  });
+
+  it("commits a go.mod and go.sum for every wrapper module a part builds from", () => {
+    for (const part of parts()) {
+      for (const f of ["go.mod", "go.sum"]) assert.ok(fs.existsSync(path.join(ROOT, "tools/cluster/go", part.module, f)), `${part.module}/${f}`);
+    }
+  });
+});
+
+describe("e2e toolchain cache key", () => {
+  const part = () => parts().find((p) => p.name === "kwok")!; // eslint-disable-line @typescript-eslint/no-non-null-assertion
+
+  it("is the same for the same module, version and Go", () => {
+    assert.strictEqual(partKey(part(), "go1.26.0"), partKey(part(), "go1.26.0"));
+  });
+
+  it("changes with the Go that builds it", () => {
+    assert.notStrictEqual(partKey(part(), "go1.26.0"), partKey(part(), "go1.26.1"));
+  });
+
+  it("changes with the version", () => {
+    assert.notStrictEqual(partKey(part(), "go1.26.0"), partKey({ ...part(), version: "v0.9.0" }, "go1.26.0"));
+  });
+
+  it("changes with the sources a part copies", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "key-"));
+    const file = path.join(dir, "main.go");
+    fs.writeFileSync(file, "package main\n");
+    const withSource = { ...part(), sources: () => [file] };
+    const before = partKey(withSource, "go1.26.0");
+    fs.writeFileSync(file, "package main // changed\n");
+    assert.notStrictEqual(partKey(withSource, "go1.26.0"), before);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe("kwok stages", () => {
+  const stage = "apiVersion: kwok.x-k8s.io/v1alpha1\nkind: Stage\nmetadata:\n  name: pod-ready\nspec:\n  resourceRef:\n    kind: Pod";
+
+  it("delays pod readiness by the given milliseconds", () => {
+    const doc = parseAllDocuments(withDelay(stage, 1500))[0].toJS();
+    assert.deepStrictEqual(doc.spec.delay, { durationMilliseconds: 1500 });
+    assert.deepStrictEqual(doc.spec.resourceRef, { kind: "Pod" });
+  });
+
+  it("leaves a stage alone with no delay", () => {
+    assert.strictEqual(withDelay(stage, 0), stage);
+  });
+
+  it("refuses a stage without a top-level spec", () => {
+    assert.throws(() => withDelay("kind: Stage\n", 10), /without a top-level spec/);
+  });
+
+  it("writes kwok's node and pod stages, then the extra ones, as one multi-document file", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kwok-"));
+    for (const f of ["node/fast/node-initialize", "node/heartbeat/node-heartbeat", "pod/fast/pod-ready", "pod/fast/pod-complete", "pod/fast/pod-delete"]) {
+      fs.mkdirSync(path.join(dir, "kustomize/stage", path.dirname(f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, "kustomize/stage", `${f}.yaml`), stage.replace("pod-ready", path.basename(f)));
+    }
+    const docs = parseAllDocuments(kwokConfig(dir, 700, "kind: Stage\nmetadata:\n  name: never-ready\nspec: {}")).map((d) => d.toJS());
+    assert.deepStrictEqual(docs.map((d) => d.metadata.name), ["node-initialize", "node-heartbeat", "pod-ready", "pod-complete", "pod-delete", "never-ready"]);
+    assert.deepStrictEqual(docs.map((d) => d.spec.delay?.durationMilliseconds), [undefined, undefined, 700, undefined, undefined, undefined]);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe("fake nodes", () => {
+  it("spread over three zones, plus one node for the payments gateway, tainted as prod's tolerations expect", () => {
+    const nodes = clusterNodes();
+    const zones = new Set(nodes.filter((n) => !n.taints).map((n) => n.labels["topology.kubernetes.io/zone"]));
+    assert.strictEqual(zones.size, 3);
+    const payments = nodes.filter((n) => n.labels.workload === "payments");
+    assert.strictEqual(payments.length, 1);
+    assert.deepStrictEqual(payments[0].taints, [{ key: "dedicated", value: "payments", effect: "NoSchedule" }]);
+  });
+});
+
+describe("cluster exports", () => {
+  const state: ClusterState = {
+    name: "local", dir: "/tmp/it's here", server: "https://127.0.0.1:6443", token: "t", kubeconfig: "/tmp/it's here/kubeconfig",
+    bin: "/cache/bin", ports: {}, processes: [],
+  };
+
+  it("names every variable pulumi and kubectl need", () => {
+    assert.deepStrictEqual(Object.keys(clusterEnv(state)).sort(),
+      ["KUBECONFIG", "PATH", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING", "PULUMI_HOME", "PULUMI_SKIP_UPDATE_CHECK"]);
+  });
+
+  it("puts the toolchain first on PATH and the state in the cluster's folder", () => {
+    const env = clusterEnv(state);
+    assert.ok(env.PATH.startsWith(`/cache/bin${path.delimiter}`));
+    assert.strictEqual(env.PULUMI_BACKEND_URL, "file:///tmp/it's here/pulumi-state");
+  });
+
+  it("quotes values for the shell, single quotes included", () => {
+    assert.match(exportsText(state), /^export KUBECONFIG='\/tmp\/it'\\''s here\/kubeconfig'$/m);
+  });
+});
+
+describe("load-balancer stand-in", () => {
+  it("gives a Service the same loopback address every time", () => {
+    assert.strictEqual(addressFor("istio-ingress", "gw"), addressFor("istio-ingress", "gw"));
+    assert.match(addressFor("istio-ingress", "gw"), /^127\.1\.\d{1,3}\.\d{1,3}$/);
+  });
+
+  it("gives different Services different addresses", () => {
+    assert.notStrictEqual(addressFor("istio-ingress", "gw"), addressFor("payments", "gw"));
+  });
+});
+
+describe("rendered against live objects (e2e)", () => {
+  const cases: Array<[what: string, rendered: unknown, live: unknown, found: number]> = [
+    ["a field the server added", { a: 1 }, { a: 1, b: 2 }, 0],
+    ["a field the server lacks", { a: 1, c: 3 }, { a: 1 }, 1],
+    ["a changed value", { a: { b: "x" } }, { a: { b: "y" } }, 1],
+    ["a list item with defaults added", { l: [{ n: 1 }] }, { l: [{ n: 1, d: true }] }, 0],
+    ["a list of another length", { l: [1, 2] }, { l: [1] }, 1],
+  ];
+  for (const [what, rendered, live, found] of cases) {
+    it(`finds ${found} difference${found === 1 ? "" : "s"} for ${what}`, () => {
+      assert.strictEqual(differences(rendered, live).length, found);
+    });
+  }
+
+  it("reads core objects under /api and the rest under /apis", () => {
+    assert.strictEqual(apiPath({ apiVersion: "v1", kind: "Namespace", metadata: { name: "x" } }), "/api/v1/namespaces/x");
+    assert.strictEqual(apiPath({ apiVersion: "networking.istio.io/v1", kind: "Gateway", metadata: { name: "g", namespace: "n" } }),
+      "/apis/networking.istio.io/v1/namespaces/n/gateways/g");
+  });
+});

@@ -1,0 +1,295 @@
+/**
+ * A throwaway Kubernetes control plane on loopback: etcd, kube-apiserver, kube-controller-manager,
+ * kube-scheduler, kwok (fake nodes whose pods kwok marks Ready) and a load-balancer stand-in. Every process is
+ * started in a process group of its own and recorded in the cluster's state file, so `down` (or the watchdog,
+ * when the process that started them dies) stops each by its pid and nothing stays behind.
+ *
+ * The flags are those ../shared/e2e/RECIPE.md measured: a self-signed serving certificate, a token file with one
+ * admin, RBAC, no node lifecycle controller (so the not-ready taint that admission puts on new Nodes is removed here).
+ */
+import { spawn } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { UserError } from "../engine/errors";
+import { KubeApi, sleep, waitFor } from "./kube-api";
+import { clusterNodes, NodeSpec } from "./nodes";
+import { kwokConfig } from "./stages";
+import { ROOT, Toolchain } from "./toolchain";
+
+export class ClusterError extends UserError {}
+
+export interface ClusterProcess {
+  name: string;
+  /** Also the process group id: each is started as a group leader. */
+  pid: number;
+}
+
+export interface ClusterState {
+  name: string;
+  /** Holds state.json, logs/, etcd's data, certificates and the kubeconfig; removed by `down`. */
+  dir: string;
+  server: string;
+  token: string;
+  kubeconfig: string;
+  /** The toolchain's bin folder, for PATH. */
+  bin: string;
+  ports: Record<string, number>;
+  processes: ClusterProcess[];
+}
+
+/** Where clusters keep their state: one folder per cluster name. */
+export function clustersRoot(): string {
+  return process.env.ISTIO_GATEWAY_CLUSTERS ?? path.join(os.tmpdir(), "istio-gateway-clusters");
+}
+
+export function stateFile(dir: string): string {
+  return path.join(dir, "state.json");
+}
+
+export function readState(name: string): ClusterState | undefined {
+  const file = stateFile(path.join(clustersRoot(), name));
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as ClusterState) : undefined;
+}
+
+function saveState(state: ClusterState): void {
+  fs.writeFileSync(stateFile(state.dir), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export interface ClusterOptions {
+  name: string;
+  toolchain: Toolchain;
+  nodes?: NodeSpec[];
+  /** Extra kwok Stage documents (YAML), e.g. one that keeps chosen pods unready. */
+  extraStages?: string;
+  /** How long kwok waits before it marks a new pod Ready, as a kubelet with probes would. @default 1000 */
+  podReadyDelayMs?: number;
+  /** Stop the cluster when this process dies (the e2e run): a killed test run leaves nothing behind. */
+  watchPid?: number;
+  log?: (line: string) => void;
+}
+
+/** Starts the control plane, creates the nodes and the Istio CRDs, and returns once pods can be scheduled. */
+export async function startCluster(opts: ClusterOptions): Promise<ClusterState> {
+  const log = opts.log ?? (() => undefined);
+  const dir = path.join(clustersRoot(), opts.name);
+  if (readState(opts.name)) throw new ClusterError(`cluster "${opts.name}" is already up (${dir}); \`npm run cluster -- down --name ${opts.name}\` stops it`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  // The file backend refuses a state folder that does not exist.
+  for (const sub of ["logs", "pulumi-state", "pulumi-home"]) fs.mkdirSync(path.join(dir, sub), { recursive: true });
+  const ports = await freePorts(["etcd", "etcdPeer", "apiserver", "controllerManager", "scheduler"]);
+  const token = crypto.randomBytes(24).toString("hex");
+  const state: ClusterState = {
+    name: opts.name, dir, server: `https://127.0.0.1:${ports.apiserver}`, token,
+    kubeconfig: path.join(dir, "kubeconfig"), bin: opts.toolchain.bin, ports, processes: [],
+  };
+  saveState(state);
+  if (opts.watchPid) startWatchdog(state, opts.watchPid);
+  try {
+    writeCredentials(state);
+    await startProcesses(state, opts, log);
+    return state;
+  } catch (e) {
+    await stopCluster(state);
+    throw e;
+  }
+}
+
+async function startProcesses(state: ClusterState, opts: ClusterOptions, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  const { dir, ports } = state;
+  const api = new KubeApi(state);
+  launch(state, "etcd", [
+    `--data-dir=${path.join(dir, "etcd")}`, "--name=default", "--unsafe-no-fsync",
+    `--listen-client-urls=http://127.0.0.1:${ports.etcd}`, `--advertise-client-urls=http://127.0.0.1:${ports.etcd}`,
+    `--listen-peer-urls=http://127.0.0.1:${ports.etcdPeer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
+    `--initial-cluster=default=http://127.0.0.1:${ports.etcdPeer}`,
+  ]);
+  launch(state, "kube-apiserver", [
+    `--etcd-servers=http://127.0.0.1:${ports.etcd}`, "--bind-address=127.0.0.1", `--secure-port=${ports.apiserver}`,
+    "--advertise-address=127.0.0.1", "--endpoint-reconciler-type=none", `--cert-dir=${path.join(dir, "certs")}`,
+    "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+    `--service-account-key-file=${path.join(dir, "sa.pub")}`, `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
+    `--token-auth-file=${path.join(dir, "tokens.csv")}`, "--authorization-mode=RBAC", "--service-cluster-ip-range=10.96.0.0/16",
+    "--profiling=false",
+  ]);
+  await waitFor("the API server's /readyz", 90000, async () => ((await api.ready()) ? true : undefined), 300)
+    .catch(() => { throw new ClusterError(`cluster "${state.name}": kube-apiserver did not become ready; see ${path.join(dir, "logs")}`); });
+  log(`cluster: API server ready at ${state.server} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const kube = [`--kubeconfig=${state.kubeconfig}`, `--authentication-kubeconfig=${state.kubeconfig}`,
+    `--authorization-kubeconfig=${state.kubeconfig}`, "--leader-elect=false", "--bind-address=127.0.0.1"];
+  // No node lifecycle, IPAM, cloud or route controllers: kwok's nodes have no kubelet and no cloud.
+  launch(state, "kube-controller-manager", [...kube, `--secure-port=${ports.controllerManager}`,
+    `--service-account-private-key-file=${path.join(dir, "sa.key")}`, "--use-service-account-credentials=false",
+    "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service,-route"]);
+  launch(state, "kube-scheduler", [...kube, `--secure-port=${ports.scheduler}`]);
+  fs.writeFileSync(path.join(dir, "kwok.yaml"), kwokConfig(opts.toolchain.kwokStages, opts.podReadyDelayMs ?? 1000, opts.extraStages));
+  launch(state, "kwok", [`--kubeconfig=${state.kubeconfig}`, `--config=${path.join(dir, "kwok.yaml")}`,
+    "--manage-all-nodes=true", "--cidr=10.244.0.1/16", "--node-ip=10.0.0.1"]);
+  launchLoadBalancer(state);
+  await createNodes(api, opts.nodes ?? clusterNodes());
+  await applyIstioCrds(state, opts.toolchain);
+  await waitFor("the default ServiceAccount", 60000, () => api.find("/api/v1/namespaces/default/serviceaccounts/default"));
+  log(`cluster: "${state.name}" up in ${((Date.now() - started) / 1000).toFixed(1)} s (${(opts.nodes ?? clusterNodes()).length} nodes, Istio CRDs)`);
+}
+
+/** The service-account key pair, the admin token and a kubeconfig for the provider, the controllers and kubectl. */
+function writeCredentials(state: ClusterState): void {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  fs.writeFileSync(path.join(state.dir, "sa.key"), privateKey.export({ type: "pkcs1", format: "pem" }));
+  fs.writeFileSync(path.join(state.dir, "sa.pub"), publicKey.export({ type: "spki", format: "pem" }));
+  fs.writeFileSync(path.join(state.dir, "tokens.csv"), `${state.token},admin,admin,system:masters\n`);
+  fs.writeFileSync(state.kubeconfig, [
+    "apiVersion: v1", "kind: Config", "current-context: local",
+    "clusters:", "- name: local", "  cluster:", `    server: ${state.server}`, "    insecure-skip-tls-verify: true",
+    "users:", "- name: admin", "  user:", `    token: ${state.token}`,
+    "contexts:", "- name: local", "  context:", "    cluster: local", "    user: admin", "",
+  ].join("\n"), { mode: 0o600 });
+}
+
+/** Starts a binary of the toolchain as a group leader, output to logs/<name>.log, and records its pid. */
+function launch(state: ClusterState, name: string, args: string[], command = path.join(state.bin, name)): void {
+  const out = fs.openSync(path.join(state.dir, "logs", `${name}.log`), "a");
+  const child = spawn(command, args, { detached: true, stdio: ["ignore", out, out], env: { ...process.env, KUBECONFIG: state.kubeconfig } });
+  fs.closeSync(out);
+  if (child.pid === undefined) throw new ClusterError(`cluster: cannot start ${command}`);
+  child.on("error", () => undefined);
+  child.unref();
+  state.processes.push({ name, pid: child.pid });
+  saveState(state);
+}
+
+/** The load-balancer stand-in runs as its own process, so it outlives `npm run cluster -- up`. */
+function launchLoadBalancer(state: ClusterState): void {
+  const script = path.join(ROOT, "tools", "cluster", "load-balancer.ts");
+  launch(state, "load-balancer", ["-r", "ts-node/register/transpile-only", script, state.dir], process.execPath);
+}
+
+async function createNodes(api: KubeApi, nodes: NodeSpec[]): Promise<void> {
+  for (const node of nodes) {
+    await api.create("/api/v1/nodes", {
+      apiVersion: "v1", kind: "Node",
+      metadata: { name: node.name, labels: { "kubernetes.io/hostname": node.name, "type": "kwok", ...node.labels },
+        annotations: { "kwok.x-k8s.io/node": "fake" } },
+      spec: { taints: node.taints ?? [] },
+      status: { allocatable: node.capacity, capacity: node.capacity },
+    });
+  }
+  // Admission (TaintNodesByCondition) adds node.kubernetes.io/not-ready to every new Node; only the node
+  // lifecycle controller, which has no kubelet to watch here, would remove it. Without this, pods stay Pending.
+  for (const node of nodes) {
+    await waitFor(`node ${node.name} without the not-ready taint`, 30000, async () => {
+      const live = await api.get(`/api/v1/nodes/${node.name}`);
+      const taints = ((live.spec?.taints ?? []) as Array<{ key: string }>);
+      if (!taints.some((t) => t.key.startsWith("node.kubernetes.io/"))) return true;
+      await api.patch(`/api/v1/nodes/${node.name}`, { spec: { taints: node.taints ?? [] } });
+      return undefined;
+    });
+  }
+}
+
+/** The real Istio CRDs (istio.io/api's), so the API server validates every Gateway against Istio's own schema. */
+async function applyIstioCrds(state: ClusterState, toolchain: Toolchain): Promise<void> {
+  const file = path.join(toolchain.istioCrds, "kubernetes", "customresourcedefinitions.gen.yaml");
+  await kubectl(state, ["apply", "--server-side", "-f", file]);
+  await kubectl(state, ["wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"]);
+}
+
+export function kubectl(state: ClusterState, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(state.bin, "kubectl"), [`--kubeconfig=${state.kubeconfig}`, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new ClusterError(`kubectl ${args.join(" ")}: ${err.trim()}`))));
+  });
+}
+
+/** Ports nobody listens on now, asked of the kernel; two clusters started side by side get different ones. */
+async function freePorts<K extends string>(names: K[]): Promise<Record<K, number>> {
+  const servers = await Promise.all(names.map(() => new Promise<net.Server>((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve(server));
+  })));
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return Object.fromEntries(names.map((n, i) => [n, ports[i]])) as Record<K, number>;
+}
+
+/**
+ * A shell loop that waits for `pid` to exit, then stops the cluster's process groups (read from the state file
+ * at that moment, so processes started later, such as `pulumi up`, are included) and removes its folder.
+ */
+function startWatchdog(state: ClusterState, pid: number): void {
+  const script = `while kill -0 ${pid} 2>/dev/null && [ -f "$1" ]; do sleep 1; done
+[ -f "$1" ] || exit 0
+pids=$(grep -o '"pid": [0-9]*' "$1" | grep -o '[0-9]*')
+for p in $pids; do kill -TERM -- "-$p" 2>/dev/null; done
+sleep 3
+for p in $pids; do kill -KILL -- "-$p" 2>/dev/null; done
+rm -rf "$2"`;
+  const child = spawn("sh", ["-c", script, "watchdog", stateFile(state.dir), state.dir], { detached: true, stdio: "ignore" });
+  child.unref();
+}
+
+/** Records a process group started for the cluster (e.g. `pulumi up`), so `down` and the watchdog stop it too. */
+export function adopt(state: ClusterState, proc: ClusterProcess): void {
+  state.processes.push(proc);
+  if (fs.existsSync(stateFile(state.dir))) saveState(state);
+}
+
+export function release(state: ClusterState, pid: number): void {
+  state.processes = state.processes.filter((p) => p.pid !== pid);
+  if (fs.existsSync(stateFile(state.dir))) saveState(state);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch { /* already gone */ }
+}
+
+/** Stops every recorded process group (TERM, then KILL after 5 s) in reverse start order and removes the folder. */
+export async function stopCluster(state: ClusterState): Promise<void> {
+  const procs = [...state.processes].reverse();
+  for (const p of procs) signalGroup(p.pid, "SIGTERM");
+  const deadline = Date.now() + 5000;
+  while (procs.some((p) => alive(p.pid)) && Date.now() < deadline) await sleep(100);
+  for (const p of procs.filter((q) => alive(q.pid))) signalGroup(p.pid, "SIGKILL");
+  while (procs.some((p) => alive(p.pid))) await sleep(50);
+  fs.rmSync(state.dir, { recursive: true, force: true });
+}
+
+/** The shell exports that point pulumi and kubectl at this cluster, with a file backend in its folder. */
+export function clusterEnv(state: ClusterState): Record<string, string> {
+  return {
+    KUBECONFIG: state.kubeconfig,
+    PATH: `${state.bin}${path.delimiter}${process.env.PATH ?? ""}`,
+    PULUMI_HOME: path.join(state.dir, "pulumi-home"),
+    PULUMI_BACKEND_URL: `file://${path.join(state.dir, "pulumi-state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "",
+    PULUMI_SKIP_UPDATE_CHECK: "1",
+    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "1",
+  };
+}
+
+/** The exports as shell lines, single-quoted: `eval "$(npm run -s cluster -- up)"`. */
+export function exportsText(state: ClusterState): string {
+  const quote = (v: string) => `'${v.replace(/'/g, "'\\''")}'`;
+  // PATH keeps the user's own entries as their shell has them, not this process's (npm adds its own).
+  const value = (k: string, v: string) => (k === "PATH" ? `${quote(state.bin)}:"$PATH"` : quote(v));
+  return `${Object.entries(clusterEnv(state)).map(([k, v]) => `export ${k}=${value(k, v)}`).join("\n")}\n`;
+}

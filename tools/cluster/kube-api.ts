@@ -1,0 +1,142 @@
+/**
+ * A small client of the local API server: bearer token, loopback, its self-signed certificate accepted. The
+ * cluster command, the load-balancer stand-in and the e2e watchers use it; kubectl is for people.
+ */
+import * as https from "https";
+
+export interface KubeTarget {
+  /** https://127.0.0.1:<port> */
+  server: string;
+  token: string;
+}
+
+export class KubeApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** One keep-alive connection pool per process: the watchers poll several times a second. */
+const agent = new https.Agent({ keepAlive: true, rejectUnauthorized: false, maxSockets: 8 });
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    deletionTimestamp?: string;
+    resourceVersion?: string;
+    [key: string]: unknown;
+  };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export class KubeApi {
+  constructor(readonly target: KubeTarget) {}
+
+  get<T = KubeObject>(path: string): Promise<T> {
+    return this.request<T>("GET", path);
+  }
+
+  /** The object, or undefined when the API server says 404. */
+  async find<T = KubeObject>(path: string): Promise<T | undefined> {
+    try {
+      return await this.get<T>(path);
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async list(path: string): Promise<KubeObject[]> {
+    return (await this.get<{ items: KubeObject[] }>(path)).items;
+  }
+
+  create<T = KubeObject>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("POST", path, body);
+  }
+
+  /** A JSON merge patch (RFC 7386). */
+  patch<T = KubeObject>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("PATCH", path, body, "application/merge-patch+json");
+  }
+
+  delete(path: string): Promise<unknown> {
+    return this.request("DELETE", path);
+  }
+
+  request<T>(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<T> {
+    const url = new URL(path, this.target.server);
+    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    return new Promise((resolve, reject) => {
+      const req = https.request(url, {
+        method, agent, timeout: 15000,
+        headers: {
+          authorization: `Bearer ${this.target.token}`, accept: "application/json",
+          ...(data && { "content-type": contentType, "content-length": data.length }),
+        },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          if ((res.statusCode ?? 0) >= 300) reject(new KubeApiError(res.statusCode ?? 0, `${method} ${path}: ${res.statusCode} ${text.slice(0, 500)}`));
+          else resolve((text ? JSON.parse(text) : undefined) as T);
+        });
+      });
+      req.on("timeout", () => req.destroy(new Error(`${method} ${path}: no answer in 15 s`)));
+      req.on("error", reject);
+      if (data) req.write(data);
+      req.end();
+    });
+  }
+
+  /** The API server's /readyz body: "ok" once every check passes (its exit code alone says little). */
+  async ready(): Promise<boolean> {
+    try {
+      return (await this.requestText("/readyz")).trim() === "ok";
+    } catch {
+      return false;
+    }
+  }
+
+  private requestText(path: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const req = https.get(new URL(path, this.target.server), { agent, timeout: 5000, headers: { authorization: `Bearer ${this.target.token}` } }, (res) => {
+        let text = "";
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve(text));
+      });
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+      req.on("error", reject);
+    });
+  }
+}
+
+/** Whether a pod counts as capacity: Ready, and not on its way out (endpoints drop terminating pods). */
+export function podServes(pod: KubeObject): boolean {
+  if (pod.metadata.deletionTimestamp) return false;
+  const conditions = (pod.status?.conditions ?? []) as Array<{ type: string; status: string }>;
+  return conditions.some((c) => c.type === "Ready" && c.status === "True");
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` until it returns a value, or fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}

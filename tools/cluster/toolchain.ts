@@ -1,0 +1,352 @@
+/**
+ * The e2e toolchain: the real Pulumi CLI, its Node.js language host, the Kubernetes and random providers, a
+ * Kubernetes control plane, kwok and istioctl. Each part is taken from PATH when its version matches, or else
+ * built from Go modules into a cache and reused. Every version is pinned in a committed wrapper module
+ * (tools/cluster/go/<module>/go.mod + go.sum); the provider plugins' versions come from package-lock.json, so the
+ * engine finds exactly the plugins the SDKs ask for. ../shared/e2e/RECIPE.md records why each build looks as it does.
+ */
+import { execFileSync, spawn } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { UserError } from "../engine/errors";
+import { PROJECT_DIR } from "../engine/render-stack";
+
+/** The repository (found from Pulumi.yaml, so the compiled commands in .build/ find it too). */
+export const ROOT = PROJECT_DIR;
+const WRAPPERS = path.join(ROOT, "tools", "cluster", "go");
+
+/** Where built parts are kept, one folder per part and version key. */
+export function cacheRoot(): string {
+  return process.env.ISTIO_GATEWAY_E2E_CACHE ?? path.join(os.homedir(), ".cache", "istio-gateway-e2e");
+}
+
+/** Sources the Go module proxy does not serve: the language hosts, the random provider and its bridge's two dependencies. */
+export function sourcesRoot(): string {
+  return process.env.ISTIO_GATEWAY_E2E_SOURCES ?? path.resolve(ROOT, "..", "shared", "e2e");
+}
+
+export class ToolchainError extends UserError {}
+
+/** Versions the SDKs in package-lock.json ask for: the engine and its plugins must match them. */
+export function lockedVersions(): { pulumi: string; kubernetes: string; random: string } {
+  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+  const version = (pkg: string) => lock.packages[`node_modules/${pkg}`].version;
+  return { pulumi: version("@pulumi/pulumi"), kubernetes: version("@pulumi/kubernetes"), random: version("@pulumi/random") };
+}
+
+interface BuildContext {
+  /** Where the binaries go. */
+  out: string;
+  /** A scratch folder for copied sources. */
+  work: string;
+}
+
+export interface Part {
+  name: string;
+  binaries: string[];
+  /** The version the binaries report, as `versionOf` prints it. */
+  version: string;
+  /** The wrapper module under tools/cluster/go that pins it. */
+  module: string;
+  /** Prints the version of a binary found on PATH; undefined: never taken from PATH (no way to ask it). */
+  versionOf?: (binary: string) => string | undefined;
+  /** Files outside the wrapper module that the build reads (they join the cache key). */
+  sources?: () => string[];
+  build(ctx: BuildContext): Promise<void>;
+}
+
+const K8S_VERSION = "v1.34.3";
+const ETCD_VERSION = "3.6.4";
+const KWOK_VERSION = "v0.8.0";
+
+/** Every part, in build order. */
+export function parts(): Part[] {
+  const v = lockedVersions();
+  const pulumiLdflags = `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${v.pulumi}`;
+  return [
+    {
+      name: "pulumi", binaries: ["pulumi"], version: `v${v.pulumi}`, module: "pulumi",
+      versionOf: (bin) => firstLine(bin, ["version"]),
+      build: ({ out }) => go("pulumi", ["build", "-ldflags", pulumiLdflags, "-o", path.join(out, "pulumi"), "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"]),
+    },
+    {
+      name: "pulumi-language-nodejs", binaries: ["pulumi-language-nodejs"], version: `v${v.pulumi}`, module: "pulumi-language-nodejs",
+      versionOf: (bin) => firstLine(bin, ["-version"]),
+      sources: () => goFiles(path.join(sourcesRoot(), "pulumi-language-hosts", "pulumi-language-nodejs")),
+      build: async ({ out, work }) => {
+        // Upstream builds it inside the pulumi repository (replace => ../../..); the wrapper go.mod points at v3.248.0.
+        copySources(path.join(sourcesRoot(), "pulumi-language-hosts", "pulumi-language-nodejs"), work, "pulumi-language-nodejs");
+        copyModule("pulumi-language-nodejs", work);
+        await run("go", ["build", "-ldflags", pulumiLdflags, "-o", path.join(out, "pulumi-language-nodejs"), "."], work);
+      },
+    },
+    {
+      name: "pulumi-resource-kubernetes", binaries: ["pulumi-resource-kubernetes"], version: v.kubernetes, module: "kubernetes-provider",
+      build: async ({ out, work }) => {
+        // The provider's main package embeds a schema that upstream generates (generate.go) and does not publish.
+        copyModule("kubernetes-provider", work);
+        const dir = (await capture("go", ["list", "-m", "-f", "{{.Dir}}", "github.com/pulumi/pulumi-kubernetes/provider/v4"], work)).trim();
+        copySources(path.join(dir, "cmd", "pulumi-resource-kubernetes"), work, "the Kubernetes provider");
+        await run("go", ["run", "generate.go"], work, { VERSION: v.kubernetes });
+        await run("go", ["build", "-ldflags", `-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${v.kubernetes}`, "-o", path.join(out, "pulumi-resource-kubernetes"), "."], work);
+      },
+    },
+    {
+      name: "pulumi-resource-random", binaries: ["pulumi-resource-random"], version: v.random, module: "random-provider",
+      sources: () => [...treeFiles(path.join(sourcesRoot(), "pulumi-random-provider")), ...treeFiles(path.join(sourcesRoot(), "bridge-deps"))],
+      build: async ({ out, work }) => {
+        // The wrapper go.mod replaces the bridge's two unserved pseudo-versions with ./bridge-deps (copied beside it).
+        copySources(path.join(sourcesRoot(), "pulumi-random-provider"), work, "the random provider");
+        copySources(path.join(sourcesRoot(), "bridge-deps"), path.join(work, "bridge-deps"), "the random provider's bridge dependencies");
+        copyModule("random-provider", work);
+        await run("go", ["run", "generate.go"], path.join(work, "cmd", "pulumi-resource-random"), { VERSION: v.random });
+        await run("go", ["build", "-ldflags", `-X github.com/pulumi/pulumi-random/provider/v4/pkg/version.Version=${v.random}`, "-o", path.join(out, "pulumi-resource-random"), "./cmd/pulumi-resource-random"], work);
+      },
+    },
+    {
+      name: "kubernetes", binaries: ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"], version: K8S_VERSION, module: "kubernetes",
+      versionOf: (bin) => (path.basename(bin) === "kubectl" ? kubectlVersion(bin) : firstLine(bin, ["--version"])?.split(" ").pop()),
+      build: ({ out }) => go("kubernetes", ["build", "-ldflags", kubernetesLdflags(), "-o", out + path.sep,
+        ...["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"].map((c) => `k8s.io/kubernetes/cmd/${c}`)]),
+    },
+    {
+      name: "etcd", binaries: ["etcd"], version: ETCD_VERSION, module: "kubernetes",
+      versionOf: (bin) => /etcd Version: (\S+)/.exec(firstLine(bin, ["--version"]) ?? "")?.[1],
+      // etcd's main package is the server module's root (the binary would be named "server").
+      build: ({ out }) => go("kubernetes", ["build", "-o", path.join(out, "etcd"), "go.etcd.io/etcd/server/v3"]),
+    },
+    {
+      name: "kwok", binaries: ["kwok"], version: KWOK_VERSION, module: "kwok",
+      versionOf: (bin) => /(v\d+\.\d+\.\d+)/.exec(firstLine(bin, ["--version"]) ?? "")?.[1],
+      build: ({ out }) => go("kwok", ["build", "-o", out + path.sep, "sigs.k8s.io/kwok/cmd/kwok"]),
+    },
+    {
+      name: "istioctl", binaries: ["istioctl"], version: "istio.io/istio@" + moduleVersion("istioctl", "istio.io/istio"), module: "istioctl",
+      build: ({ out }) => go("istioctl", ["build", "-o", out + path.sep, "istio.io/istio/istioctl/cmd/istioctl"]),
+    },
+  ];
+}
+
+/**
+ * The version Kubernetes' own build stamps (hack/lib/version.sh): without it the binaries report v0.0.0, and the
+ * API server's /version would tell clients (the Pulumi provider among them) that it predates every feature.
+ */
+function kubernetesLdflags(): string {
+  const [major, minor] = K8S_VERSION.slice(1).split(".");
+  const vars = { gitVersion: K8S_VERSION, gitMajor: major, gitMinor: minor, gitTreeState: "clean" };
+  const pkgs = ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"];
+  return ["-s", "-w", ...pkgs.flatMap((p) => Object.entries(vars).map(([k, v]) => `-X ${p}.${k}=${v}`))].join(" ");
+}
+
+function kubectlVersion(bin: string): string | undefined {
+  try {
+    const text = execFileSync(bin, ["version", "--client", "-o", "json"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10000 });
+    return (JSON.parse(text) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The version of a module that a wrapper's go.mod requires. */
+export function moduleVersion(wrapper: string, module: string): string {
+  const text = fs.readFileSync(path.join(WRAPPERS, wrapper, "go.mod"), "utf8");
+  // Either inside a require ( … ) block or on a one-line `require <module> <version>`.
+  const match = new RegExp(`^(?:require )?\\s*${module.replace(/[.]/g, "\\.")} (\\S+)`, "m").exec(text);
+  if (!match) throw new Error(`${wrapper}/go.mod does not require ${module}`);
+  return match[1];
+}
+
+function firstLine(bin: string, args: string[]): string | undefined {
+  try {
+    return execFileSync(bin, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10000 }).trim().split("\n")[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function goFiles(dir: string): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".go")).map((f) => path.join(dir, f)) : [];
+}
+
+function treeFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? treeFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+function copySources(from: string, to: string, what: string): void {
+  if (!fs.existsSync(from)) {
+    throw new ToolchainError(`toolchain: cannot build ${what}: its source is not at ${from}; set ISTIO_GATEWAY_E2E_SOURCES to the folder `
+      + "that holds pulumi-language-hosts/, pulumi-random-provider/ and bridge-deps/ (shared/e2e/ beside this repository)");
+  }
+  fs.cpSync(from, to, { recursive: true });
+  execFileSync("chmod", ["-R", "u+w", to]);
+}
+
+/** The committed go.mod and go.sum of a wrapper, over copied sources. */
+function copyModule(wrapper: string, to: string): void {
+  for (const f of ["go.mod", "go.sum"]) fs.copyFileSync(path.join(WRAPPERS, wrapper, f), path.join(to, f));
+}
+
+function go(wrapper: string, args: string[]): Promise<void> {
+  return run("go", args, path.join(WRAPPERS, wrapper));
+}
+
+/** go with the module pinned as committed: -mod=readonly refuses to touch go.mod/go.sum. */
+function goEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, GOFLAGS: "-mod=readonly", GOTOOLCHAIN: "local", ...extra };
+}
+
+function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: goEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", (e) => reject(new ToolchainError(`toolchain: cannot run ${cmd}: ${e.message}; the toolchain builds with Go 1.25 or newer on PATH`)));
+    child.on("close", (code) => (code === 0 ? resolve()
+      : reject(new ToolchainError(`toolchain: \`${cmd} ${args.join(" ")}\` in ${cwd} failed (exit ${code}):\n${output.trim().split("\n").slice(-15).join("\n")}`))));
+  });
+}
+
+function capture(cmd: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: goEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new ToolchainError(`toolchain: ${cmd} ${args.join(" ")} failed: ${err.trim()}`))));
+  });
+}
+
+/** The cache key of a part: its wrapper module, the sources it copies, its version and the Go that builds it. */
+export function partKey(part: Part, goVersion: string): string {
+  const hash = crypto.createHash("sha256").update(`${part.name}\0${part.version}\0${goVersion}\0`);
+  const files = [path.join(WRAPPERS, part.module, "go.mod"), path.join(WRAPPERS, part.module, "go.sum"), ...(part.sources?.() ?? [])];
+  for (const f of files) hash.update(`${path.basename(f)}\0`).update(fs.readFileSync(f));
+  return hash.digest("hex").slice(0, 16);
+}
+
+export interface Located {
+  part: Part;
+  /** Folder holding the part's binaries. */
+  dir: string;
+  how: "PATH" | "cache" | "built";
+  seconds: number;
+}
+
+/** A part's binaries on PATH, when every one reports the pinned version. */
+function onPath(part: Part): string | undefined {
+  if (!part.versionOf || process.env.ISTIO_GATEWAY_E2E_IGNORE_PATH === "1") return undefined;
+  const found = part.binaries.map((b) => which(b));
+  if (found.some((f) => f === undefined)) return undefined;
+  const dirs = new Set(found.map((f) => path.dirname(f as string)));
+  if (dirs.size !== 1) return undefined;
+  return found.every((f) => part.versionOf?.(f as string) === part.version) ? [...dirs][0] : undefined;
+}
+
+export function which(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const file = path.join(dir, binary);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return file;
+    } catch { /* not here */ }
+  }
+  return undefined;
+}
+
+function goVersion(): string {
+  try {
+    return execFileSync("go", ["env", "GOVERSION"], { encoding: "utf8", env: goEnv() }).trim();
+  } catch {
+    throw new ToolchainError("toolchain: `go` is not on PATH; the e2e toolchain builds from Go modules with Go 1.25 or newer");
+  }
+}
+
+/** Finds every part on PATH or in the cache, building what is missing; one progress line per part. */
+export async function ensureToolchain(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<Toolchain> {
+  const gov = lazy(goVersion);
+  const located: Located[] = [];
+  for (const part of parts()) {
+    const started = Date.now();
+    const fromPath = onPath(part);
+    if (fromPath) {
+      located.push({ part, dir: fromPath, how: "PATH", seconds: 0 });
+    } else {
+      const dir = path.join(cacheRoot(), `${part.name}-${partKey(part, gov())}`);
+      const cached = part.binaries.every((b) => fs.existsSync(path.join(dir, b)));
+      if (!cached) {
+        log(`toolchain: building ${part.name} ${part.version} (Go modules; cold builds take minutes)…`);
+        await buildInto(part, dir);
+      }
+      located.push({ part, dir, how: cached ? "cache" : "built", seconds: (Date.now() - started) / 1000 });
+    }
+    const l = located[located.length - 1];
+    log(`toolchain: ${part.name} ${part.version} ${l.how === "built" ? `built in ${formatSeconds(l.seconds)}` : `from ${l.how}`} (${l.dir})`);
+  }
+  return toolchainOf(located);
+}
+
+function lazy<T>(f: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= f());
+}
+
+/** Builds into a scratch folder, then renames it into place: a killed build never looks cached. */
+async function buildInto(part: Part, dir: string): Promise<void> {
+  fs.mkdirSync(cacheRoot(), { recursive: true });
+  const scratch = fs.mkdtempSync(path.join(cacheRoot(), `.build-${part.name}-`));
+  const out = path.join(scratch, "bin");
+  const work = path.join(scratch, "work");
+  fs.mkdirSync(out);
+  fs.mkdirSync(work);
+  try {
+    await part.build({ out, work });
+    for (const b of part.binaries) {
+      if (!fs.existsSync(path.join(out, b))) throw new ToolchainError(`toolchain: building ${part.name} produced no ${b}`);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(out, dir);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export function formatSeconds(s: number): string {
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+export interface Toolchain {
+  /** One folder with every binary (links into the cache or to PATH): put it first on PATH. */
+  bin: string;
+  /** The folder of istio.io/api's Istio CRDs. */
+  istioCrds: string;
+  /** kwok's stage files (node and pod lifecycles). */
+  kwokStages: string;
+  parts: Located[];
+}
+
+/** Links every binary into one folder named after the parts' keys, so one PATH entry serves them all. */
+function toolchainOf(located: Located[]): Toolchain {
+  const key = crypto.createHash("sha256").update(located.map((l) => l.dir).join("\0")).digest("hex").slice(0, 16);
+  const bin = path.join(cacheRoot(), `bin-${key}`);
+  if (!fs.existsSync(bin)) {
+    const scratch = fs.mkdtempSync(path.join(cacheRoot(), ".bin-"));
+    for (const l of located) for (const b of l.part.binaries) fs.symlinkSync(path.join(l.dir, b), path.join(scratch, b));
+    try {
+      fs.renameSync(scratch, bin);
+    } catch {
+      fs.rmSync(scratch, { recursive: true, force: true }); // another run linked it first
+    }
+  }
+  return { bin, istioCrds: moduleDir("istioctl", "istio.io/api"), kwokStages: moduleDir("kwok", "sigs.k8s.io/kwok"), parts: located };
+}
+
+/** A module's folder in the Go module cache (downloaded by the builds). */
+function moduleDir(wrapper: string, module: string): string {
+  return execFileSync("go", ["list", "-m", "-f", "{{.Dir}}", module], { cwd: path.join(WRAPPERS, wrapper), encoding: "utf8", env: goEnv() }).trim();
+}
