@@ -23,7 +23,7 @@ export class ClusterError extends UserError {}
 
 export interface ClusterProcess {
   name: string;
-  /** Also the process group id: each is started as a group leader. */
+  /** Also the session id: each is started detached, as a session leader. */
   pid: number;
 }
 
@@ -223,14 +223,16 @@ async function freePorts<K extends string>(names: K[]): Promise<Record<K, number
 /**
  * A shell loop that waits for `pid` to exit, then stops the cluster's process groups (read from the state file
  * at that moment, so processes started later, such as `pulumi up`, are included) and removes its folder.
+ * Each recorded process leads a session of its own (spawned detached, so setsid), and `pkill -s` signals the
+ * whole session: Pulumi starts its plugins in process groups of their own, but within its session.
  */
 function startWatchdog(state: ClusterState, pid: number): void {
   const script = `while kill -0 ${pid} 2>/dev/null && [ -f "$1" ]; do sleep 1; done
 [ -f "$1" ] || exit 0
 pids=$(grep -o '"pid": [0-9]*' "$1" | grep -o '[0-9]*')
-for p in $pids; do kill -TERM -- "-$p" 2>/dev/null; done
+for p in $pids; do pkill -TERM -s "$p"; done
 sleep 3
-for p in $pids; do kill -KILL -- "-$p" 2>/dev/null; done
+for p in $pids; do pkill -KILL -s "$p"; done
 rm -rf "$2"`;
   const child = spawn("sh", ["-c", script, "watchdog", stateFile(state.dir), state.dir], { detached: true, stdio: "ignore" });
   child.unref();
@@ -247,29 +249,41 @@ export function release(state: ClusterState, pid: number): void {
   if (fs.existsSync(stateFile(state.dir))) saveState(state);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+/**
+ * The processes of a session (Linux: field 6 of /proc/<pid>/stat). Every process recorded here was spawned
+ * detached, so it leads a session of its own; Pulumi puts each plugin in a new process group but keeps it in
+ * its session, so a session, not a group, is what holds all of a `pulumi up`.
+ */
+export function sessionMembers(sid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[3]) === sid && fields[0] !== "Z") pids.push(Number(entry));
+    } catch { /* gone meanwhile */ }
+  }
+  return pids;
+}
+
+export function signalSession(sid: number, signal: NodeJS.Signals): void {
+  for (const pid of sessionMembers(sid)) {
+    try {
+      process.kill(pid, signal);
+    } catch { /* already gone */ }
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch { /* already gone */ }
-}
-
-/** Stops every recorded process group (TERM, then KILL after 5 s) in reverse start order and removes the folder. */
+/** Stops every recorded session (TERM, then KILL after 5 s) in reverse start order and removes the folder. */
 export async function stopCluster(state: ClusterState): Promise<void> {
   const procs = [...state.processes].reverse();
-  for (const p of procs) signalGroup(p.pid, "SIGTERM");
+  const running = () => procs.some((p) => sessionMembers(p.pid).length > 0);
+  for (const p of procs) signalSession(p.pid, "SIGTERM");
   const deadline = Date.now() + 5000;
-  while (procs.some((p) => alive(p.pid)) && Date.now() < deadline) await sleep(100);
-  for (const p of procs.filter((q) => alive(q.pid))) signalGroup(p.pid, "SIGKILL");
-  while (procs.some((p) => alive(p.pid))) await sleep(50);
+  while (running() && Date.now() < deadline) await sleep(100);
+  for (const p of procs) signalSession(p.pid, "SIGKILL");
+  while (running()) await sleep(50);
   fs.rmSync(state.dir, { recursive: true, force: true });
 }
 

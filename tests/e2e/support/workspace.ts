@@ -7,10 +7,9 @@
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { adopt, clusterEnv, ClusterState, release } from "../../../tools/cluster/control-plane";
+import { adopt, clusterEnv, ClusterState, release, signalSession } from "../../../tools/cluster/control-plane";
 import { ROOT } from "../../support/run";
 
 /** What the temp project copies from this repository: the program and what compiles it. */
@@ -54,7 +53,8 @@ export class Workspace {
 
   /** @param stackFile a `Pulumi.<stack>.yaml` anywhere; its stack name is kept */
   constructor(readonly cluster: ClusterState, stackFile: string) {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-gateway-e2e-project-"));
+    // Inside the cluster's folder: whatever stops the cluster (down, the watchdog) removes the project too.
+    this.dir = fs.mkdtempSync(path.join(cluster.dir, "project-"));
     for (const f of PROJECT_FILES) fs.cpSync(path.join(ROOT, f), path.join(this.dir, f), { recursive: true });
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"));
     this.stack = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(stackFile))?.[1] ?? "e2e";
@@ -89,9 +89,7 @@ export class Workspace {
       let stderr = "";
       child.stdout.on("data", (d) => (stdout += d));
       child.stderr.on("data", (d) => (stderr += d));
-      const timer = setTimeout(() => {
-        try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
-      }, opts.timeoutMs ?? 15 * 60 * 1000);
+      const timer = setTimeout(() => signalSession(pid, "SIGKILL"), opts.timeoutMs ?? 15 * 60 * 1000);
       child.on("error", reject);
       child.on("close", (code, signal) => {
         clearTimeout(timer);
