@@ -275,9 +275,23 @@ export function signalSession(sid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * Whether a recorded pid is still the cluster's own process: its command line names the cluster's folder (the
+ * control plane's flags do) or it runs inside it (a `pulumi up` of a temp project). A cluster stopped long after a
+ * crash must not signal an unrelated process that got the same pid since.
+ */
+function ownedBy(pid: number, dir: string): boolean {
+  try {
+    if (fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dir)) return true;
+    return fs.realpathSync(`/proc/${pid}/cwd`).startsWith(fs.realpathSync(dir));
+  } catch {
+    return false;
+  }
+}
+
 /** Stops every recorded session (TERM, then KILL after 5 s) in reverse start order and removes the folder. */
 export async function stopCluster(state: ClusterState): Promise<void> {
-  const procs = [...state.processes].reverse();
+  const procs = [...state.processes].reverse().filter((p) => ownedBy(p.pid, state.dir));
   const running = () => procs.some((p) => sessionMembers(p.pid).length > 0);
   for (const p of procs) signalSession(p.pid, "SIGTERM");
   const deadline = Date.now() + 5000;
