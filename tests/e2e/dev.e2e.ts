@@ -6,63 +6,52 @@
 import * as assert from "assert";
 import * as path from "path";
 import { ROOT } from "../support/run";
-import { useCluster } from "./support/cluster";
+import { useStack } from "./support/cluster";
 import { liveDifferences } from "./support/live";
 import { rolloutStep, walkCanary, watchedUp } from "./support/steps";
-import { Workspace } from "./support/workspace";
 
 const GATEWAY = "istio-ingressgateway";
+const DEV = path.join(ROOT, "Pulumi.dev.yaml");
 
 describe("dev stack, real engine: from empty through the canary runbook", function () {
-  const cluster = useCluster();
-  let ws: Workspace;
-  before(async () => {
-    ws = new Workspace(cluster().state, path.join(ROOT, "Pulumi.dev.yaml"));
-    await ws.init();
-  });
-  after(() => ws?.remove());
+  const live = useStack(DEV);
 
   it("comes up from empty with every object as render printed it, and a second up would change nothing", async () => {
-    await watchedUp(ws, cluster().api, "dev", "up from empty (25%)");
-    assert.deepStrictEqual(await liveDifferences(cluster().api, await ws.render()), []);
+    const { ws, api } = live();
+    await watchedUp(ws, api, "dev", "up from empty (25%)");
+    assert.deepStrictEqual(await liveDifferences(api, await ws.render()), []);
     await ws.expectNoChanges();
   });
 
   it("has the Istio Gateway accepted by Istio's own CRD schema, which refuses a malformed one", async () => {
-    const gateway = await cluster().api.get(`/apis/networking.istio.io/v1/namespaces/istio-ingress/gateways/${GATEWAY}`);
+    const { api } = live();
+    const gateway = await api.get(`/apis/networking.istio.io/v1/namespaces/istio-ingress/gateways/${GATEWAY}`);
     assert.deepStrictEqual(gateway.spec?.selector, { app: GATEWAY, istio: "ingressgateway" });
     const malformed = { apiVersion: "networking.istio.io/v1", kind: "Gateway", metadata: { name: "malformed" },
       spec: { servers: [{ port: { number: "eighty", protocol: "HTTP", name: "http" }, hosts: ["*"] }] } };
-    await assert.rejects(cluster().api.create("/apis/networking.istio.io/v1/namespaces/istio-ingress/gateways?dryRun=All", malformed), /number/);
+    await assert.rejects(api.create("/apis/networking.istio.io/v1/namespaces/istio-ingress/gateways?dryRun=All", malformed), /number/);
   });
 
   it("walks next to 100% and promotes with ready pods never below replicas, no pod of the survivor replaced", async () => {
-    await walkCanary(ws, cluster().api, "dev runbook", GATEWAY);
-    const deployments = await cluster().api.list("/apis/apps/v1/namespaces/istio-ingress/deployments");
+    const { ws, api } = live();
+    await walkCanary(ws, api, "dev runbook", GATEWAY);
+    const deployments = await api.list("/apis/apps/v1/namespaces/istio-ingress/deployments");
     assert.deepStrictEqual(deployments.map((d) => d.metadata.name), [`${GATEWAY}-1-26-0`]);
-    assert.deepStrictEqual(await liveDifferences(cluster().api, await ws.render()), []);
+    assert.deepStrictEqual(await liveDifferences(api, await ws.render()), []);
   });
 });
 
 describe("dev stack, real engine: back and abort from a fresh deploy", function () {
-  const cluster = useCluster();
-  let ws: Workspace;
-  before(async () => {
-    ws = new Workspace(cluster().state, path.join(ROOT, "Pulumi.dev.yaml"));
-    await ws.init();
-    await watchedUp(ws, cluster().api, "dev rollback", "up from empty (25%)");
-  });
-  after(() => ws?.remove());
+  const live = useStack(DEV, ({ ws, api }) => watchedUp(ws, api, "dev rollback", "up from empty (25%)"));
 
-  const verbs = ["next", "back", "abort"];
-  for (const verb of verbs) {
+  for (const verb of ["next", "back", "abort"]) {
     it(`\`rollout ${verb}\` + pulumi up holds the ready-pod floor and leaves nothing to change`, async () => {
-      await rolloutStep(ws, cluster().api, "dev rollback", verb, GATEWAY);
+      await rolloutStep(live().ws, live().api, "dev rollback", verb, GATEWAY);
     });
   }
 
   it("runs every pod on the stable revision after abort, the canary Deployment kept at 0", async () => {
-    const deployments = await cluster().api.list("/apis/apps/v1/namespaces/istio-ingress/deployments");
+    const deployments = await live().api.list("/apis/apps/v1/namespaces/istio-ingress/deployments");
     const replicas = Object.fromEntries(deployments.map((d) => [d.metadata.name, (d.status as { readyReplicas?: number }).readyReplicas ?? 0]));
     assert.deepStrictEqual(replicas, { [`${GATEWAY}-1-25-1`]: 4, [`${GATEWAY}-1-26-0`]: 0 });
   });

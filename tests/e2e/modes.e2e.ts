@@ -6,34 +6,29 @@
 import * as assert from "assert";
 import * as path from "path";
 import { KubeObject, waitFor } from "../../tools/cluster/kube-api";
-import { useCluster } from "./support/cluster";
+import { useStack } from "./support/cluster";
 import { liveDifferences } from "./support/live";
 import { watchedUp } from "./support/steps";
-import { Workspace } from "./support/workspace";
 
 const fixture = (name: string) => path.join(__dirname, "fixtures", `Pulumi.${name}.yaml`);
 
 describe("autoscaled stack, real engine", function () {
-  const cluster = useCluster();
-  let ws: Workspace;
-  before(async () => {
-    ws = new Workspace(cluster().state, fixture("hpa"));
-    await ws.init();
-  });
-  after(() => ws?.remove());
+  const live = useStack(fixture("hpa"));
 
   it("comes up with one HPA per revision, every object as render printed it", async () => {
-    await watchedUp(ws, cluster().api, "hpa", "up from empty (25%)");
-    assert.deepStrictEqual(await liveDifferences(cluster().api, await ws.render()), []);
-    const hpas = await cluster().api.list("/apis/autoscaling/v2/namespaces/istio-ingress/horizontalpodautoscalers");
+    const { ws, api } = live();
+    await watchedUp(ws, api, "hpa", "up from empty (25%)");
+    assert.deepStrictEqual(await liveDifferences(api, await ws.render()), []);
+    const hpas = await api.list("/apis/autoscaling/v2/namespaces/istio-ingress/horizontalpodautoscalers");
     assert.deepStrictEqual(hpas.map((h) => [h.metadata.name, h.spec?.minReplicas]).sort(),
       [["istio-ingressgateway-1-25-1", 3], ["istio-ingressgateway-1-26-0", 1]]);
   });
 
   it("lets the HPAs set the pod counts, and a second up would change nothing", async () => {
+    const { ws, api } = live();
     // The HPA controller raises each Deployment to its minimum (no metrics are needed for that).
     await waitFor("the HPAs' minima", 60000, async () => {
-      const d = await cluster().api.list("/apis/apps/v1/namespaces/istio-ingress/deployments");
+      const d = await api.list("/apis/apps/v1/namespaces/istio-ingress/deployments");
       const ready = (x: KubeObject) => (x.status as { readyReplicas?: number }).readyReplicas ?? 0;
       return d.map(ready).sort().join(",") === "1,3" ? true : undefined;
     });
@@ -42,18 +37,13 @@ describe("autoscaled stack, real engine", function () {
 });
 
 describe("externally shifted stack, real engine", function () {
-  const cluster = useCluster();
-  let ws: Workspace;
-  before(async () => {
-    ws = new Workspace(cluster().state, fixture("external"));
-    await ws.init();
-  });
-  after(() => ws?.remove());
+  const live = useStack(fixture("external"));
 
   it("comes up with a Service per revision, each given an address, and exports the weights", async () => {
-    await watchedUp(ws, cluster().api, "external", "up from empty (50%)");
-    assert.deepStrictEqual(await liveDifferences(cluster().api, await ws.render()), []);
-    const services = await cluster().api.list("/api/v1/namespaces/edge/services");
+    const { ws, api } = live();
+    await watchedUp(ws, api, "external", "up from empty (50%)");
+    assert.deepStrictEqual(await liveDifferences(api, await ws.render()), []);
+    const services = await api.list("/api/v1/namespaces/edge/services");
     const addressed = services.filter((s) => ((s.status?.loadBalancer as { ingress?: unknown[] })?.ingress ?? []).length > 0);
     assert.deepStrictEqual(addressed.map((s) => s.metadata.name).sort(), ["edge-gateway", "edge-gateway-1-25-1", "edge-gateway-1-26-0"]);
     const outputs = await ws.outputs() as { gateways: Record<string, { externalWeights?: Record<string, number> }> };

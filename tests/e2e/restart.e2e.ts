@@ -6,23 +6,16 @@
 import * as assert from "assert";
 import * as path from "path";
 import { ROOT } from "../support/run";
-import { useCluster } from "./support/cluster";
+import { useStack } from "./support/cluster";
 import { watchedUp } from "./support/steps";
-import { Workspace } from "./support/workspace";
 
 describe("restart, real engine", function () {
-  const cluster = useCluster();
-  let ws: Workspace;
-  before(async () => {
-    ws = new Workspace(cluster().state, path.join(ROOT, "Pulumi.dev.yaml"));
-    await ws.init();
-    await watchedUp(ws, cluster().api, "restart", "up from empty (25%)");
-  });
-  after(() => ws?.remove());
+  const live = useStack(path.join(ROOT, "Pulumi.dev.yaml"), ({ ws, api }) => watchedUp(ws, api, "restart", "up from empty (25%)"));
 
   it("replaces every pod when restartGeneration goes 0 → 1, holding the ready-pod floor", async () => {
+    const { ws, api } = live();
     ws.setGateway("istio-ingressgateway", (gw) => { gw.restartGeneration = 1; });
-    const [row] = await watchedUp(ws, cluster().api, "restart", "restartGeneration 0 → 1");
+    const [row] = await watchedUp(ws, api, "restart", "restartGeneration 0 → 1");
     const before = Object.values(row.report.before).flat();
     const after = new Set(Object.values(row.report.after).flat());
     assert.strictEqual(before.length, 4);
@@ -31,6 +24,6 @@ describe("restart, real engine", function () {
   });
 
   it("changes nothing on the next preview: the token is kept until the generation moves again", async () => {
-    await ws.expectNoChanges();
+    await live().ws.expectNoChanges();
   });
 });

@@ -6,32 +6,26 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import { createExpectedNamespaces, useCluster } from "./support/cluster";
+import { createExpectedNamespaces, useStack } from "./support/cluster";
 import { liveDifferences } from "./support/live";
 import { walkCanary, watchedUp } from "./support/steps";
-import { Workspace } from "./support/workspace";
 
 const file = process.env.E2E_STACK_FILE;
 if (!file || !fs.existsSync(file)) throw new Error(`stack-file.e2e.ts: E2E_STACK_FILE is ${JSON.stringify(file)}; run it as npm run e2e -- --stack-file <Pulumi.<stack>.yaml>`);
 
 describe(`stack file ${file}, real engine: every canary step`, function () {
-  const cluster = useCluster();
-  let ws: Workspace;
-  before(async () => {
-    ws = new Workspace(cluster().state, file);
-    await ws.init();
-    await createExpectedNamespaces(cluster().api, ws);
-  });
-  after(() => ws?.remove());
+  const live = useStack(file, ({ ws, api }) => createExpectedNamespaces(api, ws));
 
   it("comes up from empty with every object as render printed it", async () => {
-    await watchedUp(ws, cluster().api, ws.stack, "up from empty");
-    assert.deepStrictEqual(await liveDifferences(cluster().api, await ws.render()), []);
+    const { ws, api } = live();
+    await watchedUp(ws, api, ws.stack, "up from empty");
+    assert.deepStrictEqual(await liveDifferences(api, await ws.render()), []);
     await ws.expectNoChanges();
   });
 
   it("walks every gateway's canary to promotion with the ready-pod floor held", async () => {
+    const { ws, api } = live();
     const canaries = Object.entries(ws.gateways()).filter(([, g]) => g.canary).map(([name]) => name);
-    for (const gateway of canaries) await walkCanary(ws, cluster().api, ws.stack, gateway);
+    for (const gateway of canaries) await walkCanary(ws, api, ws.stack, gateway);
   });
 });

@@ -97,6 +97,41 @@ export class KubeApi {
     });
   }
 
+  /**
+   * Streams a watch (`?watch=true` from `resourceVersion`): `onEvent` gets every change the API server reports,
+   * in order; `onEnd` is told if the stream ends before the returned function closes it.
+   */
+  watch(path: string, resourceVersion: string, onEvent: (type: string, object: KubeObject) => void, onEnd: (why: string) => void): () => void {
+    let closed = false;
+    const url = new URL(path, this.target.server);
+    url.searchParams.set("watch", "true");
+    url.searchParams.set("resourceVersion", resourceVersion);
+    let buffered = "";
+    // A connection of its own: a watch holds it open, which would starve the shared pool.
+    const req = https.get(url, { agent: new https.Agent({ rejectUnauthorized: false }), headers: { authorization: `Bearer ${this.target.token}` } }, (res) => {
+      if (res.statusCode !== 200) onEnd(`status ${res.statusCode}`);
+      res.on("end", () => { if (!closed) onEnd("the API server closed it"); });
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        buffered += chunk;
+        let newline: number;
+        while ((newline = buffered.indexOf("\n")) >= 0) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          if (line) {
+            const event = JSON.parse(line) as { type: string; object: KubeObject };
+            onEvent(event.type, event.object);
+          }
+        }
+      });
+    });
+    req.on("error", (e) => { if (!closed) onEnd(e.message); });
+    return () => {
+      closed = true;
+      req.destroy();
+    };
+  }
+
   /** The API server's /readyz body: "ok" once every check passes (its exit code alone says little). */
   async ready(): Promise<boolean> {
     try {

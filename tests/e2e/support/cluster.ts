@@ -53,3 +53,27 @@ export async function createExpectedNamespaces(api: KubeApi, ws: Workspace): Pro
   }
   return expected;
 }
+
+export interface LiveStack extends LiveCluster {
+  ws: Workspace;
+}
+
+/**
+ * A fresh cluster and a Pulumi stack initialised on it from a temp copy of `stackFile`; `then` runs once both are
+ * ready (e.g. a first `pulumi up`). Removed after the suite.
+ */
+export function useStack(stackFile: string, then?: (live: LiveStack) => Promise<unknown>): () => LiveStack {
+  const cluster = useCluster();
+  let ws: Workspace | undefined;
+  before(async function () {
+    this.timeout(10 * 60 * 1000);
+    ws = new Workspace(cluster().state, stackFile);
+    await ws.init();
+    await then?.({ ...cluster(), ws });
+  });
+  after(() => ws?.remove());
+  return () => {
+    if (!ws) throw new Error("the stack is not initialised (its before hook failed)");
+    return { ...cluster(), ws };
+  };
+}

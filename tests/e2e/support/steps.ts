@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { KubeApi } from "../../../tools/cluster/kube-api";
 import { ReadyWatcher, WatchReport } from "./watch";
-import { warnings, Workspace } from "./workspace";
+import { engineWarnings, Workspace } from "./workspace";
 
 export interface StepRow {
   scenario: string;
@@ -21,13 +21,15 @@ export interface StepRow {
 }
 
 const rows: StepRow[] = [];
+/** Each warning the engine printed during a step's `pulumi up`, with the step. */
+const warnings: string[] = [];
 
 /** Every row so far, as a Markdown table (printed at the end of the run, copied into docs/E2E.md). */
 export function stepTable(): string {
-  const head = "| scenario | step | gateway | `pulumi up` s | ready min (floor) | ready min per revision | pods created / deleted | samples (max gap ms) |";
+  const head = "| scenario | step | gateway | `pulumi up` s | ready min (floor) | ready min per revision | pods created / deleted | pod events |";
   const lines = rows.map((r) => {
     const perTrack = Object.entries(r.report.minByTrack).map(([t, n]) => `${t}: ${n}`).join(", ") || "none";
-    return `| ${r.scenario} | ${r.step} | ${r.gateway} | ${r.upSeconds.toFixed(1)} | ${r.report.minTotal} (${r.floor ?? "–"}) | ${perTrack} | ${r.report.created} / ${r.report.deleted} | ${r.report.samples} (${r.report.maxGapMs}) |`;
+    return `| ${r.scenario} | ${r.step} | ${r.gateway} | ${r.upSeconds.toFixed(1)} | ${r.report.minTotal} (${r.floor ?? "–"}) | ${perTrack} | ${r.report.created} / ${r.report.deleted} | ${r.report.events} |`;
   });
   return [head, "| --- | --- | --- | ---: | ---: | --- | ---: | ---: |", ...lines].join("\n");
 }
@@ -35,7 +37,7 @@ export function stepTable(): string {
 export function writeStepTable(file: string | undefined): void {
   if (rows.length === 0) return;
   process.stdout.write(`\n${stepTable()}\n`);
-  process.stdout.write(`\nengine warnings: ${warnings.size === 0 ? "none" : `\n${[...warnings].map((w) => `  ${w}`).join("\n")}`}\n`);
+  process.stdout.write(`\nengine warnings: ${warnings.length === 0 ? "none" : `\n${warnings.map((w) => `  ${w}`).join("\n")}`}\n`);
   if (file) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${stepTable()}\n`);
@@ -68,7 +70,7 @@ async function gatewaysOf(ws: Workspace): Promise<GatewayView[]> {
 export async function watchedUp(ws: Workspace, api: KubeApi, scenario: string, step: string): Promise<StepRow[]> {
   const before = await gatewaysOf(ws);
   const watchers = before.map((g) => new ReadyWatcher(api, g.namespace, g.selector));
-  watchers.forEach((w) => w.start());
+  await Promise.all(watchers.map((w) => w.start()));
   const up = await ws.up().finally(() => Promise.all(watchers.map((w) => w.stop())));
   const reports = await Promise.all(watchers.map((w) => w.report()));
   const after = await gatewaysOf(ws);
@@ -79,9 +81,11 @@ export async function watchedUp(ws: Workspace, api: KubeApi, scenario: string, s
     return { scenario, step, gateway: g.name, upSeconds: up.seconds, floor, report: reports[i] };
   });
   rows.push(...stepRows);
+  warnings.push(...engineWarnings(up.stdout + up.stderr).map((w) => `${scenario} · ${step}: ${w}`));
   for (const r of stepRows) {
     process.stdout.write(`      ${scenario} · ${step} · ${r.gateway}: up ${r.upSeconds.toFixed(1)} s, ready min ${r.report.minTotal}`
       + ` (floor ${r.floor ?? "–"}), ${JSON.stringify(r.report.minByTrack)}, ${r.report.created} created / ${r.report.deleted} deleted\n`);
+    assert.strictEqual(r.report.broken, undefined, `${scenario} · ${step}: ${r.gateway}'s pod watch is incomplete`);
     if (r.floor !== undefined) {
       assert.ok(r.report.minTotal >= r.floor, `${scenario} · ${step}: ${r.gateway} fell to ${r.report.minTotal} ready pods, below its ${r.floor} replicas`);
     }

@@ -1,99 +1,112 @@
 /**
- * Samples a gateway's pods from the API server several times a second while a `pulumi up` runs: ready pods per
- * revision (track), their minimum over the run, and which pods were created and deleted. Capacity is what
- * endpoints would route to: pods that are Ready and not terminating.
+ * Follows a gateway's pods through a `pulumi up` with a watch on the API server: every pod change the server
+ * records arrives as an event, so the ready count per revision (track) is known after each change, with no
+ * sampling gap for a dip to hide in. Capacity is what endpoints would route to: pods that are Ready and not
+ * terminating. At the end, the watch's view is checked against a fresh list, so a lost event cannot pass unseen.
  */
 import { TRACK_LABEL } from "../../../components/plan/labels";
 import { KubeApi, KubeObject, podServes, sleep } from "../../../tools/cluster/kube-api";
 
-export interface Sample {
-  at: number;
-  /** Ready pods per track. */
-  ready: Record<string, number>;
-  total: number;
-}
-
 export interface WatchReport {
-  samples: number;
-  /** The fewest ready pods seen at any sample, all tracks together. */
+  /** Pod changes seen (the first list counts as one). */
+  events: number;
+  /** The fewest ready pods after any change, all tracks together. */
   minTotal: number;
-  /** The fewest ready pods of each track seen at any sample (tracks that appeared midway count from then). */
+  /** The fewest ready pods of each track after any change (tracks that appeared midway count from then). */
   minByTrack: Record<string, number>;
-  /** The longest gap between two samples, in ms: the watcher's resolution. */
-  maxGapMs: number;
   /** Pod UIDs per track at the start and at the end. */
   before: Record<string, string[]>;
   after: Record<string, string[]>;
   created: number;
   deleted: number;
+  /** The watch ended on its own or disagreed with the final list: the figures may miss a change. */
+  broken?: string;
 }
 
 export class ReadyWatcher {
-  private samples: Sample[] = [];
-  private running = false;
-  private loop?: Promise<void>;
-  private seen = new Map<string, string>();
-  private first?: Record<string, string[]>;
-  private last?: Record<string, string[]>;
+  private readonly pods = new Map<string, KubeObject>();
+  private readonly seen = new Set<string>();
+  private readonly samples: Array<Record<string, number>> = [];
+  private first: Record<string, string[]> = {};
+  private last: Record<string, string[]> = {};
+  private close?: () => void;
+  private broken?: string;
 
-  constructor(private readonly api: KubeApi, private readonly namespace: string, private readonly selector: Record<string, string>, private readonly everyMs = 150) {}
+  constructor(private readonly api: KubeApi, private readonly namespace: string, private readonly selector: Record<string, string>) {}
 
-  async pods(): Promise<KubeObject[]> {
+  private get path(): string {
     const labelSelector = encodeURIComponent(Object.entries(this.selector).map(([k, v]) => `${k}=${v}`).join(","));
-    return this.api.list(`/api/v1/namespaces/${this.namespace}/pods?labelSelector=${labelSelector}`);
+    return `/api/v1/namespaces/${this.namespace}/pods?labelSelector=${labelSelector}`;
   }
 
-  start(): void {
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        const started = Date.now();
-        await this.sample().catch(() => undefined); // an API hiccup is a missed sample, not a failure
-        await sleep(Math.max(0, this.everyMs - (Date.now() - started)));
-      }
-      await this.sample();
-    })();
+  /** Lists the pods, then watches from that list's version: nothing between the two is missed. */
+  async start(): Promise<void> {
+    const list = await this.api.get<{ items: KubeObject[]; metadata: { resourceVersion: string } }>(this.path);
+    for (const pod of list.items) this.apply("ADDED", pod);
+    this.first = this.uidsByTrack();
+    this.record();
+    this.close = this.api.watch(this.path, list.metadata.resourceVersion, (type, pod) => {
+      if (type === "ERROR") this.broken = `the watch reported ${JSON.stringify(pod)}`;
+      else this.apply(type, pod);
+      this.record();
+    }, (why) => { this.broken ??= `the watch ended: ${why}`; });
   }
 
-  /** Stops sampling after one last sample. */
+  /** Lets the last events arrive, closes the watch, and checks its view against a fresh list. */
   async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+    await sleep(500);
+    const closing = this.close;
+    this.close = undefined;
+    closing?.();
+    const listed = new Set((await this.api.list(this.path)).filter(podServes).map((p) => p.metadata.uid));
+    const watched = new Set([...this.pods.values()].filter(podServes).map((p) => p.metadata.uid));
+    if (listed.size !== watched.size || [...listed].some((uid) => !watched.has(uid))) {
+      this.broken ??= `the watch saw ${watched.size} ready pods at the end, a fresh list ${listed.size}`;
+    }
+    this.last = this.uidsByTrack();
   }
 
-  private async sample(): Promise<void> {
-    const pods = await this.pods();
+  private apply(type: string, pod: KubeObject): void {
+    const uid = pod.metadata.uid as string;
+    this.seen.add(uid);
+    if (type === "DELETED") this.pods.delete(uid);
+    else this.pods.set(uid, pod);
+  }
+
+  private record(): void {
     const ready: Record<string, number> = {};
-    const uids: Record<string, string[]> = {};
-    for (const pod of pods) {
+    for (const pod of this.pods.values()) {
       const track = pod.metadata.labels?.[TRACK_LABEL] ?? "(none)";
-      this.seen.set(pod.metadata.uid as string, track);
-      if (!pod.metadata.deletionTimestamp) (uids[track] ??= []).push(pod.metadata.uid as string);
-      if (podServes(pod)) ready[track] = (ready[track] ?? 0) + 1;
+      ready[track] = (ready[track] ?? 0) + (podServes(pod) ? 1 : 0);
     }
-    this.first ??= uids;
-    this.last = uids;
-    this.samples.push({ at: Date.now(), ready, total: Object.values(ready).reduce((a, b) => a + b, 0) });
+    this.samples.push(ready);
+  }
+
+  private uidsByTrack(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const pod of this.pods.values()) {
+      if (!pod.metadata.deletionTimestamp) (out[pod.metadata.labels?.[TRACK_LABEL] ?? "(none)"] ??= []).push(pod.metadata.uid as string);
+    }
+    return out;
   }
 
   report(): WatchReport {
-    const tracks = new Set(this.samples.flatMap((s) => Object.keys(s.ready)));
+    const total = (s: Record<string, number>) => Object.values(s).reduce((a, b) => a + b, 0);
+    const tracks = new Set(this.samples.flatMap((s) => Object.keys(s)));
     const minByTrack: Record<string, number> = {};
     for (const t of tracks) {
-      const from = this.samples.findIndex((s) => t in s.ready);
-      minByTrack[t] = Math.min(...this.samples.slice(from).map((s) => s.ready[t] ?? 0));
+      const from = this.samples.findIndex((s) => t in s);
+      minByTrack[t] = Math.min(...this.samples.slice(from).map((s) => s[t] ?? 0));
     }
-    const gaps = this.samples.slice(1).map((s, i) => s.at - this.samples[i].at);
-    const before = this.first ?? {};
-    const after = this.last ?? {};
-    const flat = (m: Record<string, string[]>) => new Set(Object.values(m).flat());
-    const [b, a] = [flat(before), flat(after)];
+    const before = new Set(Object.values(this.first).flat());
+    const after = new Set(Object.values(this.last).flat());
     return {
-      samples: this.samples.length,
-      minTotal: Math.min(...this.samples.map((s) => s.total)),
-      minByTrack, maxGapMs: Math.max(0, ...gaps), before, after,
-      created: [...this.seen.keys()].filter((uid) => !b.has(uid)).length,
-      deleted: [...b].filter((uid) => !a.has(uid)).length,
+      events: this.samples.length,
+      minTotal: Math.min(...this.samples.map(total)),
+      minByTrack, before: this.first, after: this.last,
+      created: [...this.seen].filter((uid) => !before.has(uid)).length,
+      deleted: [...before].filter((uid) => !after.has(uid)).length,
+      ...(this.broken && { broken: this.broken }),
     };
   }
 }

@@ -33,11 +33,9 @@ function tail(text: string, lines = 40): string {
   return text.trim().split("\n").slice(-lines).join("\n");
 }
 
-/** Every distinct warning the engine printed during the run (plugins taken from PATH left out: that is this toolchain). */
-export const warnings = new Set<string>();
-
+/** The warnings in a command's output, less "using <plugin> from $PATH" (which only says where this toolchain lives). */
 export function engineWarnings(output: string): string[] {
-  return output.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("warning:") && !/ from \$PATH at /.test(l));
+  return [...new Set(output.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("warning:") && !/ from \$PATH at /.test(l)))];
 }
 
 export interface CanaryState {
@@ -103,10 +101,9 @@ export class Workspace {
     return this.run(path.join(this.cluster.bin, "pulumi"), [...args, "--non-interactive", "--stack", this.stack], opts);
   }
 
-  /** Throws with the command's output unless it exited 0. Records the engine's warnings for the run's report. */
+  /** Throws with the command's output unless it exited 0. */
   async must(args: string[]): Promise<CommandResult> {
     const r = await this.pulumi(args);
-    for (const w of engineWarnings(r.stdout + r.stderr)) warnings.add(w);
     if (r.code !== 0) throw new CommandFailed(`pulumi ${args.join(" ")}`, r);
     return r;
   }
