@@ -87,7 +87,7 @@ export function parts(): Part[] {
       build: async ({ out, work }) => {
         // The provider's main package embeds a schema that upstream generates (generate.go) and does not publish.
         copyModule("kubernetes-provider", work);
-        const dir = (await capture("go", ["list", "-m", "-f", "{{.Dir}}", "github.com/pulumi/pulumi-kubernetes/provider/v4"], work)).trim();
+        const dir = downloadedModule("kubernetes-provider", "github.com/pulumi/pulumi-kubernetes/provider/v4");
         copySources(path.join(dir, "cmd", "pulumi-resource-kubernetes"), work, "the Kubernetes provider");
         await run("go", ["run", "generate.go"], work, { VERSION: v.kubernetes });
         await run("go", ["build", "-ldflags", `-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${v.kubernetes}`, "-o", path.join(out, "pulumi-resource-kubernetes"), "."], work);
@@ -208,17 +208,6 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
     child.on("error", (e) => reject(new ToolchainError(`toolchain: cannot run ${cmd}: ${e.message}; the toolchain builds with Go 1.25 or newer on PATH`)));
     child.on("close", (code) => (code === 0 ? resolve()
       : reject(new ToolchainError(`toolchain: \`${cmd} ${args.join(" ")}\` in ${cwd} failed (exit ${code}):\n${output.trim().split("\n").slice(-15).join("\n")}`))));
-  });
-}
-
-function capture(cmd: string, args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: goEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new ToolchainError(`toolchain: ${cmd} ${args.join(" ")} failed: ${err.trim()}`))));
   });
 }
 
@@ -343,10 +332,19 @@ function toolchainOf(located: Located[]): Toolchain {
       fs.rmSync(scratch, { recursive: true, force: true }); // another run linked it first
     }
   }
-  return { bin, istioCrds: moduleDir("istioctl", "istio.io/api"), kwokStages: moduleDir("kwok", "sigs.k8s.io/kwok"), parts: located };
+  return { bin, istioCrds: downloadedModule("istioctl", "istio.io/api"), kwokStages: downloadedModule("kwok", "sigs.k8s.io/kwok"), parts: located };
 }
 
-/** A module's folder in the Go module cache (downloaded by the builds). */
-function moduleDir(wrapper: string, module: string): string {
-  return execFileSync("go", ["list", "-m", "-f", "{{.Dir}}", module], { cwd: path.join(WRAPPERS, wrapper), encoding: "utf8", env: goEnv() }).trim();
+/**
+ * A module's folder in the Go module cache, downloaded at the version the wrapper pins if it is not there yet
+ * (`go list -m` alone answers an empty folder for a module that no build has fetched: a cold cache).
+ */
+function downloadedModule(wrapper: string, module: string): string {
+  const version = moduleVersion(wrapper, module);
+  try {
+    const out = execFileSync("go", ["mod", "download", "-json", `${module}@${version}`], { cwd: path.join(WRAPPERS, wrapper), encoding: "utf8", env: goEnv() });
+    return (JSON.parse(out) as { Dir: string }).Dir;
+  } catch (e) {
+    throw new ToolchainError(`toolchain: cannot download ${module}@${version} from the Go module proxy: ${(e as Error).message.split("\n")[0]}`);
+  }
 }
