@@ -32,7 +32,9 @@ export class ReadyWatcher {
   private close?: () => void;
   private broken?: string;
 
-  constructor(private readonly api: KubeApi, private readonly namespace: string, private readonly selector: Record<string, string>) {}
+  /** @param lingerMs how long `stop` lets in-flight events arrive before it closes the watch */
+  constructor(private readonly api: KubeApi, private readonly namespace: string, private readonly selector: Record<string, string>,
+    private readonly lingerMs = 500) {}
 
   private get path(): string {
     const labelSelector = encodeURIComponent(Object.entries(this.selector).map(([k, v]) => `${k}=${v}`).join(","));
@@ -54,7 +56,7 @@ export class ReadyWatcher {
 
   /** Lets the last events arrive, closes the watch, and checks its view against a fresh list. */
   async stop(): Promise<void> {
-    await sleep(500);
+    await sleep(this.lingerMs);
     const closing = this.close;
     this.close = undefined;
     closing?.();
