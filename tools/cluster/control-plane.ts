@@ -126,6 +126,7 @@ async function startProcesses(state: ClusterState, opts: ClusterOptions, log: (l
     "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service,-route"]);
   launch(state, "kube-scheduler", [...kube, `--secure-port=${ports.scheduler}`]);
   fs.writeFileSync(path.join(dir, "kwok.yaml"), kwokConfig(opts.toolchain.kwokStages, opts.podReadyDelayMs ?? 1000, opts.extraStages));
+  // Pod and node addresses are data in etcd only: nothing listens on them and nothing sends traffic to them.
   launch(state, "kwok", [`--kubeconfig=${state.kubeconfig}`, `--config=${path.join(dir, "kwok.yaml")}`,
     "--manage-all-nodes=true", "--cidr=10.244.0.1/16", "--node-ip=10.0.0.1"]);
   launchLoadBalancer(state);
