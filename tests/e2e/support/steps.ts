@@ -6,6 +6,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { DEFAULT_REPLICAS } from "../../../components/plan/validate";
 import { KubeApi, waitFor } from "../../../tools/cluster/kube-api";
 import { ReadyWatcher, WatchReport } from "./watch";
 import { CommandResult, engineWarnings, Workspace } from "./workspace";
@@ -61,7 +62,7 @@ async function gatewaysOf(ws: Workspace): Promise<GatewayView[]> {
     const service = manifests.find((m) => m.kind === "Service" && (m.metadata as { name: string }).name === name
       && (m.metadata as { namespace: string }).namespace === gw.namespace) as { spec: { selector: Record<string, string> } } | undefined;
     assert.ok(service, `the render of ${ws.stack} has no Service ${gw.namespace}/${name}`);
-    return { name, namespace: gw.namespace, selector: service.spec.selector, replicas: gw.autoscaling ? undefined : (gw.replicas ?? 2) };
+    return { name, namespace: gw.namespace, selector: service.spec.selector, replicas: gw.autoscaling ? undefined : (gw.replicas ?? DEFAULT_REPLICAS) };
   });
 }
 
@@ -87,15 +88,15 @@ export async function watchedUp(ws: Workspace, api: KubeApi, scenario: string, s
   const before = await gatewaysOf(ws);
   const watchers = before.map((g) => new ReadyWatcher(api, g.namespace, g.selector));
   await Promise.all(watchers.map((w) => w.start()));
-  let up: CommandResult | undefined;
-  const settled = { seconds: 0 };
+  let up: CommandResult;
+  let settleSeconds: number;
   try {
     up = await ws.up();
     const returned = Date.now();
     // The watch goes on until every Deployment has rolled out: the floor must hold to the end, not only while
     // `pulumi up` runs (the provider can count a rolling Deployment updated before its rollout ends: docs/E2E.md).
     await Promise.all(before.map((g) => rolledOut(api, g.namespace)));
-    settled.seconds = (Date.now() - returned) / 1000;
+    settleSeconds = (Date.now() - returned) / 1000;
   } finally {
     await Promise.all(watchers.map((w) => w.stop()));
   }
@@ -105,7 +106,7 @@ export async function watchedUp(ws: Workspace, api: KubeApi, scenario: string, s
     const ranBefore = Object.values(reports[i].before).flat().length > 0;
     const replicasAfter = after.find((a) => a.name === g.name)?.replicas;
     const floor = ranBefore && g.replicas !== undefined && replicasAfter !== undefined ? Math.min(g.replicas, replicasAfter) : undefined;
-    return { scenario, step, gateway: g.name, upSeconds: (up as CommandResult).seconds, settleSeconds: settled.seconds, floor, report: reports[i] };
+    return { scenario, step, gateway: g.name, upSeconds: up.seconds, settleSeconds, floor, report: reports[i] };
   });
   rows.push(...stepRows);
   warnings.push(...engineWarnings(up.stdout + up.stderr).map((w) => `${scenario} · ${step}: ${w}`));

@@ -8,7 +8,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { adopt, clusterEnv, ClusterState, release, signalSession } from "../../../tools/cluster/control-plane";
 import { ROOT } from "../../support/run";
 
@@ -155,7 +155,6 @@ export class Workspace {
   setGateway(name: string, edit: (gw: Record<string, unknown>) => void): void {
     const doc = parse(fs.readFileSync(this.stackFile, "utf8")) as { config: Record<string, Record<string, Record<string, unknown>>> };
     edit(doc.config["istio-gateways:gateways"][name]);
-    const { stringify } = require("yaml") as typeof import("yaml");
     fs.writeFileSync(this.stackFile, stringify(doc));
   }
 
