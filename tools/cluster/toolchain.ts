@@ -194,9 +194,12 @@ function go(wrapper: string, args: string[]): Promise<void> {
   return run("go", args, path.join(WRAPPERS, wrapper));
 }
 
-/** go with the module pinned as committed: -mod=readonly refuses to touch go.mod/go.sum. */
+/**
+ * go with the module pinned as committed (-mod=readonly refuses to touch go.mod/go.sum), no VCS stamping (the
+ * wrappers sit inside this repository's checkout, whatever its state), and the local Go (no toolchain download).
+ */
 function goEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, GOFLAGS: "-mod=readonly", GOTOOLCHAIN: "local", ...extra };
+  return { ...process.env, GOFLAGS: "-mod=readonly -buildvcs=false", GOTOOLCHAIN: "local", ...extra };
 }
 
 function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<void> {
