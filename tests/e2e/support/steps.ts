@@ -81,8 +81,8 @@ async function rolledOut(api: KubeApi, namespace: string): Promise<void> {
 }
 
 /**
- * `pulumi up` with every gateway watched. The floor holds from the first pod on: for each gateway that ran pods
- * before the update, ready pods never fell below the smaller of its replica counts before and after.
+ * `pulumi up` with every gateway watched. The floor: for each gateway that ran pods before the update, ready pods
+ * never fell below its `replicas` (no step here changes the count; the rollout verbs move only the weight).
  */
 export async function watchedUp(ws: Workspace, api: KubeApi, scenario: string, step: string): Promise<StepRow[]> {
   const before = await gatewaysOf(ws);
@@ -101,11 +101,9 @@ export async function watchedUp(ws: Workspace, api: KubeApi, scenario: string, s
     await Promise.all(watchers.map((w) => w.stop()));
   }
   const reports = watchers.map((w) => w.report());
-  const after = await gatewaysOf(ws);
   const stepRows = before.map((g, i): StepRow => {
     const ranBefore = Object.values(reports[i].before).flat().length > 0;
-    const replicasAfter = after.find((a) => a.name === g.name)?.replicas;
-    const floor = ranBefore && g.replicas !== undefined && replicasAfter !== undefined ? Math.min(g.replicas, replicasAfter) : undefined;
+    const floor = ranBefore ? g.replicas : undefined;
     return { scenario, step, gateway: g.name, upSeconds: up.seconds, settleSeconds, floor, report: reports[i] };
   });
   rows.push(...stepRows);
