@@ -309,7 +309,8 @@ async function buildInto(part: Part, dir: string): Promise<void> {
 }
 
 export function formatSeconds(s: number): string {
-  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  const whole = Math.round(s);
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(whole / 60)} min ${whole % 60} s`;
 }
 
 export interface Toolchain {
