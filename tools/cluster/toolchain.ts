@@ -240,7 +240,7 @@ function onPath(part: Part): string | undefined {
   return found.every((f) => part.versionOf?.(f as string) === part.version) ? [...dirs][0] : undefined;
 }
 
-export function which(binary: string): string | undefined {
+function which(binary: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
     const file = path.join(dir, binary);
     try {
