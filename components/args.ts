@@ -309,7 +309,11 @@ export interface DisruptionBudget {
 
 /** Graceful shutdown of the gateway's proxies. */
 export interface Drain {
-  /** How long the proxy drains connections after SIGTERM (Istio terminationDrainDuration). @default 45 */
+  /**
+   * How long the proxy drains connections after SIGTERM: both Envoy's drain window (ProxyConfig `drainDuration`)
+   * and how long the agent waits before stopping Envoy (`terminationDrainDuration`).
+   * @default 45
+   */
   durationSeconds?: number;
   /** The pod's termination grace period; must exceed durationSeconds. @default max(60, durationSeconds + 15) */
   terminationGracePeriodSeconds?: number;
@@ -340,10 +344,18 @@ export interface IstioGatewayArgs {
   namespace: string;
   /**
    * Create the namespace as a child of this component. Leave it off when the namespace exists, or when several
-   * gateways share it (create it once, next to them).
+   * gateways share it (create it once, next to them). System namespaces (`default`, `kube-*`, `istio-system`) are
+   * refused: other workloads live there.
    * @default false
    */
   createNamespace?: boolean;
+  /**
+   * With `createNamespace`: keep the namespace in the cluster when the stack stops managing it (Pulumi
+   * `retainOnDelete`), on `pulumi destroy` or when `createNamespace` is removed. `false` lets Pulumi delete it,
+   * and with it every object in it (a warning, NamespaceDeletedWithStack, says so at every preview).
+   * @default true
+   */
+  retainNamespace?: boolean;
   /**
    * Extra labels of a namespace this component creates. `istio-injection` and `istio.io/rev` are refused: they
    * override the per-pod injection labels gateways rely on.
@@ -416,7 +428,13 @@ export interface IstioGatewayArgs {
   env?: Record<string, string>;
   /** Secrets used to pull the injected proxy image. @default [] */
   imagePullSecrets?: string[];
-  /** Extra pod annotations, e.g. `sidecar.istio.io/*` proxy settings; the component's own are refused. @default {} */
+  /**
+   * Extra pod annotations, e.g. `sidecar.istio.io/*` proxy settings; the component's own are refused.
+   * `proxy.istio.io/config` (ProxyConfig in YAML or JSON, e.g. `gatewayTopology: { numTrustedProxies: 1 }`) is
+   * merged with the drain settings the component writes there; only `drainDuration` or `terminationDrainDuration`
+   * at another value than `drain.durationSeconds` is refused.
+   * @default {}
+   */
   podAnnotations?: Record<string, string>;
   /**
    * Bump to restart every pod of the gateway (a rolling restart that keeps capacity), e.g. after moving the

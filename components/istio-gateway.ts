@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { IstioGatewayArgs } from "./args";
-import { analyzeGateway, analyzeNamespace, errorsOf, warningsOf } from "./plan/analyze";
+import { analyzeGateway, analyzeNamespace, errorsOf, readinessGate, warningsOf } from "./plan/analyze";
 import { ConfigError, Finding } from "./plan/errors";
 import { GatewayPlan, planGateway, PlannedTrack, TrackSplit } from "./plan/plan";
 import { RESTART_ANNOTATION } from "./plan/restart";
@@ -64,7 +64,7 @@ export class IstioGateway extends pulumi.ComponentResource {
     for (const w of warningsOf(findings)) void pulumi.log.warn(w.message, this);
 
     this.namespace = plan.namespace &&
-      new k8s.core.v1.Namespace(`${name}-namespace`, plan.namespace, { parent: this, dependsOn: opts.dependsOn });
+      new k8s.core.v1.Namespace(`${name}-namespace`, plan.namespace, { parent: this, dependsOn: opts.dependsOn, retainOnDelete: valid.retainNamespace });
     // An adopted namespace is checked before anything runs in it: every child waits for the check.
     const verified = valid.verifyNamespace ? this.verifyNamespace(name, valid) : undefined;
     const outer = verified ? [opts.dependsOn, verified] : opts.dependsOn;
@@ -130,9 +130,14 @@ export class IstioGateway extends pulumi.ComponentResource {
     const existing = k8s.core.v1.Namespace.get(`${name}-existing-namespace`, gw.namespace, { parent: this });
     const where = { stack: pulumi.getStack(), gateway: name };
     return existing.metadata.apply((meta) => {
-      const findings = analyzeNamespace(where, gw.namespace, meta?.labels ?? {}, [gw.revision, ...(gw.canary ? [gw.canary.revision] : [])]);
+      const labels = meta?.labels ?? {};
+      // Only a namespace the cluster returned (it has a uid) says what is missing: render's offline stand-in has
+      // no labels of its own, and warning about them would be noise.
+      const live = meta?.uid !== undefined;
+      const findings = [...analyzeNamespace(where, gw.namespace, labels, [gw.revision, ...(gw.canary ? [gw.canary.revision] : [])]), ...(live ? readinessGate(where, gw, labels) : [])];
       const error = errorsOf(findings)[0];
       if (error) throw new pulumi.RunError(error.message);
+      for (const w of warningsOf(findings)) void pulumi.log.warn(w.message, this);
       return existing as pulumi.Resource;
     });
   }

@@ -12,7 +12,7 @@ import { readStackConfig, StackConfig, StackConfigError } from "./config";
 function readConfig(): StackConfig {
   const stack = pulumi.getStack();
   try {
-    return readStackConfig(stack, new pulumi.Config("istio-gateways").getObject<unknown>("gateways"));
+    return readStackConfig(stack, new pulumi.Config("istio-gateways").getObject<unknown>("gateways"), Object.keys(pulumi.runtime.allConfig()));
   } catch (e) {
     // Reported by Pulumi as the message alone: a stack-file mistake needs no stack trace.
     if (e instanceof ConfigError || e instanceof StackConfigError) throw new pulumi.RunError(e.message);
@@ -22,13 +22,17 @@ function readConfig(): StackConfig {
 
 const config = readConfig();
 
+// Retained unless a gateway says otherwise: dropping it from the stack must not delete what runs in it.
 const namespaces = new Map(config.namespaces.map((ns) =>
-  [ns.name, new k8s.core.v1.Namespace(`namespace-${ns.name}`, planNamespace(ns.name, ns.labels))]));
+  [ns.name, new k8s.core.v1.Namespace(`namespace-${ns.name}`, planNamespace(ns.name, ns.labels), { retainOnDelete: ns.retain })]));
+
+for (const w of config.namespaceWarnings) void pulumi.log.warn(w.message, namespaces.get(config.args[w.where.gateway].namespace));
 
 const components = config.gateways.map(({ name, namespace, verifyNamespace }) => {
   const created = namespaces.get(namespace);
   // The stack created the namespace (once): the component only waits for it. An adopted one, it verifies.
-  const args = { ...config.args[name], createNamespace: false, verifyNamespace: created ? false : verifyNamespace };
+  const { retainNamespace: _retained, ...settings } = config.args[name]; // eslint-disable-line @typescript-eslint/no-unused-vars
+  const args = { ...settings, createNamespace: false, verifyNamespace: created ? false : verifyNamespace };
   return new IstioGateway(name, args, { dependsOn: created ? [created] : [] });
 });
 

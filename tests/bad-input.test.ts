@@ -5,7 +5,8 @@ import { parse, stringify } from "yaml";
 import { ProcessResult, ROOT, startProcess } from "./support/run";
 import { tempStackFile } from "./support/stack-files";
 
-interface Case { name: string; expect: string[]; gateway?: unknown; gateways?: Record<string, unknown> }
+/** One gateway "gw" (`gateway`), a map of them (`gateways`), or the whole stack config (`config`). */
+interface Case { name: string; expect: string[]; gateway?: unknown; gateways?: Record<string, unknown>; config?: Record<string, unknown> }
 const cases = (parse(fs.readFileSync(path.join(ROOT, "tests/fixtures/bad-input.yaml"), "utf8")) as { cases: Case[] }).cases;
 
 /** render as a process; several at once, the machine has two cores and most of a run is start-up. */
@@ -27,7 +28,7 @@ describe("bad-input corpus (tests/fixtures/bad-input.yaml), through render as a 
   const results = new Map<string, ProcessResult>();
   before(async () => {
     const runs = await pooled(cases, 4, (c) =>
-      render(tempStackFile(c.name, stringify({ config: { "istio-gateways:gateways": c.gateways ?? { gw: c.gateway } } }))));
+      render(tempStackFile(c.name, stringify({ config: c.config ?? { "istio-gateways:gateways": c.gateways ?? { gw: c.gateway } } }))));
     cases.forEach((c, i) => results.set(c.name, runs[i]));
   });
 

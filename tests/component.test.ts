@@ -36,6 +36,15 @@ describe("IstioGateway component (under mocks)", () => {
     assert.deepStrictEqual(resources.filter((r) => r.type === "istio-gateway:index:IstioGateway").map((r) => r.name), ["istio-ingressgateway"]);
   });
 
+  it("retains the namespace it creates, and nothing else", () => {
+    assert.deepStrictEqual(resources.filter((r) => r.retainOnDelete).map((r) => r.name), ["istio-ingressgateway-namespace"]);
+  });
+
+  it("lets its namespace go with it when told so (retainNamespace: false)", async () => {
+    const own = await register(() => new IstioGateway("gw", { ...args, retainNamespace: false }));
+    assert.deepStrictEqual(own.filter((r) => r.retainOnDelete).map((r) => r.name), []);
+  });
+
   it("registers every planned object as a child named after the component", () => {
     const children = resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => `${r.type} ${r.name}`).sort();
     assert.deepStrictEqual(children, [

@@ -5,6 +5,7 @@
  */
 import { collapsedSteps } from "./canary";
 import { Finding, Severity, Where } from "./errors";
+import { delegatedHosts } from "./gateway";
 import { GatewayPlan } from "./plan";
 import { Labels } from "./types";
 import { ValidGateway } from "./validate";
@@ -25,7 +26,13 @@ export const Code = {
   CanaryStepsCollapse: "CanaryStepsCollapse",
   CanaryDirectionAssumed: "CanaryDirectionAssumed",
   LocalTrafficPolicySkewsCanary: "LocalTrafficPolicySkewsCanary",
+  NamespaceDeletedWithStack: "NamespaceDeletedWithStack",
+  TargetsWithoutReadinessGate: "TargetsWithoutReadinessGate",
 } as const;
+
+/** The AWS Load Balancer Controller's IP-target annotation, and the namespace label that turns on its readiness gate. */
+export const AWS_TARGET_TYPE = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";
+export const AWS_READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
 
 const selects = (selector: Labels, labels: Labels) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 const hostPart = (h: string) => h.split("/").pop() as string;
@@ -84,20 +91,24 @@ const routeNamespaces: Check = (where, gw) => {
 const ports: Check = (where, gw, plan) => {
   const out: Finding[] = [];
   const servers = plan.gateway.spec.servers;
-  servers.forEach((s, i) => servers.slice(0, i).forEach((o) => {
+  servers.forEach((s, i) => servers.slice(0, i).forEach((o, j) => {
     const key = `servers[${i}]`;
     if (o.port.number === s.port.number && family(o.port.protocol) !== family(s.port.protocol)) {
       out.push(new Finding(where, Code.ConflictingPortProtocols, Severity.Error, `${key}.port.protocol`, s.port.protocol,
         `port ${s.port.number} already serves ${o.port.protocol}; one port carries one protocol (HTTPS and TLS may share through SNI)`,
         "move one of the servers to another port"));
     } else if (o.port.number === s.port.number && s.hosts.some((h) => o.hosts.includes(h))) {
-      out.push(new Finding(where, Code.DuplicateServerHost, Severity.Error, `${key}.hosts`, s.hosts.filter((h) => o.hosts.includes(h)),
-        `another server on port ${s.port.number} already takes these hosts, so Envoy cannot tell which server a request is for`,
+      // Shown as written in the stack file, not as delegated ("*", not "bookinfo/*").
+      const written = gw.servers[i].hosts.filter((h) => delegatedHosts(gw.topology, gw.routeNamespaces, [h]).some((d) => o.hosts.includes(d)));
+      out.push(new Finding(where, Code.DuplicateServerHost, Severity.Error, `${key}.hosts`, written,
+        `servers[${j}] on port ${s.port.number} already takes these hosts, so Envoy cannot tell which server a request is for`,
         "merge the two servers, or give each its own hosts"));
     }
-    if (o.port.number !== s.port.number && o.port.name === s.port.name) {
+    // ValidateGateway: "port names in servers must be unique", on one port number as on two.
+    if (o.port.name === s.port.name) {
       out.push(new Finding(where, Code.DuplicatePortName, Severity.Error, `${key}.port.name`, s.port.name,
-        `port ${o.port.number} already uses this name for another port number`, "give each port number its own name"));
+        `servers[${j}] already uses this port name, and Istio refuses a Gateway whose servers share one (even on one port)`,
+        "give each server its own port.name, or leave port.name out and the component names it"));
     }
   }));
   return out;
@@ -125,7 +136,30 @@ const localPolicy: Check = (where, gw) => (gw.canary && gw.trafficShifting === "
     "keep one gateway pod per node (a required pod anti-affinity on kubernetes.io/hostname), use a load balancer that targets pods directly, or use trafficShifting: external")]
   : []);
 
-const CHECKS: Check[] = [servicePorts, selector, tls, routeNamespaces, ports, steps, direction, localPolicy];
+// Deleting a namespace deletes every object in it, including what the stack never made (app pods, TLS Secrets).
+const deletableNamespace: Check = (where, gw) => (gw.createNamespace && !gw.retainNamespace
+  ? [new Finding(where, Code.NamespaceDeletedWithStack, Severity.Warning, "retainNamespace", false,
+    `pulumi destroy, or removing createNamespace or this gateway, deletes namespace "${gw.namespace}" and every object in it, TLS Secrets and other teams' workloads included`,
+    "leave retainNamespace out (the namespace then stays in the cluster when the stack lets go of it)")]
+  : []);
+
+/**
+ * With IP targets the AWS Load Balancer Controller registers each pod at the load balancer; only its pod readiness
+ * gate (turned on per namespace) keeps a new pod un-Ready until its target is healthy. Without it a rollout or a
+ * canary step counts capacity in Kubernetes while the load balancer still has fewer healthy targets.
+ */
+export function readinessGate(where: Where, gw: ValidGateway, namespaceLabels: Labels): Finding[] {
+  if (gw.service.annotations[AWS_TARGET_TYPE] !== "ip" || namespaceLabels[AWS_READINESS_GATE_LABEL] === "enabled") return [];
+  return [new Finding(where, Code.TargetsWithoutReadinessGate, Severity.Warning, `service.annotations.${AWS_TARGET_TYPE}`, "ip",
+    `namespace "${gw.namespace}" is not labelled ${AWS_READINESS_GATE_LABEL}=enabled, so new gateway pods turn Ready before their load-balancer targets are healthy and a rollout can drop healthy targets below the pods Kubernetes counts`,
+    gw.createNamespace || !gw.verifyNamespace ? `add ${AWS_READINESS_GATE_LABEL}: enabled to namespaceLabels (or to the namespace, if the stack does not create it)`
+      : `kubectl label namespace ${gw.namespace} ${AWS_READINESS_GATE_LABEL}=enabled`)];
+}
+
+// Namespace labels known from the config: the live ones are read at preview instead (verifyNamespace).
+const staticReadinessGate: Check = (where, gw) => (gw.verifyNamespace ? [] : readinessGate(where, gw, gw.namespaceLabels));
+
+const CHECKS: Check[] = [servicePorts, selector, tls, routeNamespaces, ports, steps, direction, localPolicy, deletableNamespace, staticReadinessGate];
 
 /** Every finding on one gateway's plan. */
 export function analyzeGateway(where: Where, gw: ValidGateway, plan: GatewayPlan): Finding[] {

@@ -2,8 +2,9 @@
  * One Deployment per revision track: pods whose Envoy istiod injects (the gateway template), exactly like a
  * sidecar, so the proxy image and its version always follow the control plane that injects them.
  */
-import { drainAnnotation, DrainSettings } from "./drain";
+import { DrainSettings } from "./drain";
 import { commonLabels, podAnnotations, podLabels, TRACK_LABEL, trackName, trackSelector } from "./labels";
+import { proxyConfigAnnotation } from "./proxy-config";
 import { Container, Deployment, Labels, PodTemplate, TopologySpreadConstraint } from "./types";
 import { DEFAULT_RESOURCES, ValidPod } from "./validate-pods";
 
@@ -91,7 +92,7 @@ export function planDeployment(t: TrackInput): Deployment {
       template: {
         metadata: {
           labels: { ...t.extraLabels, ...podLabels(t.gateway, t.revision) },
-          annotations: { ...t.pod?.podAnnotations, ...podAnnotations(), ...drainAnnotation(t.drain) },
+          annotations: { ...t.pod?.podAnnotations, ...podAnnotations(), ...proxyConfigAnnotation(t.drain, t.pod?.proxyConfig) },
         },
         spec: {
           serviceAccountName: t.gateway,

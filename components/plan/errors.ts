@@ -10,7 +10,7 @@ export interface Where {
  */
 export class ConfigError extends Error {
   readonly key: string;
-  constructor(where: Where, key: string, value: unknown, allowed: string) {
+  constructor(readonly where: Where, key: string, value: unknown, allowed: string) {
     super(`stack "${where.stack}", gateway "${where.gateway}": ${key} is ${show(value)}; ${allowed}`);
     this.name = "ConfigError";
     this.key = key;

@@ -37,11 +37,28 @@ export function trackSelector(gateway: string, revision: string | undefined): La
 export function podLabels(gateway: string, revision: string | undefined): Labels {
   const labels: Labels = {
     ...trackSelector(gateway, revision),
+    ...telemetryLabels(gateway, revision),
     "sidecar.istio.io/inject": "true",
     "istio.io/dataplane-mode": "none",
   };
   if (revision !== undefined) labels["istio.io/rev"] = revision;
   return labels;
+}
+
+/**
+ * Istio's canonical service labels. Without them the injector falls back to `app` for the name and to `latest`
+ * for the revision, so stable and canary pods report the same `destination_canonical_revision` and their error
+ * rates cannot be told apart (Istio "Application requirements"; `istioctl validate`: "may not provide Istio
+ * metrics and telemetry labels"). Each track reports its own revision (`default` for the default revision);
+ * `app.kubernetes.io/name`/`version` are the istio/gateway chart's own pod labels, set to the same values.
+ */
+export function telemetryLabels(gateway: string, revision: string | undefined): Labels {
+  return {
+    "service.istio.io/canonical-name": gateway,
+    "service.istio.io/canonical-revision": trackName(revision),
+    "app.kubernetes.io/name": gateway,
+    "app.kubernetes.io/version": trackName(revision),
+  };
 }
 
 /** Pod annotations: the gateway injection template, and Prometheus scraping of the merged Envoy/agent stats. */

@@ -2,8 +2,8 @@
  * Gateway modes: what Istio's own profiles set for an ingress, an egress and an east-west gateway.
  *
  * - ingress (the istio/gateway chart's default): a LoadBalancer Service in front of the servers' ports.
- * - egress (the `istio-egressgateway` of Istio's default profile): a ClusterIP Service, no load balancer; traffic
- *   reaches it from inside the mesh only.
+ * - egress (the `istio-egressgateway` of Istio's demo profile; the default profile has none): a ClusterIP Service,
+ *   no load balancer; traffic reaches it from inside the mesh only.
  * - east-west (Istio "Install multi-primary on different networks", gen-eastwest-gateway.sh): the network's
  *   gateway. Pods and Service carry `topology.istio.io/network` (istiod finds the network's gateway by that label
  *   on the Service), the proxy asks for that network's view (`ISTIO_META_REQUESTED_NETWORK_VIEW`), the Service

@@ -3,6 +3,7 @@
  */
 import { ConfigError, Where } from "./errors";
 import { DNS1123_LABEL } from "./rules";
+import { didYouMean } from "./suggest";
 
 
 export function required(where: Where, key: string, value: unknown): unknown {
@@ -20,7 +21,7 @@ export function objectAt(where: Where, key: string, value: unknown): Record<stri
 export function checkKeys(where: Where, prefix: string, value: Record<string, unknown>, allowed: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
-      throw new ConfigError(where, `${prefix}${key}`, value[key], `"${key}" is not a known key here; known keys: ${allowed.join(", ")}`);
+      throw new ConfigError(where, `${prefix}${key}`, value[key], `"${key}" is not a known key here; ${didYouMean(key, allowed)}known keys: ${allowed.join(", ")}`);
     }
   }
 }

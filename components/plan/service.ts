@@ -10,8 +10,13 @@ import { commonLabels, gatewayLabels, TRACK_LABEL, trackSelector } from "./label
 import { Labels, Service, ServicePort, ValidServer } from "./types";
 import { ValidService } from "./validate-service";
 
-/** The health port the injected gateway serves `/healthz/ready` on; load balancers probe it. */
-export const STATUS_PORT: ServicePort = { name: "status-port", port: 15021, targetPort: 15021, protocol: "TCP" };
+/**
+ * The health port the injected gateway serves `/healthz/ready` on; load balancers probe it. It keeps the
+ * istio/gateway chart's name, `status-port`, which names no protocol; `appProtocol: http` tells Istio what it
+ * serves instead (an appProtocol wins over the name's prefix in protocol selection), so `istioctl validate`
+ * accepts it and mesh clients treat it as HTTP.
+ */
+export const STATUS_PORT: ServicePort = { name: "status-port", port: 15021, targetPort: 15021, protocol: "TCP", appProtocol: "http" };
 
 // Istio picks a Service port's protocol from its name prefix (Istio "Protocol Selection").
 const PORT_NAME_PREFIX: Record<ServerProtocol, string> = {
@@ -70,11 +75,39 @@ export function planService(gateway: string, namespace: string, s: ValidService,
 }
 
 /**
- * External traffic shifting: a Service per revision, selecting only that track's pods, so an outer load balancer
- * or DNS can weigh the revisions itself. Named like the track's Deployment.
+ * Annotations that pin a load balancer to fixed addresses (an Elastic IP, a reserved static IP, a MetalLB pool
+ * address). Only one Service can hold an address; a second one asking for it waits forever for its own.
  */
-export function planTrackService(gateway: string, namespace: string, revision: string | undefined, s: ValidService, ports: ServicePort[]): Service {
+export const FIXED_ADDRESS_ANNOTATIONS: readonly string[] = [
+  "service.beta.kubernetes.io/aws-load-balancer-eip-allocations",
+  "service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses",
+  "service.beta.kubernetes.io/aws-load-balancer-ipv6-addresses",
+  "networking.gke.io/load-balancer-ip-addresses",
+  "service.beta.kubernetes.io/azure-load-balancer-ipv4",
+  "service.beta.kubernetes.io/azure-load-balancer-ipv6",
+  "service.beta.kubernetes.io/azure-pip-name",
+  "service.beta.kubernetes.io/azure-pip-prefix-id",
+  "metallb.universe.tf/loadBalancerIPs",
+  "metallb.io/loadBalancerIPs",
+  "kube-vip.io/loadbalancerIPs",
+];
+
+/** The shared Service's settings without its fixed addresses: what each per-revision Service gets. */
+export function withoutFixedAddresses(s: ValidService): ValidService {
+  const { loadBalancerIP: _ip, externalIPs: _external, ...rest } = s; // eslint-disable-line @typescript-eslint/no-unused-vars
+  const annotations = Object.fromEntries(Object.entries(s.annotations).filter(([k]) => !FIXED_ADDRESS_ANNOTATIONS.includes(k)));
+  return { ...rest, annotations };
+}
+
+/**
+ * External traffic shifting: a Service per revision, selecting only that track's pods, so an outer load balancer
+ * or DNS can weigh the revisions itself. Named like the track's Deployment. Each gets the shared Service's
+ * settings except its fixed addresses (loadBalancerIP, externalIPs, address annotations): those stay with the
+ * shared Service, and each revision's Service gets an address of its own from the cloud.
+ */
+export function planTrackService(gateway: string, namespace: string, revision: string | undefined, shared: ValidService, ports: ServicePort[]): Service {
   const selector = trackSelector(gateway, revision);
+  const s = withoutFixedAddresses(shared);
   return {
     apiVersion: "v1",
     kind: "Service",

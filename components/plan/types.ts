@@ -113,6 +113,8 @@ export interface ServicePort {
   port: number;
   targetPort: number;
   protocol: "TCP";
+  /** Istio reads the protocol from it before the name (Istio "Protocol Selection"). */
+  appProtocol?: string;
 }
 
 export interface Service extends K8sObject {

@@ -11,7 +11,10 @@ import { ConfigError, Where } from "./errors";
 import { checkKeys, objectAt, oneOf, wholeNumber } from "./read";
 
 
-/** The istio/gateway chart's autoscaling defaults. */
+/**
+ * Autoscaling defaults: the istio/gateway chart's maximum (5) and CPU target (80 %), but a minimum of 2 where the
+ * chart has 1, since a single pod is no capacity at all through a node drain, a restart or a canary step.
+ */
 export const DEFAULT_AUTOSCALING = { minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 80 };
 
 export function checkAutoscaling(where: Where, raw: unknown): AutoscalingSettings {

@@ -35,6 +35,9 @@ export const INJECTION_NAMESPACE_LABELS: Record<string, string> = {
 const MANAGED = "the component sets this label itself (selector or injection); choose another key";
 export const MANAGED_POD_LABELS: Record<string, string> = Object.fromEntries(
   ["app", "istio", TRACK_LABEL, "istio.io/rev", "sidecar.istio.io/inject", "istio.io/dataplane-mode"].map((k) => [k, MANAGED]));
+// Telemetry labels (labels.ts telemetryLabels): each track's must name its own revision.
+const TELEMETRY = "the component sets it per revision, so that Istio's metrics tell the canary from the stable pods; choose another key";
+for (const k of ["service.istio.io/canonical-name", "service.istio.io/canonical-revision", "app.kubernetes.io/name", "app.kubernetes.io/version"]) MANAGED_POD_LABELS[k] = TELEMETRY;
 
 export function checkGatewaySelector(where: Where, raw: unknown): Record<string, string> {
   const selector = labelMap(where, "gatewaySelector", raw);
@@ -42,6 +45,18 @@ export function checkGatewaySelector(where: Where, raw: unknown): Record<string,
     throw new ConfigError(where, "gatewaySelector", raw, "[ReferencedResourceNotFound] an empty selector binds the Gateway to every gateway pod in the mesh; name at least one label");
   }
   return selector;
+}
+
+// Istio takes a Service port's protocol from its name's prefix (pkg/config/protocol Parse); `istioctl validate`
+// refuses a port whose prefix names none ("does not follow the Istio naming convention"). Gateways serve TCP.
+export const PORT_NAME_PROTOCOLS = ["http", "http2", "https", "grpc", "tcp", "tls", "mongo", "redis", "mysql"];
+
+function servicePortName(where: Where, key: string, raw: unknown): string {
+  const name = dnsLabel(where, key, raw, "https");
+  if (!PORT_NAME_PROTOCOLS.includes(name.split("-")[0])) {
+    throw new ConfigError(where, key, name, `Istio reads a port's protocol from its name: start it with ${PORT_NAME_PROTOCOLS.map((p) => `"${p}"`).join(", ")} alone or followed by "-", e.g. "tcp-${name}"`);
+  }
+  return name;
 }
 
 /** Explicit Service ports; the status port 15021 is always added. */
@@ -56,7 +71,7 @@ export function checkServicePorts(where: Where, raw: unknown, listKey = "service
     if (port.protocol !== undefined && port.protocol !== "TCP") throw new ConfigError(where, `${key}.protocol`, port.protocol, "gateways serve TCP; use TCP or leave it out");
     const number = wholeNumber(where, `${key}.port`, port.port, 1, 65535);
     return {
-      name: dnsLabel(where, `${key}.name`, port.name, "https"),
+      name: servicePortName(where, `${key}.name`, port.name),
       port: number,
       targetPort: wholeNumber(where, `${key}.targetPort`, port.targetPort ?? number, 1, 65535),
       protocol: "TCP" as const,

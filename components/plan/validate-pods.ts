@@ -2,7 +2,9 @@
  * Validation of the pod settings every revision shares (as the istio/gateway chart names them), so a canary
  * differs from the stable revision in its revision only.
  */
+import { DrainSettings } from "./drain";
 import { ConfigError, Where } from "./errors";
+import { checkProxyConfig, PROXY_CONFIG_ANNOTATION } from "./proxy-config";
 import { RESTART_ANNOTATION } from "./restart";
 import { checkKeys, objectAt, oneOf, stringList, wholeNumber } from "./read";
 import { TopologySpreadConstraint } from "./types";
@@ -21,6 +23,8 @@ export interface ValidPod {
   env: Record<string, string>;
   imagePullSecrets: string[];
   podAnnotations: Record<string, string>;
+  /** ProxyConfig fields from podAnnotations["proxy.istio.io/config"], merged with the drain keys (proxy-config.ts). */
+  proxyConfig: Record<string, unknown>;
 }
 
 /** The chart's resources: requests 100m/128Mi, limits 2 CPU/1Gi. */
@@ -71,22 +75,19 @@ function checkSpread(where: Where, key: string, c: Obj): void {
 }
 
 // Annotations the component sets itself; proxy settings other than these pass through (sidecar.istio.io/*).
-const MANAGED_ANNOTATIONS = ["inject.istio.io/templates", "prometheus.io/scrape", "prometheus.io/port", "prometheus.io/path", RESTART_ANNOTATION, "proxy.istio.io/config"];
+const MANAGED_ANNOTATIONS = ["inject.istio.io/templates", "prometheus.io/scrape", "prometheus.io/port", "prometheus.io/path", RESTART_ANNOTATION];
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
-export function checkPod(where: Where, args: Obj): ValidPod {
+export function checkPod(where: Where, args: Obj, drain: DrainSettings): ValidPod {
   const env = objectAt(where, "env", args.env ?? {});
   for (const [k, v] of Object.entries(env)) {
     if (!ENV_NAME.test(k)) throw new ConfigError(where, "env", k, "use an environment variable name: letters, digits, \"_\", \"-\" and \".\", not starting with a digit");
     if (typeof v !== "string") throw new ConfigError(where, `env.${k}`, v, "use a string (quote numbers and booleans)");
   }
   const annotations = objectAt(where, "podAnnotations", args.podAnnotations ?? {});
-  for (const [k, v] of Object.entries(annotations)) {
-    if (MANAGED_ANNOTATIONS.includes(k)) {
-      throw new ConfigError(where, `podAnnotations.${k}`, v, k === "proxy.istio.io/config"
-        ? "the component sets it for draining (drain.durationSeconds); set other proxy options with sidecar.istio.io/* annotations or meshConfig"
-        : "the component sets this annotation itself; choose another key");
-    }
+  const { [PROXY_CONFIG_ANNOTATION]: proxyConfig, ...others } = annotations;
+  for (const [k, v] of Object.entries(others)) {
+    if (MANAGED_ANNOTATIONS.includes(k)) throw new ConfigError(where, `podAnnotations.${k}`, v, "the component sets this annotation itself; choose another key");
     if (typeof v !== "string") throw new ConfigError(where, `podAnnotations.${k}`, v, "use a string");
   }
   const priority = args.priorityClassName;
@@ -109,6 +110,7 @@ export function checkPod(where: Where, args: Obj): ValidPod {
     ...(priority !== undefined && { priorityClassName: priority as string }),
     env: env as Record<string, string>,
     imagePullSecrets: stringList(where, "imagePullSecrets", args.imagePullSecrets ?? []),
-    podAnnotations: annotations as Record<string, string>,
+    podAnnotations: others as Record<string, string>,
+    proxyConfig: proxyConfig === undefined ? {} : checkProxyConfig(where, proxyConfig, drain),
   };
 }

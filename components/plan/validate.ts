@@ -3,21 +3,23 @@
  * program. Every check throws a ConfigError naming the stack, the gateway, the key, the bad value and what is
  * allowed; nothing is registered before all of them pass.
  */
-import { GatewayServerTls, ServerProtocol, ServiceType, TlsMode, Topology, TrafficShifting } from "../args";
+import { Topology, TrafficShifting } from "../args";
 import { AutoscalingSettings } from "./autoscaling";
 import { canSplit } from "./canary";
 import { DisruptionSettings } from "./disruption";
 import { DrainSettings } from "./drain";
 import { ConfigError, Where } from "./errors";
 import { trackName } from "./labels";
-import { bool, checkKeys, dnsLabel, dnsSubdomain, nonEmptyString, objectAt, oneOf, required, stringList, wholeNumber } from "./read";
-import { DNS1035_LABEL, ISTIO_RESERVED_PORTS, isGatewayHost, isLabelValue } from "./rules";
+import { bool, checkKeys, dnsLabel, objectAt, oneOf, required, stringList, wholeNumber } from "./read";
+import { DNS1035_LABEL, isLabelValue } from "./rules";
 import { ServicePort, ValidServer } from "./types";
 
 export { ValidServer };
+export { DEFAULT_SERVERS };
 import { checkGatewaySelector, INJECTION_NAMESPACE_LABELS, labelMap, MANAGED_POD_LABELS } from "./validate-labels";
 import { Mode, modePreset } from "./modes";
 import { checkPod, POD_KEYS, ValidPod } from "./validate-pods";
+import { checkServers, DEFAULT_SERVERS } from "./validate-servers";
 import { checkServiceSettings, ValidService } from "./validate-service";
 import {
   budgetedCounts, checkAutoscaledCanary, checkAutoscaling, checkDisruption, checkDrain, checkTrafficShifting,
@@ -28,6 +30,8 @@ export interface ValidGateway {
   name: string;
   namespace: string;
   createNamespace: boolean;
+  /** A namespace this gateway creates stays in the cluster when the stack stops managing it. */
+  retainNamespace: boolean;
   namespaceLabels: Record<string, string>;
   topology: Topology;
   /** Fixed pod count; with autoscaling, the HPAs' minimum. */
@@ -66,26 +70,22 @@ export interface ValidCanary {
 
 export const DEFAULT_REPLICAS = 2;
 export const DEFAULT_STEPS: readonly number[] = [10, 25, 50, 100];
-export const DEFAULT_SERVERS: readonly ValidServer[] = [
-  { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] },
-];
 
 /** Keys a gateway accepts; anything else is most likely a typo and is refused rather than ignored. */
 export const GATEWAY_KEYS = [
-  "namespace", "createNamespace", "namespaceLabels", "topology", "replicas", "revision", "canary", "servers",
+  "namespace", "createNamespace", "retainNamespace", "namespaceLabels", "topology", "replicas", "revision", "canary", "servers",
   "routeNamespaces", "service", "restartGeneration", "autoscaling", "podDisruptionBudget", "drain", "trafficShifting",
   "gatewaySelector", "podLabels", "verifyNamespace", "mode", "network", ...POD_KEYS,
 ] as const;
 
-/** Options a caller may set: defaults that differ between the stack file and the component. */
-export interface Defaults {
-  createNamespace: (topology: Topology) => boolean;
-}
-
-const COMPONENT_DEFAULTS: Defaults = { createNamespace: () => false };
+/**
+ * Namespaces other workloads live in (Kubernetes' own, and istiod's): a stack that created one would own it, and
+ * delete it with everything in it on `pulumi destroy`; on a real cluster it already exists (AlreadyExists).
+ */
+export const SYSTEM_NAMESPACES: readonly string[] = ["default", "kube-system", "kube-public", "kube-node-lease", "istio-system"];
 
 /** Validates one gateway's raw arguments and applies every default. */
-export function validateGateway(where: Where, raw: unknown, defaults: Defaults = COMPONENT_DEFAULTS): ValidGateway {
+export function validateGateway(where: Where, raw: unknown): ValidGateway {
   const name = checkGatewayName(where);
   const args = objectAt(where, "gateway", raw);
   checkKeys(where, "", args, GATEWAY_KEYS);
@@ -105,17 +105,18 @@ export function validateGateway(where: Where, raw: unknown, defaults: Defaults =
   const mode = oneOf(where, "mode", args.mode ?? Mode.Ingress, Object.values(Mode));
   const network = checkNetwork(where, mode, args.network);
   const preset = modePreset(mode, network);
-  const pod = checkPod(where, args);
+  const drain = checkDrain(where, args.drain);
+  const pod = checkPod(where, args, drain);
   return {
     name,
     namespace,
-    createNamespace: bool(where, "createNamespace", args.createNamespace ?? defaults.createNamespace(topology)),
+    ...checkNamespaceOwnership(where, namespace, args),
     namespaceLabels: checkNamespaceLabels(where, args.namespaceLabels ?? {}),
     topology,
     replicas,
     ...(autoscaling && { autoscaling }),
     disruption: checkDisruption(where, args.podDisruptionBudget, budgetedCounts(replicas, autoscaling, weights)),
-    drain: checkDrain(where, args.drain),
+    drain,
     trafficShifting: checkTrafficShifting(where, args.trafficShifting),
     revision,
     canary,
@@ -128,7 +129,7 @@ export function validateGateway(where: Where, raw: unknown, defaults: Defaults =
     restartGeneration: wholeNumber(where, "restartGeneration", args.restartGeneration ?? 0, 0, 1_000_000_000),
     ...(args.gatewaySelector !== undefined && { gatewaySelector: checkGatewaySelector(where, args.gatewaySelector) }),
     podLabels: { ...preset.labels, ...labelMap(where, "podLabels", args.podLabels ?? {}, MANAGED_POD_LABELS) },
-    verifyNamespace: bool(where, "verifyNamespace", args.verifyNamespace ?? !(args.createNamespace ?? defaults.createNamespace(topology))),
+    verifyNamespace: bool(where, "verifyNamespace", args.verifyNamespace ?? args.createNamespace !== true),
   };
 }
 
@@ -192,67 +193,25 @@ function checkTrackNames(where: Where, name: string, stable: string | undefined,
   }
 }
 
+/**
+ * A namespace is created only when asked (`createNamespace: true`), never a system one, and kept in the cluster
+ * when the stack stops managing it unless `retainNamespace: false` (Pulumi retainOnDelete): deleting a namespace
+ * deletes every object in it, the TLS Secrets the gateway serves included.
+ */
+function checkNamespaceOwnership(where: Where, namespace: string, args: Record<string, unknown>): { createNamespace: boolean; retainNamespace: boolean } {
+  const createNamespace = bool(where, "createNamespace", args.createNamespace ?? false);
+  if (createNamespace && SYSTEM_NAMESPACES.includes(namespace)) {
+    throw new ConfigError(where, "createNamespace", true,
+      `namespace "${namespace}" is a system namespace other workloads live in (${SYSTEM_NAMESPACES.join(", ")}); the stack must not create or delete it: remove createNamespace`);
+  }
+  if (args.retainNamespace !== undefined && !createNamespace) {
+    throw new ConfigError(where, "retainNamespace", args.retainNamespace, "it only applies to a namespace the gateway creates (createNamespace: true)");
+  }
+  return { createNamespace, retainNamespace: bool(where, "retainNamespace", args.retainNamespace ?? true) };
+}
+
 function checkNamespaceLabels(where: Where, raw: unknown): Record<string, string> {
   return labelMap(where, "namespaceLabels", raw, INJECTION_NAMESPACE_LABELS);
-}
-
-function checkServers(where: Where, raw: unknown): ValidServer[] {
-  if (raw === undefined) return DEFAULT_SERVERS.map((s) => ({ ...s, port: { ...s.port }, hosts: [...s.hosts] }));
-  if (!Array.isArray(raw) || raw.length === 0) {
-    throw new ConfigError(where, "servers", raw, "use a non-empty list of servers ({ port: { number, protocol }, hosts })");
-  }
-  return raw.map((s, i) => checkServer(where, `servers[${i}]`, s));
-}
-
-function checkServer(where: Where, key: string, raw: unknown): ValidServer {
-  const server = objectAt(where, key, raw);
-  checkKeys(where, `${key}.`, server, ["port", "hosts", "tls", "name"]);
-  const port = objectAt(where, `${key}.port`, required(where, `${key}.port`, server.port));
-  checkKeys(where, `${key}.port.`, port, ["number", "name", "protocol", "targetPort"]);
-  const number = wholeNumber(where, `${key}.port.number`, required(where, `${key}.port.number`, port.number), 1, 65535);
-  if (ISTIO_RESERVED_PORTS.includes(number)) {
-    throw new ConfigError(where, `${key}.port.number`, number,
-      `Istio's proxy binds ${ISTIO_RESERVED_PORTS.join(", ")} itself; choose another port`);
-  }
-  if (port.targetPort !== undefined) {
-    throw new ConfigError(where, `${key}.port.targetPort`, port.targetPort,
-      "Istio ignores it on Gateway servers: port.number is the port the gateway pods listen on");
-  }
-  const protocol = oneOf(where, `${key}.port.protocol`, required(where, `${key}.port.protocol`, port.protocol), Object.values(ServerProtocol));
-  const portName = port.name === undefined ? `${protocol.toLowerCase()}-${number}` : dnsLabel(where, `${key}.port.name`, port.name, "https-443");
-  const tls = server.tls === undefined ? undefined : checkTls(where, `${key}.tls`, server.tls);
-  if ((protocol === "HTTPS" || protocol === "TLS") && tls?.mode === undefined) {
-    throw new ConfigError(where, `${key}.tls.mode`, undefined, `a ${protocol} server needs tls.mode, e.g. SIMPLE with a credentialName`);
-  }
-  const name = server.name === undefined ? undefined : nonEmptyString(where, `${key}.name`, server.name);
-  return { port: { number, name: portName, protocol }, hosts: checkHosts(where, `${key}.hosts`, server.hosts), ...(tls && { tls }), ...(name && { name }) };
-}
-
-const TLS_STRING_KEYS = ["credentialName", "caCertificates", "caCertCredentialName", "minProtocolVersion", "maxProtocolVersion"];
-const TLS_LIST_KEYS = ["credentialNames", "cipherSuites", "subjectAltNames"];
-
-function checkTls(where: Where, key: string, raw: unknown): GatewayServerTls {
-  const tls = objectAt(where, key, raw);
-  checkKeys(where, `${key}.`, tls, ["httpsRedirect", "mode", ...TLS_STRING_KEYS, ...TLS_LIST_KEYS]);
-  if (tls.mode !== undefined) oneOf(where, `${key}.mode`, tls.mode, Object.values(TlsMode));
-  if (tls.httpsRedirect !== undefined) bool(where, `${key}.httpsRedirect`, tls.httpsRedirect);
-  for (const k of TLS_STRING_KEYS) if (tls[k] !== undefined) nonEmptyString(where, `${key}.${k}`, tls[k]);
-  for (const k of TLS_LIST_KEYS) if (tls[k] !== undefined) stringList(where, `${key}.${k}`, tls[k]);
-  // Credentials are Secrets in the gateway's namespace (read through SDS); whether one is needed is a finding (analyze.ts).
-  if (tls.credentialName !== undefined) dnsSubdomain(where, `${key}.credentialName`, tls.credentialName);
-  (tls.credentialNames as string[] | undefined)?.forEach((n, i) => dnsSubdomain(where, `${key}.credentialNames[${i}]`, n));
-  return tls as GatewayServerTls;
-}
-
-function checkHosts(where: Where, key: string, raw: unknown): string[] {
-  const hosts = stringList(where, key, required(where, key, raw));
-  if (hosts.length === 0) throw new ConfigError(where, key, raw, 'list at least one host, e.g. "*" or "shop.example.com"');
-  hosts.forEach((h, i) => {
-    if (!isGatewayHost(h)) {
-      throw new ConfigError(where, `${key}[${i}]`, h, 'use "host" or "namespace/host", where host is "*", a DNS name or "*.domain" and namespace is "*", "." or a namespace name');
-    }
-  });
-  return hosts;
 }
 
 function checkRouteNamespaces(where: Where, raw: unknown, topology: Topology): string[] {

@@ -68,6 +68,10 @@ describe("the npm package, installed into a consumer project", function () {
     for (const peer of [...PEERS, "@types"]) {
       fs.symlinkSync(path.join(NODE_MODULES, peer), path.join(consumer, "node_modules", peer), "dir");
     }
+    // Its own dependencies, where npm would install them (offline: this checkout's copies).
+    for (const dep of Object.keys(manifest.dependencies ?? {})) {
+      fs.symlinkSync(path.join(NODE_MODULES, dep), path.join(consumer, "node_modules", dep), "dir");
+    }
     fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({
       name: "consumer", private: true, dependencies: { "istio-gateway": `file:../${packed.filename}` },
     }));
@@ -106,7 +110,10 @@ describe("the npm package, installed into a consumer project", function () {
 
   it("declares the Pulumi SDKs as peer dependencies, so the consumer's tree holds one @pulumi/pulumi", () => {
     assert.deepStrictEqual(Object.keys(manifest.peerDependencies ?? {}).sort(), [...PEERS].sort());
-    assert.deepStrictEqual(Object.keys(manifest.dependencies ?? {}), []);
+  });
+
+  it("depends on yaml alone at run time (ProxyConfig annotations are YAML), nothing else", () => {
+    assert.deepStrictEqual(Object.keys(manifest.dependencies ?? {}), ["yaml"]);
   });
 
   it("type-checks the README's program with the settings of Pulumi's TypeScript template", () => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { analyzeGateway, analyzeNamespace, analyzeStack, Code } from "../../components/plan/analyze";
+import { analyzeGateway, analyzeNamespace, analyzeStack, Code, readinessGate } from "../../components/plan/analyze";
 import { planGateway } from "../../components/plan/plan";
 import { validateGateway } from "../../components/plan/validate";
 
@@ -36,10 +36,19 @@ const cases: Array<[code: string, fires: Config, silent: Config]> = [
     { routeNamespaces: ["shop", "blog"], servers: [http({ hosts: ["blog/blog.example.com"] })] }],
   [Code.DuplicateServerHost,
     { servers: [https(), https({ name: "second" }, { credentialName: "other" })] },
-    { servers: [https(), https({ hosts: ["blog.example.com"] }, { credentialName: "other" })] }], // SNI on 443 stays allowed
+    { servers: [https(), https({ port: { number: 443, name: "https-blog", protocol: "HTTPS" }, hosts: ["blog.example.com"] }, { credentialName: "other" })] }], // SNI on 443 stays allowed
   [Code.DuplicatePortName,
     { servers: [http(), http({ port: { number: 8080, name: "http", protocol: "HTTP" } })] },
     { servers: [http(), http({ port: { number: 8080, name: "http-alt", protocol: "HTTP" } })] }],
+  [Code.DuplicatePortName, // on one port too: Istio refuses any two servers with one name
+    { servers: [https(), https({ hosts: ["blog.example.com"] })] },
+    { servers: [https({ port: { number: 443, protocol: "HTTPS" } }), https({ port: { number: 443, protocol: "HTTPS" }, hosts: ["blog.example.com"] })] }],
+  [Code.NamespaceDeletedWithStack,
+    { createNamespace: true, retainNamespace: false },
+    { createNamespace: true }],
+  [Code.TargetsWithoutReadinessGate,
+    { createNamespace: true, service: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip" } } },
+    { createNamespace: true, namespaceLabels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" }, service: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip" } } }],
   [Code.ConflictingPortProtocols,
     { servers: [https(), http({ port: { number: 443, name: "plain", protocol: "HTTP" }, hosts: ["blog.example.com"] })] },
     { servers: [https(), https({ port: { number: 443, name: "tls", protocol: "TLS" }, hosts: ["db.example.com"] }, { mode: "PASSTHROUGH", credentialName: undefined })] }],
@@ -60,6 +69,22 @@ describe("preflight findings", () => {
   }
 
   it("finds nothing on the defaults", () => assert.deepStrictEqual(codes({}), []));
+
+  it("DuplicateServerHost shows the hosts as the stack file wrote them, not as delegated", () => {
+    const where = { stack: "t", gateway: "gw" };
+    const gw = validateGateway(where, { namespace: "ns", routeNamespaces: ["bookinfo"], servers: [http({ hosts: ["*"] }), http({ port: { number: 80, name: "http-2", protocol: "HTTP" }, hosts: ["*"] })] });
+    const f = analyzeGateway(where, gw, planGateway(gw)).find((x) => x.code === Code.DuplicateServerHost);
+    assert.match(f?.message ?? "", /servers\[1\]\.hosts is \["\*"\]; \[DuplicateServerHost\] servers\[0\] on port 80/);
+  });
+
+  it("TargetsWithoutReadinessGate reads an adopted namespace's live labels at preview, not the config's", () => {
+    const where = { stack: "t", gateway: "gw" };
+    const service = { annotations: { "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip" } };
+    const gw = validateGateway(where, { namespace: "ns", service });
+    assert.deepStrictEqual(codes({ service }), []);
+    assert.deepStrictEqual(readinessGate(where, gw, {}).map((f) => f.code), [Code.TargetsWithoutReadinessGate]);
+    assert.deepStrictEqual(readinessGate(where, gw, { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" }), []);
+  });
 
   const stack = (b: Config) => ["a", "b"].map((name, i) => {
     const where = { stack: "t", gateway: name };

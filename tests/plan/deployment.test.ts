@@ -25,8 +25,8 @@ describe("gateway Deployment", () => {
   it("exposes Envoy's Prometheus port", () => assert.deepStrictEqual(proxy.ports, [{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }]));
   it("never removes a ready pod before its replacement is ready", () =>
     assert.deepStrictEqual(d.spec.strategy.rollingUpdate, { maxSurge: 1, maxUnavailable: 0 }));
-  it("drains for 45 s through the proxy config annotation and gives the pod 60 s to stop", () => {
-    assert.strictEqual(d.spec.template.metadata.annotations["proxy.istio.io/config"], '{"terminationDrainDuration":"45s"}');
+  it("drains Envoy's listeners and waits for 45 s through the proxy config annotation, and gives the pod 60 s to stop", () => {
+    assert.strictEqual(d.spec.template.metadata.annotations["proxy.istio.io/config"], '{"drainDuration":"45s","terminationDrainDuration":"45s"}');
     assert.strictEqual(pod.terminationGracePeriodSeconds, 60);
   });
   it("leaves replicas to the HPA when it has none to hold", () => {

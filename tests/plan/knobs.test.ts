@@ -17,14 +17,12 @@ const knobs: Array<[key: string, extra: Config, read: (p: GatewayPlan) => unknow
   ["service.annotations", { service: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" } } },
     (p) => services(p).map((s) => s.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-type"]), "nlb"],
   ["service.labels", { service: { labels: { team: "edge" } } }, (p) => services(p).map((s) => s.metadata.labels?.team), "edge"],
-  ["service.loadBalancerIP", { service: { loadBalancerIP: "203.0.113.10" } }, (p) => services(p).map((s) => s.spec.loadBalancerIP), "203.0.113.10"],
   ["service.loadBalancerSourceRanges", { service: { loadBalancerSourceRanges: ["10.0.0.0/8"] } }, (p) => services(p).map((s) => s.spec.loadBalancerSourceRanges), ["10.0.0.0/8"]],
   ["service.loadBalancerClass", { service: { loadBalancerClass: "service.k8s.aws/nlb" } }, (p) => services(p).map((s) => s.spec.loadBalancerClass), "service.k8s.aws/nlb"],
   ["service.externalTrafficPolicy", { service: { externalTrafficPolicy: "Local" } }, (p) => services(p).map((s) => s.spec.externalTrafficPolicy), "Local"],
   ["service.internalTrafficPolicy", { service: { internalTrafficPolicy: "Local" } }, (p) => services(p).map((s) => s.spec.internalTrafficPolicy), "Local"],
   ["service.ipFamilyPolicy", { service: { ipFamilyPolicy: "PreferDualStack" } }, (p) => services(p).map((s) => s.spec.ipFamilyPolicy), "PreferDualStack"],
   ["service.ipFamilies", { service: { ipFamilies: ["IPv6", "IPv4"] } }, (p) => services(p).map((s) => s.spec.ipFamilies), ["IPv6", "IPv4"]],
-  ["service.externalIPs", { service: { externalIPs: ["203.0.113.11"] } }, (p) => services(p).map((s) => s.spec.externalIPs), ["203.0.113.11"]],
   ["service.extraPorts", { service: { extraPorts: [{ name: "tcp-db", port: 5432 }] } },
     (p) => services(p).map((s) => s.spec.ports.find((x) => x.name === "tcp-db")?.targetPort), 5432],
   ["resources", { resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "2Gi" } } },
@@ -108,7 +106,12 @@ describe("production knobs", () => {
     [{ env: { GOOD: 1 } }, "env.GOOD"],
     [{ imagePullSecrets: "registry" }, "imagePullSecrets"],
     [{ podAnnotations: { "inject.istio.io/templates": "sidecar" } }, "podAnnotations.inject.istio.io/templates"],
-    [{ podAnnotations: { "proxy.istio.io/config": "{}" } }, "podAnnotations.proxy.istio.io/config"],
+    [{ podAnnotations: { "proxy.istio.io/config": "concurency: 2" } }, 'podAnnotations["proxy.istio.io/config"].concurency'],
+    [{ podAnnotations: { "proxy.istio.io/config": "drainDuration: 5s" } }, 'podAnnotations["proxy.istio.io/config"].drainDuration'],
+    [{ podAnnotations: { "proxy.istio.io/config": "[1, 2]" } }, 'podAnnotations["proxy.istio.io/config"]'],
+    [{ createNamespace: true, namespace: "kube-system" }, "createNamespace"],
+    [{ retainNamespace: true }, "retainNamespace"],
+    [{ podLabels: { "app.kubernetes.io/version": "v2" } }, "podLabels.app.kubernetes.io/version"],
     [{ mode: "sidecar" }, "mode"],
     [{ mode: "east-west" }, "network"],
     [{ network: "network1" }, "network"],
@@ -150,4 +153,44 @@ describe("mode presets", () => {
     assert.deepStrictEqual(ew().gateway.spec.servers, [{ port: { number: 15443, name: "tls", protocol: "TLS" }, hosts: ["*/*.local"], tls: { mode: "AUTO_PASSTHROUGH" } }]);
   });
   it("ingress: a LoadBalancer Service by default", () => assert.strictEqual(gw("istio-ingressgateway", {}).service.spec.type, "LoadBalancer"));
+});
+
+/**
+ * Fixed addresses: only one Service can hold an address, so with external traffic shifting they stay with the
+ * shared Service and each revision's Service gets its own address from the cloud.
+ */
+describe("fixed addresses with external traffic shifting", () => {
+  const fixed: Array<[key: string, extra: Config, read: (s: GatewayPlan["service"]) => unknown, expected: unknown]> = [
+    ["service.loadBalancerIP", { service: { loadBalancerIP: "203.0.113.10" } }, (s) => s.spec.loadBalancerIP, "203.0.113.10"],
+    ["service.externalIPs", { service: { externalIPs: ["203.0.113.11"] } }, (s) => s.spec.externalIPs, ["203.0.113.11"]],
+    ["an EIP allocation annotation", { service: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-eip-allocations": "eipalloc-1,eipalloc-2" } } },
+      (s) => s.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-eip-allocations"], "eipalloc-1,eipalloc-2"],
+    ["a MetalLB address annotation", { service: { annotations: { "metallb.io/loadBalancerIPs": "192.0.2.10" } } },
+      (s) => s.metadata.annotations?.["metallb.io/loadBalancerIPs"], "192.0.2.10"],
+  ];
+  for (const [key, extra, read, expected] of fixed) {
+    it(`${key} stays on the shared Service`, () => assert.deepStrictEqual(read(plan(extra).service), expected));
+    it(`${key} is not copied to any revision's Service`, () => {
+      for (const t of plan(extra).tracks) assert.strictEqual(read(t.service!), undefined, t.service!.metadata.name); // eslint-disable-line @typescript-eslint/no-non-null-assertion
+    });
+  }
+  it("keeps the other annotations on every revision's Service", () => {
+    const p = plan({ service: { annotations: { "metallb.io/loadBalancerIPs": "192.0.2.10", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" } } });
+    for (const s of services(p)) assert.strictEqual(s.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internal");
+  });
+});
+
+describe("ProxyConfig from podAnnotations, merged with the drain keys", () => {
+  const annotation = (extra: Config) => pods(plan(extra)).map((t) => JSON.parse(t.metadata.annotations["proxy.istio.io/config"]));
+  const table: Array<[rule: string, extra: Config, expected: Record<string, unknown>]> = [
+    ["without one, only the drain keys", {}, { drainDuration: "45s", terminationDrainDuration: "45s" }],
+    ["YAML fields are kept beside the drain keys", { podAnnotations: { "proxy.istio.io/config": "gatewayTopology:\n  numTrustedProxies: 2\n" } },
+      { gatewayTopology: { numTrustedProxies: 2 }, drainDuration: "45s", terminationDrainDuration: "45s" }],
+    ["JSON fields are kept too", { podAnnotations: { "proxy.istio.io/config": '{"concurrency": 2}' } }, { concurrency: 2, drainDuration: "45s", terminationDrainDuration: "45s" }],
+    ["a drain key equal to drain.durationSeconds is no conflict", { drain: { durationSeconds: 75, terminationGracePeriodSeconds: 90 }, podAnnotations: { "proxy.istio.io/config": "terminationDrainDuration: 75s" } },
+      { terminationDrainDuration: "75s", drainDuration: "75s" }],
+  ];
+  for (const [rule, extra, expected] of table) {
+    it(rule, () => { for (const a of annotation(extra)) assert.deepStrictEqual(a, expected); });
+  }
 });

@@ -38,7 +38,7 @@ const mutations: Array<[rule: string, mutate: (c: Config) => void, expected: Reg
   ["a server without hosts", (c) => (firstServer(c).hosts = []), /servers\[0\].hosts is \[\]/],
   ["a namespace that disables injection", (c) => (c.namespaceLabels = { "istio-injection": "disabled" }), /\[ImageAutoWithoutInjection\]/],
   ["a selector that matches no pod", (c) => (c.gatewaySelector = { "no-such": "label" }), /\[ReferencedResourceNotFound\]/],
-  ["Service ports that miss the servers", (c) => { firstServer(c); c.service = { ports: [{ name: "other", port: 1 }] }; }, /\[GatewayPortNotDefinedOnService\]/],
+  ["Service ports that miss the servers", (c) => { firstServer(c); c.service = { ports: [{ name: "tcp-other", port: 1 }] }; }, /\[GatewayPortNotDefinedOnService\]/],
   ["an unknown traffic shifting", (c) => (c.trafficShifting = "dns"), /trafficShifting is "dns"/],
   ["a drain longer than the grace period", (c) => (c.drain = { durationSeconds: 100, terminationGracePeriodSeconds: 50 }), /drain.terminationGracePeriodSeconds is 50/],
 ];

@@ -12,7 +12,7 @@ function server(number: number, protocol: ServerProtocol, hosts = ["*"]): ValidS
 
 describe("gateway Service", () => {
   it("always exposes the status port 15021 first", () => {
-    assert.deepStrictEqual(servicePorts([server(80, "HTTP")])[0], { name: "status-port", port: 15021, targetPort: 15021, protocol: "TCP" });
+    assert.deepStrictEqual(servicePorts([server(80, "HTTP")])[0], { name: "status-port", port: 15021, targetPort: 15021, protocol: "TCP", appProtocol: "http" });
   });
 
   const names: Array<[number, ServerProtocol, string]> = [

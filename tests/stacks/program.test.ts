@@ -4,9 +4,10 @@ import * as path from "path";
 import { parse } from "yaml";
 import { Manifest } from "../../tools/engine/manifest";
 import { ProgramError } from "../../tools/engine/offline";
-import { renderManifests } from "../../tools/engine/render-stack";
+import { renderManifests, runStack } from "../../tools/engine/render-stack";
 import { expectedFrom, violations } from "../support/invariants";
 import { ROOT } from "../support/run";
+import { tempStackFile } from "../support/stack-files";
 
 function gatewaysIn(file: string) {
   return parse(fs.readFileSync(file, "utf8")).config["istio-gateways:gateways"];
@@ -82,6 +83,22 @@ describe("stacks program (under mocks)", () => {
     assert.deepStrictEqual(manifests.filter((m) => m.kind === "Namespace").map((m) => m.metadata.name), ["edge"]);
   });
 
+  it("retains the namespaces it creates, so that dropping one from the stack leaves it in the cluster", async () => {
+    const namespaces = (await runStack({ stackFile: stacks[2].file })).filter((r) => r.type === "kubernetes:core/v1:Namespace");
+    assert.deepStrictEqual(namespaces.map((r) => [r.name, r.retainOnDelete]), [["namespace-edge", true]]);
+  });
+
+  it("lets a namespace go with the stack only when told so (retainNamespace: false)", async () => {
+    const file = tempStackFile("letgo", "config:\n  istio-gateways:gateways:\n    gw: { namespace: edge, createNamespace: true, retainNamespace: false }\n");
+    const namespaces = (await runStack({ stackFile: file })).filter((r) => r.type === "kubernetes:core/v1:Namespace");
+    assert.deepStrictEqual(namespaces.map((r) => [r.name, r.retainOnDelete]), [["namespace-edge", undefined]]);
+  });
+
+  it("creates no namespace it was not asked to, whatever the topology", async () => {
+    const file = tempStackFile("nons", "config:\n  istio-gateways:gateways:\n    gw: { namespace: edge, topology: shared }\n    app: { namespace: shop, topology: dedicated }\n");
+    assert.deepStrictEqual((await renderManifests({ stackFile: file })).filter((m) => m.kind === "Namespace"), []);
+  });
+
   it("leaves a dedicated gateway's app namespace to its owners", async () => {
     const manifests = await renderManifests({ stackFile: stacks[2].file });
     assert.ok(!manifests.some((m) => m.kind === "Namespace" && m.metadata.name === "shop"));
@@ -93,8 +110,8 @@ describe("stacks program (under mocks)", () => {
     fs.writeFileSync(file, [
       "config:",
       "  istio-gateways:gateways:",
-      "    a: { namespace: edge, namespaceLabels: { team: one } }",
-      "    b: { namespace: edge, namespaceLabels: { team: two } }",
+      "    a: { namespace: edge, createNamespace: true, namespaceLabels: { team: one } }",
+      "    b: { namespace: edge, createNamespace: true, namespaceLabels: { team: two } }",
     ].join("\n"));
     await assert.rejects(renderManifests({ stackFile: file }), (e: ProgramError) => {
       assert.match(e.message, /^stack "clash", gateway "b": namespaceLabels.team is "two"; gateway "a" sets it to "one"/);

@@ -48,6 +48,20 @@ describe("offline diff", () => {
     assert.match(markdown, /Replacement\*\*: Gateway payments\/payments-gateway is removed and payments\/pay-gateway created/);
   });
 
+  it("flags a namespace that leaves the stack as a deletion, first, in bold", async () => {
+    const doc = parseDocument(PROD);
+    doc.deleteIn(["config", "istio-gateways:gateways", "istio-ingressgateway", "createNamespace"]);
+    doc.deleteIn(["config", "istio-gateways:gateways", "istio-ingressgateway", "namespaceLabels"]);
+    const { markdown } = diffMarkdown({ stack: "prod", baseLabel: "main", before: await entries(PROD), after: await entries(doc.toString()) });
+    const warnings = markdown.split("\n").filter((l) => l.startsWith("> "));
+    assert.match(warnings[0] ?? "", /^> 🛑 \*\*Namespace deletion\*\*: Namespace istio-ingress leaves the stack/);
+  });
+
+  it("flags no namespace deletion when every namespace stays", async () => {
+    const { markdown } = diffMarkdown({ stack: "prod", baseLabel: "main", before: await entries(PROD), after: await entries(afterVerb(PROD, "next")) });
+    assert.ok(!markdown.includes("Namespace deletion"));
+  });
+
   it("flags a changed Deployment selector or Service type as a replacement", () => {
     const obj = (kind: string, spec: object) => ({ urn: kind, manifest: { apiVersion: "v1", kind, metadata: { name: "x", namespace: "n" }, spec } });
     const changes = diffEntries(

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { ROOT, runTool } from "../support/run";
@@ -39,8 +40,16 @@ describe("render command (as a process)", () => {
 
   it("prints warnings on stderr, keeping stdout pure YAML", () => {
     const result = runTool("render", ["--stack-file", path.join(ROOT, "tests/fixtures/valid/Pulumi.mixed.yaml")]);
-    assert.match(result.stderr, /^warning: .*gateway "istio-ingressgateway": canary.previousWeight is missing; \[CanaryDirectionAssumed\]/);
+    assert.match(result.stderr, /^warning: stack "mixed", gateway "istio-ingressgateway": canary.previousWeight is missing; \[CanaryDirectionAssumed\]/);
     assert.ok(parseAllDocuments(result.stdout).every((d) => d.errors.length === 0));
+  });
+
+  it("warns that a namespace created with retainNamespace: false goes with the stack", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), "Pulumi.letgo.yaml");
+    fs.writeFileSync(file, "config:\n  istio-gateways:gateways:\n    gw: { namespace: edge, createNamespace: true, retainNamespace: false }\n");
+    const result = runTool("render", ["--stack-file", file]);
+    assert.strictEqual(result.status, 0, result.stderr);
+    assert.match(result.stderr, /^warning: stack "letgo", gateway "gw": retainNamespace is false; \[NamespaceDeletedWithStack\] .*deletes namespace "edge"/m);
   });
 
   const fixtures = fs.readdirSync(INVALID).filter((f) => f.endsWith(".yaml")).sort();
@@ -54,7 +63,10 @@ describe("render command (as a process)", () => {
       assert.strictEqual(result.stdout, "");
       assert.ok(result.stderr.includes(expected), result.stderr);
       assert.ok(!/\n\s+at /.test(result.stderr), `stack trace in: ${result.stderr}`);
-      assert.strictEqual(result.stderr.trim().split("\n").length, 1, "more than one line");
+      // One line; a YAML syntax error adds the offending line and a caret under it.
+      const lines = result.stderr.trim().split("\n");
+      if (expected.includes("not valid YAML")) assert.match(lines.slice(1).join("\n"), /^ +\d+ \| .*\n +\| +\^$/);
+      else assert.strictEqual(lines.length, 1, "more than one line");
     });
   }
 
@@ -67,6 +79,6 @@ describe("render command (as a process)", () => {
   it("refuses an unknown option with the options it knows", () => {
     const result = runTool("render", ["--stak", "dev"]);
     assert.strictEqual(result.status, 1);
-    assert.match(result.stderr, /unknown option --stak; options: --stack, --stack-file/);
+    assert.match(result.stderr, /unknown option --stak; did you mean "stack"\? options: --stack, --stack-file/);
   });
 });

@@ -31,7 +31,7 @@ export function stackConfig(gateways: Record<string, unknown>): Record<string, s
 /** The objects the component would register, planned ahead (outside any timing): what a flat program writes out. */
 export function flatObjects(gateways: Record<string, unknown>): Array<{ name: string; object: Record<string, unknown> }> {
   return Object.entries(gateways).flatMap(([name, raw]) =>
-    objectsOf(planGateway(validateGateway({ stack: "bench", gateway: name }, raw, { createNamespace: () => true })))
+    objectsOf(planGateway(validateGateway({ stack: "bench", gateway: name }, raw)))
       .map((object, i) => ({ name: `${name}-${i}`, object: object as unknown as Record<string, unknown> })));
 }
 

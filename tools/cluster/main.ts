@@ -20,11 +20,7 @@ function running(name: string): ClusterState {
 }
 
 async function main(): Promise<void> {
-  const { flags, positional } = parseArgs(process.argv.slice(2), { name: "string", help: "boolean" }, "cluster");
-  if (flags.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const { flags, positional } = parseArgs(process.argv.slice(2), { name: "string" }, "cluster");
   if (positional.length !== 1) throw new UsageError(`cluster: name one verb; ${USAGE}`);
   const name = flags.name ?? "local";
   const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -52,7 +52,9 @@ function warnings(changes: ObjectChange[]): string[] {
   for (const r of renamed(changes)) {
     out.push(`> ⚠️ **Replacement**: ${r.kind} ${r.namespace}/${r.from} is removed and ${r.namespace}/${r.to} created (a rename): a new Service gets a new address and routes bound to the old Gateway stop matching, so traffic drops.`);
   }
-  return out.length === 0 ? [] : [...out.flatMap((w) => [w, ""])];
+  const deletions = changes.filter((x) => x.change === "removed" && x.kind === "Namespace").map((c) =>
+    `> 🛑 **Namespace deletion**: Namespace ${c.name} leaves the stack. Created with retainNamespace (the default), \`pulumi up\` leaves it in the cluster; created with \`retainNamespace: false\` (or by a version before retainNamespace), it deletes the namespace and every object in it, TLS Secrets and workloads the stack never made included. Check before you merge.`);
+  return [...deletions, ...out].flatMap((w) => [w, ""]);
 }
 
 export function diffMarkdown(input: DiffInput): { markdown: string; changes: ObjectChange[] } {

@@ -20,11 +20,7 @@ function suites(stackFile: string | undefined): string[] {
 }
 
 async function main(): Promise<void> {
-  const { flags, positional } = parseArgs(process.argv.slice(2), { "stack-file": "string", grep: "string", help: "boolean" }, "e2e");
-  if (flags.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const { flags, positional } = parseArgs(process.argv.slice(2), { "stack-file": "string", grep: "string" }, "e2e");
   if (positional.length > 0) throw new UsageError(`e2e: unexpected argument ${JSON.stringify(positional[0])}; ${USAGE}`);
   const stackFile = flags["stack-file"] && path.resolve(flags["stack-file"]);
   if (stackFile && !fs.existsSync(stackFile)) throw new UsageError(`e2e: --stack-file ${stackFile} does not exist`);

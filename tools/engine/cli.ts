@@ -4,9 +4,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../components/plan/errors";
+import { didYouMean } from "../../components/plan/suggest";
 import { StackConfigError } from "../../stacks/config";
 import { ProgramError } from "./offline";
 import { UserError } from "./errors";
+import { HELP, wantsHelp } from "./help";
 
 export class UsageError extends UserError {}
 
@@ -18,13 +20,17 @@ export interface ParsedArgs {
 }
 
 export function parseArgs(argv: string[], spec: FlagSpec, command: string): ParsedArgs {
+  if (wantsHelp(argv) && HELP[command] !== undefined) {
+    process.stdout.write(`${HELP[command]}\n`);
+    process.exit(0);
+  }
   const out: ParsedArgs = { flags: {}, positional: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith("--")) { out.positional.push(arg); continue; }
     const [flag, inline] = arg.slice(2).split(/=(.*)/s, 2);
     const kind = spec[flag];
-    if (kind === undefined) throw new UsageError(`${command}: unknown option --${flag}; options: ${Object.keys(spec).map((f) => `--${f}`).join(", ")}`);
+    if (kind === undefined) throw new UsageError(`${command}: unknown option --${flag}; ${didYouMean(flag, Object.keys(spec))}options: ${Object.keys(spec).map((f) => `--${f}`).join(", ")}, --help`);
     if (kind === "boolean") { out.flags[flag] = "true"; continue; }
     const value = inline ?? argv[++i];
     if (value === undefined || value.startsWith("--")) throw new UsageError(`${command}: --${flag} needs a value`);

@@ -16,6 +16,8 @@ export interface Registered {
   urn?: string;
   parent?: string;
   dependencies?: string[];
+  /** The resource's retainOnDelete option (left in the cluster when the stack lets go of it). */
+  retainOnDelete?: boolean;
 }
 
 export interface OfflineOptions {
@@ -67,6 +69,7 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getDependenciesList(): string[];
+  getRetainondelete(): boolean;
 }
 type Callback = (err: unknown, response?: { getUrn(): string }) => void;
 
@@ -85,6 +88,7 @@ function recordEdges(pending: Map<string, Registered>): void {
       entry.urn = response.getUrn();
       entry.parent = req.getParent() || undefined;
       entry.dependencies = [...req.getDependenciesList()].sort();
+      if (req.getRetainondelete()) entry.retainOnDelete = true;
     }
     callback(err, response);
   });
@@ -124,6 +128,7 @@ export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {
   const failing = new Promise<void>((resolve) => { failed = resolve; });
   const onRejection = (reason: unknown) => { failure ??= reason; failed(); };
   process.on("unhandledRejection", onRejection);
+  const restoreLog = withoutRuntimePrefix();
   try {
     await pulumi.runtime.setMocks({
       newResource: (args) => {
@@ -150,7 +155,21 @@ export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {
     await Promise.race([pulumi.runtime.disconnect(), failing]);
   } finally {
     process.off("unhandledRejection", onRejection);
+    restoreLog();
   }
   if (failure !== undefined) throw new ProgramError(failure, resources);
   return resources;
+}
+
+/**
+ * Without an engine, the SDK's log prints `warning: [runtime] <message>`; offline there is no runtime to speak
+ * of, so warnings read as the engine shows them: `warning: <message>`. Returns the undo.
+ */
+function withoutRuntimePrefix(): () => void {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === "string") args[0] = args[0].replace(/^(debug|info|warning|error): \[runtime\] /, "$1: ");
+    warn(...args);
+  };
+  return () => { console.warn = warn; };
 }

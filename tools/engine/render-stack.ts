@@ -44,11 +44,14 @@ export interface RenderTarget {
   stack?: string;
   /** A stack file anywhere, `Pulumi.<stack>.yaml`. */
   stackFile?: string;
+  /** Another Pulumi program than the project's, e.g. one of examples/, run without stack config. */
+  program?: string;
 }
 
 /** Every resource the stack's program registers, with its inputs and dependency edges. */
 export async function runStack(target: RenderTarget, reads?: Record<string, Record<string, unknown>>): Promise<Registered[]> {
   const project = readProject(PROJECT_DIR);
+  if (target.program !== undefined) return runProgram(project.name, path.resolve(target.program), reads);
   const file = target.stackFile ? path.resolve(target.stackFile)
     : target.stack ? stackFilePath(project.dir, target.stack)
     : undefined;
@@ -62,6 +65,12 @@ export async function runStack(target: RenderTarget, reads?: Record<string, Reco
     program: () => requireFresh(project.main),
     reads,
   });
+}
+
+/** A program of its own (examples/): no stack file, so no config; the stack is named after the file. */
+function runProgram(project: string, file: string, reads?: Record<string, Record<string, unknown>>): Promise<Registered[]> {
+  if (!fs.existsSync(file)) throw new StackFileError(`--program ${file} does not exist`);
+  return runOffline({ project, stack: path.basename(file).replace(/\.[jt]s$/, ""), config: {}, program: () => requireFresh(file), reads });
 }
 
 /** The project's program (Pulumi.yaml `main`), loaded anew on every call. */

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { UserError } from "./errors";
+import { yamlProblem } from "./yaml-error";
 
 export const SECRET_PLACEHOLDER = "[secret]";
 
@@ -56,10 +57,11 @@ export function readStackFile(project: Project, file: string): StackFile {
     throw new StackFileError(`stack "${stack}": ${file} does not exist; stacks here: ${known.join(", ") || "none"}`);
   }
   let doc: unknown;
+  const text = fs.readFileSync(file, "utf8");
   try {
-    doc = parse(fs.readFileSync(file, "utf8"));
+    doc = parse(text);
   } catch (e) {
-    throw new StackFileError(`stack "${stack}": ${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    throw new StackFileError(`stack "${stack}": ${file} is not valid YAML, ${yamlProblem(text, e)}`);
   }
   const raw = (doc as { config?: unknown } | null)?.config ?? {};
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {

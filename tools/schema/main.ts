@@ -3,7 +3,8 @@
  * SDKs from, without the Pulumi CLI: `npm run -s schema > schema.json`, then `pulumi package gen-sdk schema.json`
  * where the CLI is installed.
  */
-import { fail } from "../engine/cli";
+import { fail, parseArgs } from "../engine/cli";
 import { packageSchema } from "./package-schema";
 
+parseArgs(process.argv.slice(2), {}, "schema");
 packageSchema().then((schema) => process.stdout.write(`${JSON.stringify(schema, null, 2)}\n`)).catch(fail);

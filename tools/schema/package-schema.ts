@@ -7,8 +7,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { IstioGateway } from "../../components";
+import { PROJECT_DIR } from "../engine/render-stack";
 
-export const PACKAGE_DIR = path.resolve(__dirname, "../..");
+/** The repository root, whether this runs from tools/ or from the compiled .build/tools/. */
+export const PACKAGE_DIR = PROJECT_DIR;
 
 /** The provider name the plugin host derives from package.json's name (cmd/run-plugin): scope dropped. */
 export function providerName(packageName: string): string {

@@ -3,6 +3,7 @@
  * after them. The watchdog (control-plane.ts) stops it too if this process dies, so an interrupted run leaves no
  * process behind.
  */
+import { AWS_READINESS_GATE_LABEL } from "../../../components/plan/analyze";
 import { ClusterState, startCluster, stopCluster } from "../../../tools/cluster/control-plane";
 import { KubeApi } from "../../../tools/cluster/kube-api";
 import { ensureToolchain, Toolchain } from "../../../tools/cluster/toolchain";
@@ -42,14 +43,15 @@ export function useCluster(options: { extraStages?: string } = {}): () => LiveCl
 }
 
 /**
- * Namespaces a stack expects to exist (dedicated gateways, `createNamespace: false`), created as the app team
- * would have: no injection labels, so per-pod revisions apply.
+ * Namespaces a stack expects to exist (`createNamespace: false`), created as the app team would have: no
+ * injection labels, so per-pod revisions apply, and the AWS load balancer controller's readiness gate turned on,
+ * as prod's payments team does (harmless here: no such controller runs on this cluster).
  */
 export async function createExpectedNamespaces(api: KubeApi, ws: Workspace): Promise<string[]> {
   const rendered = new Set((await ws.render()).filter((m) => m.kind === "Namespace").map((m) => (m.metadata as { name: string }).name));
   const expected = [...new Set(Object.values(ws.gateways()).map((g) => g.namespace))].filter((ns) => !rendered.has(ns));
   for (const name of expected) {
-    if (!(await api.find(`/api/v1/namespaces/${name}`))) await api.create("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+    if (!(await api.find(`/api/v1/namespaces/${name}`))) await api.create("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { [AWS_READINESS_GATE_LABEL]: "enabled" } } });
   }
   return expected;
 }

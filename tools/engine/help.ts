@@ -1,0 +1,66 @@
+/**
+ * `--help` of every command: what it does, its options, an example. parseArgs prints it and exits 0.
+ */
+export const HELP: Record<string, string> = {
+  render: `usage: npm run render -- (--stack <name> | --stack-file <path> | --program <file>) [--format yaml|json]
+
+Prints every Kubernetes object the stack would create, offline (Pulumi mocks: no cluster, no credentials).
+Bad config exits 1 with one message on stderr and nothing on stdout.
+
+  --stack <name>        Pulumi.<name>.yaml beside Pulumi.yaml
+  --stack-file <path>   any Pulumi.<stack>.yaml (the stack is named after the file)
+  --program <file>      another Pulumi program instead of stacks/index.ts, e.g. examples/use-from-program.ts
+  --format yaml         multi-document YAML in apply order, as kubectl takes it (the default)
+  --format json         [{ urn, manifest }]: the objects with their Pulumi URNs, what npm run diff compares
+
+example: npm run render -- --stack dev > dev.yaml`,
+  rollout: `usage: npm run rollout -- (--stack <name> | --stack-file <path>) <verb> [--gateway <name>] [--force]
+
+Moves a canary one step in the stack file (one pulumi up per step; README "Canary runbook").
+
+  status    each gateway's plan, its weight and pods per revision (changes nothing)
+  next      the next step of canary.steps
+  back      the step before
+  abort     weight 0: every pod back on the stable revision
+  promote   at 100 %: the canary becomes the stable revision
+  --gateway <name>   the gateway to move, when the stack has several canaries
+  --force            promote before 100 %
+
+example: npm run rollout -- --stack dev next && pulumi up --stack dev`,
+  diff: `usage: npm run diff -- --stack <name> [--base <git-ref>]
+
+Renders the stack at the base (default: the merge base with main) and in the working tree, offline, and prints
+Markdown for a pull-request comment: objects added, changed, removed, replacements and namespace deletions.
+
+example: npm run diff -- --stack prod --base origin/main`,
+  cluster: `usage: npm run cluster -- <up|down|env> [--name <name>]
+
+A local control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok nodes) built from Go modules.
+
+  up     start it (build the toolchain first when it is not cached) and print its environment
+  env    print KUBECONFIG, PATH, PULUMI_HOME… for a cluster that is up
+  down   stop every process it started
+  --name <name>   several clusters side by side (default: "local")
+
+example: eval "$(npm run -s cluster -- up)"`,
+  e2e: `usage: npm run e2e [-- --stack-file <Pulumi.<stack>.yaml>] [--grep <text>]
+
+The real engine (Pulumi CLI, Kubernetes provider) against a local control plane: tests/e2e/*.e2e.ts, or the
+canary walk of one stack file.
+
+  --stack-file <path>   walk this stack file's canary, one pulumi up per step, and print the table
+  --grep <text>         only the tests whose title holds the text`,
+  bench: `usage: npm run bench [-- --quick] [--sizes 1,10,100]
+
+The stacks program's cost offline, for N generated gateways, as ratios to the same objects declared flat.
+
+  --quick          fewer repetitions
+  --sizes <list>   gateway counts, including 10 (the growth baseline)`,
+  schema: `usage: npm run -s schema > schema.json
+
+Prints the multi-language package schema (JSON) that pulumi package add generates SDKs from.`,
+};
+
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
+}
