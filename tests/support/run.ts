@@ -10,8 +10,9 @@ export interface ProcessResult {
   stderr: string;
 }
 
+/** A command as `npm run <tool>` starts it: the launcher, compiled when the build is current, else ts-node. */
 export function runTool(tool: string, args: string[]): ProcessResult {
-  const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", tool, "main.ts"), ...args], {
+  const result = spawnSync(process.execPath, [path.join(ROOT, "tools/engine/launch.js"), tool, ...args], {
     cwd: ROOT, encoding: "utf8", timeout: 60000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -79,7 +79,8 @@ describe("offline diff", () => {
 describe("diff command (as a process, in a throwaway repository)", function () {
   this.timeout(120000);
   let repo: string;
-  const run = (...args: string[]) => spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/diff/main.ts", ...args], { cwd: repo, encoding: "utf8" });
+  // As `npm run diff` starts it: the launcher, compiled when the repository's build is current (copied below).
+  const run = (...args: string[]) => spawnSync(process.execPath, ["tools/engine/launch.js", "diff", ...args], { cwd: repo, encoding: "utf8" });
   const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: repo, encoding: "utf8" });
 
   before(() => {
@@ -92,7 +93,8 @@ describe("diff command (as a process, in a throwaway repository)", function () {
       fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));
     }
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
-    fs.writeFileSync(path.join(repo, ".gitignore"), "node_modules\n");
+    if (fs.existsSync(path.join(ROOT, ".build"))) fs.cpSync(path.join(ROOT, ".build"), path.join(repo, ".build"), { recursive: true });
+    fs.writeFileSync(path.join(repo, ".gitignore"), "node_modules\n.build\n");
     git("init", "-q", "-b", "main");
     git("add", "-A");
     git("commit", "-qm", "base");
@@ -141,6 +143,22 @@ describe("diff command (as a process, in a throwaway repository)", function () {
     } finally {
       git("reset", "-q", "--hard", "HEAD~1");
       git("stash", "pop", "-q");
+    }
+  });
+
+  it("renders a base whose program differs with that base's own render command, in a process of its own", () => {
+    // The working tree's program gains a comment: its sources no longer match the base's, so the base cannot be
+    // rendered with this checkout's code.
+    const file = path.join(repo, "stacks/index.ts");
+    const original = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, `${original}\n// an edit\n`);
+    try {
+      const r = spawnSync(process.execPath, ["tools/engine/launch.js", "diff", "--stack", "prod", "--base", "main"], { cwd: repo, encoding: "utf8", env: { ...process.env, LAUNCH_TRACE: "1" } });
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.match(r.stderr, /launch: ts-node/);
+      assert.match(r.stdout, /\| istio-ingressgateway \| 1-25-1 \| 9 pods \(90%\) \| 7 pods \(70%\) \|/);
+    } finally {
+      fs.writeFileSync(file, original);
     }
   });
 

@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { manifestsOf } from "../../tools/engine/manifest";
 import { runStack } from "../../tools/engine/render-stack";
 import { expectedFrom, violations } from "../support/invariants";
+import { runInProcess } from "../support/in-process";
 import { ROOT, runTool } from "../support/run";
 import { tempStackFile } from "../support/stack-files";
 
@@ -12,9 +13,9 @@ const PROD = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
 const TWO = fs.readFileSync(path.join(ROOT, "tests/fixtures/rollout/Pulumi.two-canaries.yaml"), "utf8");
 const comments = (text: string) => text.split("\n").filter((l) => l.trim().startsWith("#") || l.includes(" # "));
 
-function rollout(text: string, ...args: string[]) {
+async function rollout(text: string, ...args: string[]) {
   const file = tempStackFile("prod", text);
-  const result = runTool("rollout", ["--stack-file", file, ...args]);
+  const result = await runInProcess("rollout", ["--stack-file", file, ...args]);
   return { ...result, text: fs.readFileSync(file, "utf8"), file };
 }
 
@@ -23,9 +24,9 @@ async function assertRendersClean(file: string): Promise<void> {
   assert.deepStrictEqual(violations(manifestsOf(await runStack({ stackFile: file })), expectedFrom(gateways)), []);
 }
 
-describe("rollout command (as a process)", () => {
-  it("status prints each step's pods and achieved weight, marking the current step, and changes nothing", () => {
-    const r = rollout(PROD, "status");
+describe("rollout command (in-process; the process boundary in the last test)", () => {
+  it("status prints each step's pods and achieved weight, marking the current step, and changes nothing", async () => {
+    const r = await rollout(PROD, "status");
     assert.strictEqual(r.status, 0, r.stderr);
     assert.match(r.stdout, /istio-ingressgateway \(stack prod\): 10 pods, 1-25-1 → 1-26-0, canary at 10%/);
     assert.match(r.stdout, /> 1 +10% +9 +1 +10%/);
@@ -41,7 +42,7 @@ describe("rollout command (as a process)", () => {
   ];
   for (const [verb, from, check] of verbs) {
     it(`${verb} edits the file, keeps its comments, prints the pulumi up to run, and leaves a stack that renders clean`, async () => {
-      const r = rollout(from, ...verb.split(" "));
+      const r = await rollout(from, ...verb.split(" "));
       assert.strictEqual(r.status, 0, r.stderr);
       assert.match(r.text, check);
       assert.match(r.stdout, /pulumi up --stack prod/);
@@ -51,8 +52,8 @@ describe("rollout command (as a process)", () => {
     });
   }
 
-  it("changes only the lines the move is about", () => {
-    const r = rollout(PROD, "next");
+  it("changes only the lines the move is about", async () => {
+    const r = await rollout(PROD, "next");
     const before = PROD.split("\n");
     const after = r.text.split("\n");
     assert.deepStrictEqual(after.filter((l) => !before.includes(l)).map((l) => l.trim()), ["weight: 25", "previousWeight: 10"]);
@@ -69,8 +70,8 @@ describe("rollout command (as a process)", () => {
     ["a stack file that is invalid", PROD.replace("replicas: 10", "replicas: -1"), ["next"], /replicas is -1/],
   ];
   for (const [what, text, args, message] of refusals) {
-    it(`refuses ${what}, leaving the file as it was`, () => {
-      const r = rollout(text, ...args);
+    it(`refuses ${what}, leaving the file as it was`, async () => {
+      const r = await rollout(text, ...args);
       assert.strictEqual(r.status, 1);
       assert.match(r.stderr, message);
       assert.ok(!/\n\s+at /.test(r.stderr), r.stderr);
@@ -79,24 +80,37 @@ describe("rollout command (as a process)", () => {
     });
   }
 
-  it("refuses a stack file that does not exist", () => {
-    const r = runTool("rollout", ["--stack", "staging", "status"]);
+  it("refuses a stack file that does not exist", async () => {
+    const r = await runInProcess("rollout", ["--stack", "staging", "status"]);
     assert.strictEqual(r.status, 1);
     assert.match(r.stderr, /Pulumi\.staging\.yaml does not exist; stacks here: dev, prod/);
   });
 
   it("moves the gateway named with --gateway and keeps the other's layout and comment", async () => {
-    const r = rollout(TWO, "next", "--gateway", "ingress-b");
+    const r = await rollout(TWO, "next", "--gateway", "ingress-b");
     assert.strictEqual(r.status, 0, r.stderr);
     assert.match(r.text, /canary: \{ revision: 1-26-0, weight: 50, steps: \[50, 100\] \}  # halfway/);
     assert.match(r.text, /weight: 10\n\s+previousWeight: 0\n/);
     await assertRendersClean(r.file);
   });
 
-  it("abort at 0% is a no-op that says so", () => {
-    const r = rollout(TWO, "abort", "--gateway", "ingress-b");
+  it("abort at 0% is a no-op that says so", async () => {
+    const r = await rollout(TWO, "abort", "--gateway", "ingress-b");
     assert.strictEqual(r.status, 0);
     assert.match(r.stdout, /already at 0%; nothing to change/);
     assert.strictEqual(r.text, TWO);
+  });
+
+  it("as a process: edits the file, prints the plan on stdout and exits 0; refuses with exit 1 and the file untouched", function () {
+    this.timeout(60000);
+    const file = tempStackFile("prod", PROD);
+    const moved = runTool("rollout", ["--stack-file", file, "next"]);
+    assert.strictEqual(moved.status, 0, moved.stderr);
+    assert.match(moved.stdout, /pulumi up/);
+    const text = fs.readFileSync(file, "utf8");
+    const refused = runTool("rollout", ["--stack-file", file, "promote"]);
+    assert.strictEqual(refused.status, 1);
+    assert.match(refused.stderr, /^error: /);
+    assert.strictEqual(fs.readFileSync(file, "utf8"), text);
   });
 });

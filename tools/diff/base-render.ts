@@ -8,7 +8,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { UserError } from "../engine/errors";
+import { describe } from "../engine/cli";
+import { entriesOf } from "../engine/manifest";
+import { PROJECT_DIR, runStack } from "../engine/render-stack";
 import { Entry } from "./object-diff";
+
+// Plain JavaScript beside the sources (not in the compiled build): found from the project, wherever this runs from.
+const { sourceDigest } = require(path.join(PROJECT_DIR, "tools/engine/build-digest.js")) as { sourceDigest(root: string): string };
 
 export class DiffError extends UserError {}
 
@@ -35,8 +41,12 @@ export function resolveRef(root: string, ref: string): string {
 /** Where a revision keeps its render command: its own folder now, tools/render.ts before commands had folders. */
 const RENDER_COMMANDS = ["tools/render/main.ts", "tools/render.ts"];
 
-/** The stack's objects at a commit; none when the stack file did not exist there (a new stack). */
-export function renderAt(root: string, sha: string, stack: string, label: string): Entry[] {
+/**
+ * The stack's objects at a commit; none when the stack file did not exist there (a new stack). When the commit's
+ * program is this checkout's (the same sources, as in a pull request that moves a canary), its stack file is
+ * rendered in this process; otherwise the commit's own render command runs in a process of its own.
+ */
+export async function renderAt(root: string, sha: string, stack: string, label: string): Promise<Entry[]> {
   if (!git(root, "cat-file", "-e", `${sha}:Pulumi.${stack}.yaml`).ok) return [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-gateways-base-"));
   try {
@@ -44,6 +54,7 @@ export function renderAt(root: string, sha: string, stack: string, label: string
     if (archive.status !== 0) throw new DiffError(`git archive ${label} failed: ${archive.stderr.toString().trim()}`);
     const tar = spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout });
     if (tar.status !== 0) throw new DiffError(`unpacking ${label} failed: ${tar.stderr.toString().trim()}`);
+    if (sourceDigest(dir) === sourceDigest(root) && sameProject(dir, root)) return await renderHere(path.join(dir, `Pulumi.${stack}.yaml`), stack, label);
     const command = RENDER_COMMANDS.find((f) => fs.existsSync(path.join(dir, f)));
     if (command === undefined) throw new DiffError(`${label} has no render command to render it with`);
     fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
@@ -56,5 +67,18 @@ export function renderAt(root: string, sha: string, stack: string, label: string
     return JSON.parse(r.stdout) as Entry[];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sameProject(a: string, b: string): boolean {
+  return ["Pulumi.yaml", "package-lock.json"].every((f) => fs.existsSync(path.join(a, f)) && fs.existsSync(path.join(b, f))
+    && fs.readFileSync(path.join(a, f), "utf8") === fs.readFileSync(path.join(b, f), "utf8"));
+}
+
+async function renderHere(stackFile: string, stack: string, label: string): Promise<Entry[]> {
+  try {
+    return entriesOf(await runStack({ stackFile }));
+  } catch (e) {
+    throw new DiffError(`stack "${stack}" does not render at ${label}: ${describe(e).message}`);
   }
 }

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const sha = flags.base ? resolveRef(PROJECT_DIR, flags.base) : defaultBase(PROJECT_DIR);
   const label = `${flags.base ?? "merge base with main"} (${sha.slice(0, 7)})`;
   try {
-    const before = renderAt(PROJECT_DIR, sha, stack, label);
+    const before = await renderAt(PROJECT_DIR, sha, stack, label);
     const after = await runStack({ stack }).then(entriesOf).catch((e) => {
       throw new DiffError(`stack "${stack}" does not render in the working tree: ${describeError(e).message}`);
     });

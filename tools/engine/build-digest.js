@@ -4,7 +4,9 @@
  * compiled JavaScript only when this digest equals the one stamped at build time. Plain JavaScript, because it
  * runs before any TypeScript loader.
  *
- * `node tools/engine/build-digest.js --write` stamps the build (the last step of `npm run build:tools`).
+ * `node tools/engine/build-digest.js --write` stamps the build (the last step of `npm run build:tools`);
+ * `--write-dist` stamps the package's dist/ the same way (the last step of `npm run build`), so that a test can
+ * tell whether dist/ is current.
  */
 "use strict";
 const crypto = require("crypto");
@@ -25,10 +27,10 @@ function filesUnder(root, dir) {
     .flatMap((e) => (e.isDirectory() ? filesUnder(root, path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
 }
 
-/** The digest of the sources and settings as they are on disk under `root`. */
-function sourceDigest(root) {
+/** The digest of the sources and settings as they are on disk under `root` (by default: what .build/ holds). */
+function sourceDigest(root, dirs = SOURCE_DIRS, settings = SETTINGS) {
   const hash = crypto.createHash("sha256");
-  for (const file of [...SOURCE_DIRS.flatMap((d) => filesUnder(root, d)), ...SETTINGS]) {
+  for (const file of [...dirs.flatMap((d) => filesUnder(root, d)), ...settings]) {
     const text = fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file)) : Buffer.alloc(0);
     hash.update(`${file.split(path.sep).join("/")}\0${text.length}\0`).update(text);
   }
@@ -36,14 +38,24 @@ function sourceDigest(root) {
 }
 
 /** The digest the build under `root` was stamped with, or undefined when there is no build. */
-function builtDigest(root) {
-  const file = path.join(root, BUILD_DIR, DIGEST_FILE);
+function builtDigest(root, dir = BUILD_DIR) {
+  const file = path.join(root, dir, DIGEST_FILE);
   return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : undefined;
 }
 
-module.exports = { BUILD_DIR, sourceDigest, builtDigest };
+/** The package's build, dist/ (`npm run build`): the component's sources and its compiler settings. */
+const DIST_DIR = "dist";
+function distSourceDigest(root) {
+  return sourceDigest(root, ["components"], ["tsconfig.json", "tsconfig.build.json"]);
+}
+
+module.exports = { BUILD_DIR, DIST_DIR, sourceDigest, builtDigest, distSourceDigest };
 
 if (require.main === module && process.argv[2] === "--write") {
   const root = path.resolve(__dirname, "../..");
   fs.writeFileSync(path.join(root, BUILD_DIR, DIGEST_FILE), `${sourceDigest(root)}\n`);
+}
+if (require.main === module && process.argv[2] === "--write-dist") {
+  const root = path.resolve(__dirname, "../..");
+  fs.writeFileSync(path.join(root, DIST_DIR, DIGEST_FILE), `${distSourceDigest(root)}\n`);
 }

@@ -19,11 +19,15 @@ export interface ParsedArgs {
   positional: string[];
 }
 
-export function parseArgs(argv: string[], spec: FlagSpec, command: string): ParsedArgs {
-  if (wantsHelp(argv) && HELP[command] !== undefined) {
-    process.stdout.write(`${HELP[command]}\n`);
-    process.exit(0);
+/** `--help` was asked for: the command prints this text on stdout and exits 0. */
+export class HelpShown extends Error {
+  constructor(readonly text: string) {
+    super(text);
   }
+}
+
+export function parseArgs(argv: string[], spec: FlagSpec, command: string): ParsedArgs {
+  if (wantsHelp(argv) && HELP[command] !== undefined) throw new HelpShown(HELP[command]);
   const out: ParsedArgs = { flags: {}, positional: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -49,6 +53,10 @@ export function describe(error: unknown): { message: string; expected: boolean }
 }
 
 export function fail(error: unknown): never {
+  if (error instanceof HelpShown) {
+    process.stdout.write(`${error.text}\n`);
+    process.exit(0);
+  }
   const { message } = describe(error);
   process.stderr.write(`error: ${message}\n`);
   process.exit(1);

@@ -1,14 +1,18 @@
 /**
- * The rollout command as a function of the stack file's text: what to print and the file's new text. The
- * entry point (rollout.ts) only reads and writes the file.
+ * The rollout command: `renderRollout` as a function of the stack file's text (what to print and the file's new
+ * text), and `rollout` as a function of the arguments, which reads and writes the file (main.ts runs it).
  */
 import * as fs from "fs";
 import { ValidGateway } from "../../components/plan/validate";
 import { StackConfig } from "../../stacks/config";
 import { Edit, move, MoveRefused, statusText, Verb } from "./plan";
-import { knownStacks, stackNameOf, StackFileError } from "../engine/stack-file";
+import { knownStacks, stackFilePath, stackNameOf, StackFileError } from "../engine/stack-file";
 import { StackDocument } from "./stack-edit";
 import * as path from "path";
+import { readStackConfig } from "../../stacks/config";
+import { CommandIO } from "../engine/command";
+import { parseArgs, UsageError } from "../engine/cli";
+import { PROJECT_DIR } from "../engine/render-stack";
 
 export interface RolloutRequest {
   file: string;
@@ -80,4 +84,17 @@ function changeText(stack: string, file: string, before: ValidGateway, after: Va
     `  pulumi up --stack ${stack}`,
     "",
   ].join("\n");
+}
+
+const USAGE = "usage: npm run rollout -- --stack <name> <status|next|back|abort|promote> [--gateway <name>] [--force]";
+
+export function rollout(argv: string[], io: CommandIO): void {
+  const { flags, positional } = parseArgs(argv, { stack: "string", "stack-file": "string", gateway: "string", force: "boolean" }, "rollout");
+  if (positional.length !== 1) throw new UsageError(`rollout: name one verb; ${USAGE}`);
+  const file = flags["stack-file"] ? path.resolve(flags["stack-file"])
+    : flags.stack ? stackFilePath(PROJECT_DIR, flags.stack) : undefined;
+  if (file === undefined) throw new UsageError(`rollout: name a stack; ${USAGE}`);
+  const result = renderRollout({ file, verb: positional[0], gateway: flags.gateway, force: flags.force === "true" }, readStackConfig);
+  if (result.newText !== undefined) fs.writeFileSync(file, result.newText);
+  io.out(result.output);
 }

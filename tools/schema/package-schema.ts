@@ -18,9 +18,14 @@ export function providerName(packageName: string): string {
   return (match?.[2] ?? packageName).replace(/[^-a-zA-Z0-9_]/g, "-");
 }
 
+let provider: ComponentProvider | undefined;
+
+/** One provider per process: it analyzes the TypeScript sources once (seconds), then answers from that. */
 export function packageProvider(): ComponentProvider {
+  if (provider) return provider;
   const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as { name: string };
-  return new ComponentProvider({ components: [IstioGateway], dirname: PACKAGE_DIR, name: providerName(manifest.name) });
+  provider = new ComponentProvider({ components: [IstioGateway], dirname: PACKAGE_DIR, name: providerName(manifest.name) });
+  return provider;
 }
 
 /** Property of a schema object type or resource (schema.json `Property`). */
