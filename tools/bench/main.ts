@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import { engineBench } from "./engine";
 import { generatedGateways, Variant, workload } from "./workload";
 import { fail, parseArgs, UsageError } from "../engine/cli";
 import { tuneForOfflineRun } from "../engine/offline";
@@ -54,8 +55,14 @@ function wall(args: string[], cwd = PROJECT_DIR): number {
 
 async function main(): Promise<void> {
   tuneForOfflineRun(); // the same settings for the component and the baseline
-  const { flags } = parseArgs(process.argv.slice(2), { quick: "boolean", sizes: "string" }, "bench");
+  const { flags } = parseArgs(process.argv.slice(2), { quick: "boolean", sizes: "string", engine: "boolean", rounds: "string" }, "bench");
   const quick = flags.quick === "true";
+  if (flags.engine === "true") {
+    const engineSizes = (flags.sizes ?? "1,30,100").split(",").map(Number);
+    const rounds = Number(flags.rounds ?? "3");
+    if (engineSizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(rounds) || rounds < 1) throw new UsageError("bench: --engine takes --sizes (whole numbers, commas) and --rounds (a whole number)");
+    return engineBench(engineSizes, rounds, (line = "") => process.stdout.write(`${line}\n`));
+  }
   const sizes = flags.sizes ? flags.sizes.split(",").map(Number) : quick ? [1, 10, 100] : [1, 10, 100, 1000];
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !sizes.includes(10)) throw new UsageError("bench: --sizes takes whole numbers separated by commas, including 10 (the growth baseline)");
   // Runs of a second or less move by ±30 % here (GC timing, a shared machine): more of them, for a steadier median.

@@ -43,17 +43,39 @@ function builtDigest(root, dir = BUILD_DIR) {
   return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : undefined;
 }
 
+/**
+ * The stacks program's part of the build (components/ and stacks/, and the settings): what stacks/main.js needs
+ * to match, so that a copy of the project without tools/ (or with other tools) still runs compiled.
+ */
+const PROGRAM_DIGEST_FILE = "PROGRAM_DIGEST";
+function programSourceDigest(root) {
+  return sourceDigest(root, ["components", "stacks"], SETTINGS);
+}
+function builtProgramDigest(root) {
+  const file = path.join(root, BUILD_DIR, PROGRAM_DIGEST_FILE);
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : undefined;
+}
+
 /** The package's build, dist/ (`npm run build`): the component's sources and its compiler settings. */
 const DIST_DIR = "dist";
 function distSourceDigest(root) {
   return sourceDigest(root, ["components"], ["tsconfig.json", "tsconfig.build.json"]);
 }
 
-module.exports = { BUILD_DIR, DIST_DIR, sourceDigest, builtDigest, distSourceDigest };
+/** Where stacks/main.js starts the program from: the compiled build when it matches the sources, else index.ts. */
+function programEntry(root) {
+  const built = builtProgramDigest(root);
+  return built !== undefined && built === programSourceDigest(root)
+    ? { compiled: true, file: path.join(root, BUILD_DIR, "stacks", "index.js") }
+    : { compiled: false, file: path.join(root, "stacks", "index.ts") };
+}
+
+module.exports = { BUILD_DIR, DIST_DIR, sourceDigest, builtDigest, distSourceDigest, programSourceDigest, builtProgramDigest, programEntry };
 
 if (require.main === module && process.argv[2] === "--write") {
   const root = path.resolve(__dirname, "../..");
   fs.writeFileSync(path.join(root, BUILD_DIR, DIGEST_FILE), `${sourceDigest(root)}\n`);
+  fs.writeFileSync(path.join(root, BUILD_DIR, PROGRAM_DIGEST_FILE), `${programSourceDigest(root)}\n`);
 }
 if (require.main === module && process.argv[2] === "--write-dist") {
   const root = path.resolve(__dirname, "../..");

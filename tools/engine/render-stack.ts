@@ -62,7 +62,7 @@ export async function runStack(target: RenderTarget, reads?: Record<string, Reco
     stack: stack.stack,
     config: stack.config,
     secretKeys: stack.secretKeys,
-    program: () => requireFresh(project.main),
+    program: () => requireFresh(offlineProgram(project.main)),
     reads,
   });
 }
@@ -75,7 +75,7 @@ function runProgram(project: string, file: string, reads?: Record<string, Record
 
 /** The project's program (Pulumi.yaml `main`), loaded anew on every call. */
 export function requireProgram(): void {
-  requireFresh(readProject(PROJECT_DIR).main);
+  requireFresh(offlineProgram(readProject(PROJECT_DIR).main));
 }
 
 export async function renderManifests(target: RenderTarget): Promise<Manifest[]> {
@@ -84,6 +84,14 @@ export async function renderManifests(target: RenderTarget): Promise<Manifest[]>
 
 export async function renderStack(target: RenderTarget): Promise<string> {
   return toYaml(await renderManifests(target));
+}
+
+/**
+ * The program a render runs. The engine's entry, stacks/main.js, only picks compiled or transpiled index.ts (and
+ * would keep the compiled one cached); offline, index.ts itself runs, loaded anew for every render.
+ */
+function offlineProgram(main: string): string {
+  return path.basename(main) === "main.js" ? path.join(path.dirname(main), "index.ts") : main;
 }
 
 /** Loads the program anew, so that a second render in the same process runs it again. */

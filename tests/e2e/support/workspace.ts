@@ -13,7 +13,7 @@ import { adopt, clusterEnv, ClusterState, release, signalSession } from "../../.
 import { ROOT } from "../../support/run";
 
 /** What the temp project copies from this repository: the program and what compiles it. */
-const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "components"];
+const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.tools.json", "stacks", "components", "tools/engine/build-digest.js"];
 
 export interface CommandResult {
   code: number | null;
@@ -54,6 +54,8 @@ export class Workspace {
     // Inside the cluster's folder: whatever stops the cluster (down, the watchdog) removes the project too.
     this.dir = fs.mkdtempSync(path.join(cluster.dir, "project-"));
     for (const f of PROJECT_FILES) fs.cpSync(path.join(ROOT, f), path.join(this.dir, f), { recursive: true });
+    // The compiled build, as `npm ci` leaves it: stacks/main.js runs it when it matches the sources.
+    if (fs.existsSync(path.join(ROOT, ".build"))) fs.cpSync(path.join(ROOT, ".build"), path.join(this.dir, ".build"), { recursive: true });
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"));
     this.stack = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(stackFile))?.[1] ?? "e2e";
     this.stackFile = path.join(this.dir, `Pulumi.${this.stack}.yaml`);
@@ -68,8 +70,6 @@ export class Workspace {
       ...clusterEnv(this.cluster),
       PULUMI_HOME: path.join(this.dir, ".pulumi-home"),
       PULUMI_BACKEND_URL: `file://${path.join(this.dir, ".pulumi-state")}`,
-      // Type errors are npm test's job (tsc --noEmit); the engine need not type-check the program again per run.
-      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
       PULUMI_COLOR: "never",
     };
   }
