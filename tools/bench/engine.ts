@@ -8,7 +8,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { clusterEnv, ClusterState, startCluster, stopCluster } from "../cluster/control-plane";
+import { adopt, clusterEnv, ClusterState, release, startCluster, stopCluster } from "../cluster/control-plane";
 import { ensureToolchain } from "../cluster/toolchain";
 import { PROJECT_DIR } from "../engine/render-stack";
 import { CONFIG_KEY } from "../../stacks/config";
@@ -66,21 +66,30 @@ function gateways(n: number): Record<string, unknown> {
 function pulumi(state: ClusterState, p: Project, args: string[]): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn("pulumi", [...args, "--stack", p.stack, "--non-interactive"], { cwd: p.dir, env: { ...process.env, ...clusterEnv(state), PULUMI_COLOR: "never" } });
+    // A session of its own, recorded with the cluster: stopping the cluster (or its watchdog) stops it and the
+    // plugins it started, which Pulumi puts in process groups of their own but in its session.
+    const child = spawn("pulumi", [...args, "--stack", p.stack, "--non-interactive"], { cwd: p.dir, detached: true, env: { ...process.env, ...clusterEnv(state), PULUMI_COLOR: "never" } });
+    if (child.pid !== undefined) adopt(state, { name: `pulumi ${args[0]}`, pid: child.pid });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
-    child.on("close", (code) => (code === 0 ? resolve((performance.now() - t0) / 1000)
-      : reject(new Error(`pulumi ${args.join(" ")} (${p.stack}) exited ${code}:\n${output.slice(-3000)}`))));
+    child.on("close", (code) => {
+      if (child.pid !== undefined) release(state, child.pid);
+      if (code === 0) resolve((performance.now() - t0) / 1000);
+      else reject(new Error(`pulumi ${args.join(" ")} (${p.stack}) exited ${code}:\n${output.slice(-3000)}`));
+    });
   });
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x: number) => x.toFixed(1);
 
-export async function engineBench(sizes: number[], rounds: number, out: (line?: string) => void): Promise<void> {
+/** @param up also time `pulumi up` of each program (at 100 gateways, minutes each on two cores) */
+export async function engineBench(sizes: number[], rounds: number, out: (line?: string) => void, up = true): Promise<void> {
   const toolchain = await ensureToolchain((l) => process.stderr.write(`${l}\n`));
   const state = await startCluster({ name: `bench-engine-${process.pid}`, toolchain, watchPid: process.pid });
+  const interrupted = (signal: NodeJS.Signals) => void stopCluster(state).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
   try {
     out(`## real engine: pulumi preview and pulumi up, component program vs flat program (${rounds} preview rounds, alternated; medians in seconds)`);
     out("| gateways | objects | preview: component | preview: flat | ratio | preview: type-checked (before) | ratio | up: component | up: flat | ratio |");
@@ -95,15 +104,16 @@ export async function engineBench(sizes: number[], rounds: number, out: (line?: 
         for (const p of r % 2 === 0 ? order : order.reverse()) previews[p.variant].push(await pulumi(state, p, ["preview"]));
       }
       const ups: Record<string, number> = {};
-      for (const p of projects) {
+      for (const p of up ? projects : []) {
         ups[p.variant] = await pulumi(state, p, ["up", "--yes", "--skip-preview"]);
         await pulumi(state, p, ["destroy", "--yes", "--skip-preview"]);
       }
       const [pc, pf, pt] = [median(previews.component), median(previews.flat), median(previews.typechecked)];
       const runs = (xs: number[]) => `${fmt(median(xs))} (${xs.map(fmt).join(", ")})`;
-      out(`| ${n} | ${flatObjects(gateways(n)).length} | ${runs(previews.component)} | ${runs(previews.flat)} | ${(pc / pf).toFixed(2)} | ${runs(previews.typechecked)} | ${(pt / pf).toFixed(2)} | ${fmt(ups.component)} | ${fmt(ups.flat)} | ${(ups.component / ups.flat).toFixed(2)} |`);
+      out(`| ${n} | ${flatObjects(gateways(n)).length} | ${runs(previews.component)} | ${runs(previews.flat)} | ${(pc / pf).toFixed(2)} | ${runs(previews.typechecked)} | ${(pt / pf).toFixed(2)} | ${up ? `${fmt(ups.component)} | ${fmt(ups.flat)} | ${(ups.component / ups.flat).toFixed(2)}` : "– | – | –"} |`);
     }
   } finally {
+    process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
     await stopCluster(state);
   }
 }

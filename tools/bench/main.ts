@@ -55,13 +55,13 @@ function wall(args: string[], cwd = PROJECT_DIR): number {
 
 async function main(): Promise<void> {
   tuneForOfflineRun(); // the same settings for the component and the baseline
-  const { flags } = parseArgs(process.argv.slice(2), { quick: "boolean", sizes: "string", engine: "boolean", rounds: "string" }, "bench");
+  const { flags } = parseArgs(process.argv.slice(2), { quick: "boolean", sizes: "string", engine: "boolean", rounds: "string", "previews-only": "boolean" }, "bench");
   const quick = flags.quick === "true";
   if (flags.engine === "true") {
     const engineSizes = (flags.sizes ?? "1,30,100").split(",").map(Number);
     const rounds = Number(flags.rounds ?? "3");
     if (engineSizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(rounds) || rounds < 1) throw new UsageError("bench: --engine takes --sizes (whole numbers, commas) and --rounds (a whole number)");
-    return engineBench(engineSizes, rounds, (line = "") => process.stdout.write(`${line}\n`));
+    return engineBench(engineSizes, rounds, (line = "") => process.stdout.write(`${line}\n`), flags["previews-only"] !== "true");
   }
   const sizes = flags.sizes ? flags.sizes.split(",").map(Number) : quick ? [1, 10, 100] : [1, 10, 100, 1000];
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !sizes.includes(10)) throw new UsageError("bench: --sizes takes whole numbers separated by commas, including 10 (the growth baseline)");

@@ -51,7 +51,7 @@ canary walk of one stack file.
   --stack-file <path>   walk this stack file's canary, one pulumi up per step, and print the table
   --grep <text>         only the tests whose title holds the text`,
   bench: `usage: npm run bench [-- --quick] [--sizes 1,10,100]
-       npm run bench -- --engine [--sizes 1,30,100] [--rounds 3]
+       npm run bench -- --engine [--sizes 1,30,100] [--rounds 3] [--previews-only]
 
 The stacks program's cost offline, for N generated gateways, as ratios to the same objects declared flat.
 With --engine: the real pulumi preview and pulumi up on a local cluster (npm run cluster's toolchain).
@@ -59,7 +59,8 @@ With --engine: the real pulumi preview and pulumi up on a local cluster (npm run
   --quick          fewer repetitions
   --sizes <list>   gateway counts (offline: including 10, the growth baseline)
   --engine         the real engine instead of the offline runner
-  --rounds <n>     --engine: preview rounds per program, alternated (default 3)`,
+  --rounds <n>     --engine: preview rounds per program, alternated (default 3)
+  --previews-only  --engine: no pulumi up (at 100 gateways an up takes minutes)`,
   schema: `usage: npm run -s schema > schema.json
 
 Prints the multi-language package schema (JSON) that pulumi package add generates SDKs from.`,
