@@ -102,6 +102,8 @@ describe("diff command (as a process, in a throwaway repository)", function () {
     fs.writeFileSync(path.join(repo, "Pulumi.prod.yaml"), afterVerb(PROD, "next"));
   });
 
+  after(() => fs.rmSync(repo, { recursive: true, force: true }));
+
   it("prints the before → after split of the gateway that moved, and nothing else changed", () => {
     const r = run("--stack", "prod", "--base", "main");
     assert.strictEqual(r.status, 0, r.stderr);
