@@ -27,6 +27,9 @@ export function isLabelValue(value: string): boolean {
   return value === "" || /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(value);
 }
 
+// A DNS label in a host name (Istio's IsDNS1123Label takes both cases).
+const DNS_LABEL_ANY_CASE = /^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?$/;
+
 const HOST_FORMS = 'use "host" or "namespace/host", where host is "*", a DNS name such as "shop.example.com" or "*.example.com", or an IP address, and namespace is "*", "." or a namespace name';
 
 /**
@@ -51,8 +54,6 @@ export function gatewayHostProblem(entry: string): string | undefined {
   if (/^[0-9]+$/.test(labels[labels.length - 1])) return `its top-level domain "${labels[labels.length - 1]}" is all digits; use a DNS name or an IP address`;
   return undefined;
 }
-
-const DNS_LABEL_ANY_CASE = /^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?$/;
 
 /**
  * Ports the injected proxy binds itself (Istio "Ports used by Istio"): a Gateway server on one of them would

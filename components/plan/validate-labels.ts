@@ -3,7 +3,7 @@
  * Service ports: the overrides a user can set that could break what the component otherwise guarantees.
  */
 import { ConfigError, Where } from "./errors";
-import { TRACK_LABEL } from "./labels";
+import { telemetryLabels, TRACK_LABEL } from "./labels";
 import { dnsLabel, checkKeys, objectAt, wholeNumber } from "./read";
 import { isLabelKey, isLabelValue } from "./rules";
 import { ServicePort } from "./types";
@@ -32,12 +32,13 @@ export const INJECTION_NAMESPACE_LABELS: Record<string, string> = {
 
 // Pod labels the component sets itself: the selector (changing them would orphan the pods from their
 // Deployment and Service) and Istio's injection labels (set per revision).
+// The telemetry labels (labels.ts telemetryLabels) too: each track's must name its own revision.
 const MANAGED = "the component sets this label itself (selector or injection); choose another key";
-export const MANAGED_POD_LABELS: Record<string, string> = Object.fromEntries(
-  ["app", "istio", TRACK_LABEL, "istio.io/rev", "sidecar.istio.io/inject", "istio.io/dataplane-mode"].map((k) => [k, MANAGED]));
-// Telemetry labels (labels.ts telemetryLabels): each track's must name its own revision.
 const TELEMETRY = "the component sets it per revision, so that Istio's metrics tell the canary from the stable pods; choose another key";
-for (const k of ["service.istio.io/canonical-name", "service.istio.io/canonical-revision", "app.kubernetes.io/name", "app.kubernetes.io/version"]) MANAGED_POD_LABELS[k] = TELEMETRY;
+export const MANAGED_POD_LABELS: Record<string, string> = Object.fromEntries([
+  ...["app", "istio", TRACK_LABEL, "istio.io/rev", "sidecar.istio.io/inject", "istio.io/dataplane-mode"].map((k) => [k, MANAGED]),
+  ...Object.keys(telemetryLabels("gw", undefined)).map((k) => [k, TELEMETRY]),
+]);
 
 export function checkGatewaySelector(where: Where, raw: unknown): Record<string, string> {
   const selector = labelMap(where, "gatewaySelector", raw);

@@ -9,24 +9,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { adopt, clusterEnv, ClusterState, release, startCluster, stopCluster } from "../cluster/control-plane";
+import { copyProgram } from "../cluster/project";
 import { ensureToolchain } from "../cluster/toolchain";
 import { PROJECT_DIR } from "../engine/render-stack";
 import { CONFIG_KEY } from "../../stacks/config";
-import { flatObjects, generatedGateways } from "./workload";
-
-/** What the component project copies: the program, its build (as `npm ci` leaves it) and what starts it. */
-const PROGRAM_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.tools.json", "stacks", "components", "tools/engine/build-digest.js", ".build"];
+import { FLAT_KINDS, flatObjects, generatedGateways } from "./workload";
 
 // The flat baseline: the objects the component would register, declared one by one, no validation, no planning.
 const FLAT_PROGRAM = `"use strict";
 const k8s = require("@pulumi/kubernetes");
-const kinds = {
-  Namespace: k8s.core.v1.Namespace, ServiceAccount: k8s.core.v1.ServiceAccount, Service: k8s.core.v1.Service,
-  Role: k8s.rbac.v1.Role, RoleBinding: k8s.rbac.v1.RoleBinding, Deployment: k8s.apps.v1.Deployment,
-  HorizontalPodAutoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler, PodDisruptionBudget: k8s.policy.v1.PodDisruptionBudget,
-  Gateway: k8s.apiextensions.CustomResource,
-};
-for (const { name, object } of require("./objects.json")) new kinds[object.kind](name, object);
+const kinds = ${JSON.stringify(FLAT_KINDS)};
+const classOf = (kind) => kinds[kind].split(".").reduce((o, k) => o[k], k8s);
+for (const { name, object } of require("./objects.json")) new (classOf(object.kind))(name, object);
 `;
 
 interface Project { variant: "component" | "flat" | "typechecked"; dir: string; stack: string }
@@ -37,8 +31,7 @@ interface Project { variant: "component" | "flat" | "typechecked"; dir: string; 
  */
 function componentProject(root: string, n: number, variant: "component" | "typechecked" = "component"): Project {
   const dir = path.join(root, `${variant}-${n}`);
-  for (const f of PROGRAM_FILES) fs.cpSync(path.join(PROJECT_DIR, f), path.join(dir, f), { recursive: true });
-  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"));
+  copyProgram(dir);
   if (variant === "typechecked") {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: istio-gateways\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: stacks/index.ts\n");
   }

@@ -35,17 +35,20 @@ export function flatObjects(gateways: Record<string, unknown>): Array<{ name: st
       .map((object, i) => ({ name: `${name}-${i}`, object: object as unknown as Record<string, unknown> })));
 }
 
+/** Where each kind's class lives in @pulumi/kubernetes: the flat baselines (here and tools/bench/engine.ts) share it. */
+export const FLAT_KINDS: Record<string, string> = {
+  Namespace: "core.v1.Namespace", ServiceAccount: "core.v1.ServiceAccount", Service: "core.v1.Service",
+  Role: "rbac.v1.Role", RoleBinding: "rbac.v1.RoleBinding", Deployment: "apps.v1.Deployment",
+  HorizontalPodAutoscaler: "autoscaling.v2.HorizontalPodAutoscaler", PodDisruptionBudget: "policy.v1.PodDisruptionBudget",
+  Gateway: "apiextensions.CustomResource",
+};
+
 /** The baseline program: each object declared directly with @pulumi/kubernetes, no component, no validation. */
 export function declareFlat(objects: ReadonlyArray<{ name: string; object: Record<string, unknown> }>): void {
   /* eslint-disable @typescript-eslint/no-explicit-any */
-  const kinds: Record<string, new (name: string, args: any) => unknown> = {
-    Namespace: k8s.core.v1.Namespace, ServiceAccount: k8s.core.v1.ServiceAccount, Service: k8s.core.v1.Service,
-    Role: k8s.rbac.v1.Role, RoleBinding: k8s.rbac.v1.RoleBinding, Deployment: k8s.apps.v1.Deployment,
-    HorizontalPodAutoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler, PodDisruptionBudget: k8s.policy.v1.PodDisruptionBudget,
-    Gateway: k8s.apiextensions.CustomResource,
-  };
+  const classOf = (kind: string) => FLAT_KINDS[kind].split(".").reduce((o: any, k) => o[k], k8s) as new (name: string, args: unknown) => unknown;
   /* eslint-enable @typescript-eslint/no-explicit-any */
-  for (const { name, object } of objects) new kinds[object.kind as string](name, object);
+  for (const { name, object } of objects) new (classOf(object.kind as string))(name, object);
 }
 
 export type Variant = "component" | "flat";

@@ -37,9 +37,9 @@ function sourceDigest(root, dirs = SOURCE_DIRS, settings = SETTINGS) {
   return hash.digest("hex");
 }
 
-/** The digest the build under `root` was stamped with, or undefined when there is no build. */
-function builtDigest(root, dir = BUILD_DIR) {
-  const file = path.join(root, dir, DIGEST_FILE);
+/** The digest a build under `root` was stamped with (`file` in `dir`), or undefined when there is no build. */
+function builtDigest(root, dir = BUILD_DIR, stamp = DIGEST_FILE) {
+  const file = path.join(root, dir, stamp);
   return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : undefined;
 }
 
@@ -52,8 +52,7 @@ function programSourceDigest(root) {
   return sourceDigest(root, ["components", "stacks"], SETTINGS);
 }
 function builtProgramDigest(root) {
-  const file = path.join(root, BUILD_DIR, PROGRAM_DIGEST_FILE);
-  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : undefined;
+  return builtDigest(root, BUILD_DIR, PROGRAM_DIGEST_FILE);
 }
 
 /** The package's build, dist/ (`npm run build`): the component's sources and its compiler settings. */

@@ -10,10 +10,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { adopt, clusterEnv, ClusterState, release, signalSession } from "../../../tools/cluster/control-plane";
+import { copyProgram } from "../../../tools/cluster/project";
 import { ROOT } from "../../support/run";
 
-/** What the temp project copies from this repository: the program and what compiles it. */
-const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.tools.json", "stacks", "components", "tools/engine/build-digest.js"];
 
 export interface CommandResult {
   code: number | null;
@@ -53,10 +52,7 @@ export class Workspace {
   constructor(readonly cluster: ClusterState, stackFile: string) {
     // Inside the cluster's folder: whatever stops the cluster (down, the watchdog) removes the project too.
     this.dir = fs.mkdtempSync(path.join(cluster.dir, "project-"));
-    for (const f of PROJECT_FILES) fs.cpSync(path.join(ROOT, f), path.join(this.dir, f), { recursive: true });
-    // The compiled build, as `npm ci` leaves it: stacks/main.js runs it when it matches the sources.
-    if (fs.existsSync(path.join(ROOT, ".build"))) fs.cpSync(path.join(ROOT, ".build"), path.join(this.dir, ".build"), { recursive: true });
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"));
+    copyProgram(this.dir);
     this.stack = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(stackFile))?.[1] ?? "e2e";
     this.stackFile = path.join(this.dir, `Pulumi.${this.stack}.yaml`);
     fs.copyFileSync(stackFile, this.stackFile);

@@ -1,0 +1,17 @@
+/**
+ * A copy of this repository's Pulumi project in another folder, as the real engine runs it: the program, its
+ * compiled build as `npm ci` leaves it (stacks/main.js runs it when it matches), what starts it, and this
+ * checkout's node_modules linked. The e2e workspaces and the real-engine benchmark use it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_DIR } from "../engine/render-stack";
+
+const PROGRAM_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.tools.json", "stacks", "components", "tools/engine/build-digest.js", ".build"];
+
+export function copyProgram(dir: string): void {
+  for (const f of PROGRAM_FILES) {
+    if (fs.existsSync(path.join(PROJECT_DIR, f))) fs.cpSync(path.join(PROJECT_DIR, f), path.join(dir, f), { recursive: true });
+  }
+  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), "dir");
+}
