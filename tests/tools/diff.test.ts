@@ -6,6 +6,7 @@ import * as path from "path";
 import { parseDocument } from "yaml";
 import { diffMarkdown } from "../../tools/diff/report";
 import { entriesOf } from "../../tools/engine/manifest";
+import { renderCommand } from "../../tools/diff/base-render";
 import { diffEntries } from "../../tools/diff/object-diff";
 import { runStack } from "../../tools/engine/render-stack";
 import { ROOT } from "../support/run";
@@ -158,9 +159,22 @@ describe("diff command (as a process, in a throwaway repository)", function () {
       const r = spawnSync(process.execPath, ["tools/engine/launch.js", "diff", "--stack", "prod", "--base", "main"], { cwd: repo, encoding: "utf8", env: { ...process.env, LAUNCH_TRACE: "1" } });
       assert.strictEqual(r.status, 0, r.stderr);
       assert.match(r.stderr, /launch: ts-node/);
+      assert.match(r.stderr, /diff: the base renders compiled/);
       assert.match(r.stdout, /\| istio-ingressgateway \| 1-25-1 \| 9 pods \(90%\) \| 7 pods \(70%\) \|/);
     } finally {
       fs.writeFileSync(file, original);
+    }
+  });
+
+  it("starts a base whose sources the build was not made from through ts-node, copying no build", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-gateways-other-base-"));
+    try {
+      fs.mkdirSync(path.join(dir, "components"));
+      fs.writeFileSync(path.join(dir, "components/index.ts"), "export const other = 1;\n");
+      assert.deepStrictEqual(renderCommand(repo, dir, "tools/render/main.ts"), ["-r", "ts-node/register/transpile-only", "tools/render/main.ts"]);
+      assert.ok(!fs.existsSync(path.join(dir, ".build")));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

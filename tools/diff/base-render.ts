@@ -14,7 +14,9 @@ import { PROJECT_DIR, runStack } from "../engine/render-stack";
 import { Entry } from "./object-diff";
 
 // Plain JavaScript beside the sources (not in the compiled build): found from the project, wherever this runs from.
-const { sourceDigest } = require(path.join(PROJECT_DIR, "tools/engine/build-digest.js")) as { sourceDigest(root: string): string };
+const { BUILD_DIR, builtDigest, sourceDigest } = require(path.join(PROJECT_DIR, "tools/engine/build-digest.js")) as {
+  BUILD_DIR: string; builtDigest(root: string): string | undefined; sourceDigest(root: string): string;
+};
 
 export class DiffError extends UserError {}
 
@@ -58,7 +60,7 @@ export async function renderAt(root: string, sha: string, stack: string, label: 
     const command = RENDER_COMMANDS.find((f) => fs.existsSync(path.join(dir, f)));
     if (command === undefined) throw new DiffError(`${label} has no render command to render it with`);
     fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", command, "--stack", stack, "--format", "json"],
+    const r = spawnSync(process.execPath, [...renderCommand(root, dir, command), "--stack", stack, "--format", "json"],
       { cwd: dir, encoding: "utf8", maxBuffer: 1 << 30 });
     if (r.status !== 0) {
       const message = (r.stderr || "").trim().split("\n").filter((l) => !l.startsWith("warning:")).join("\n").replace(/^error: /, "");
@@ -68,6 +70,21 @@ export async function renderAt(root: string, sha: string, stack: string, label: 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * How to start the revision's render: compiled when this checkout's build was made from that revision's sources
+ * (the usual case after editing the program on a branch: \`npm ci\` built main), so the base starts without
+ * transpiling (docs/BENCHMARKS.md); through ts-node otherwise.
+ */
+export function renderCommand(root: string, dir: string, command: string): string[] {
+  const compiled = path.join(BUILD_DIR, "tools/render/main.js");
+  const current = builtDigest(root) === sourceDigest(dir) && fs.existsSync(path.join(root, compiled));
+  if (process.env.LAUNCH_TRACE === "1") process.stderr.write(`diff: the base renders ${current ? "compiled" : "through ts-node"}\n`);
+  if (!current) return ["-r", "ts-node/register/transpile-only", command];
+  const compiledCode = (f: string) => !f.endsWith(".tsbuildinfo") && path.basename(f) !== "consumer";
+  fs.cpSync(path.join(root, BUILD_DIR), path.join(dir, BUILD_DIR), { recursive: true, filter: compiledCode });
+  return [compiled];
 }
 
 function sameProject(a: string, b: string): boolean {
