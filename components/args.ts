@@ -442,4 +442,13 @@ export interface IstioGatewayArgs {
    * @default 0
    */
   restartGeneration?: number;
+  /**
+   * How long one revision's Deployment may take to get its pods ready before `pulumi up` fails, in seconds: the
+   * Kubernetes provider's await (`pulumi.com/timeoutSeconds`) and the Deployment's `progressDeadlineSeconds`, so
+   * the failure names the Deployment (gateway and revision) and `kubectl rollout status` agrees. A canary whose
+   * pods never become ready stops the update here; the stable revision, updated only after the canary is ready,
+   * keeps every pod. Between 10 and 21600.
+   * @default 600
+   */
+  updateTimeoutSeconds?: number;
 }

@@ -45,7 +45,16 @@ export interface TrackInput {
   extraLabels?: Record<string, string>;
   /** Pod settings shared by every track. @default the chart's */
   pod?: ValidPod;
+  /** How long an update of this Deployment may take before it fails (validate.ts updateTimeoutSeconds). */
+  updateTimeoutSeconds: number;
 }
+
+/**
+ * The Kubernetes provider waits for a Deployment's rollout and fails the update after `pulumi.com/timeoutSeconds`
+ * (pkg/await/deployment.go: a ProgressDeadlineExceeded condition alone is only reported, never fatal), so both are
+ * set: the provider's wait ends the update, the condition tells kubectl and monitoring why.
+ */
+export const TIMEOUT_ANNOTATION = "pulumi.com/timeoutSeconds";
 
 /**
  * By default each revision's pods spread across zones, then nodes, so that losing either takes as few of them as
@@ -82,9 +91,11 @@ export function planDeployment(t: TrackInput): Deployment {
       name: deploymentName(t.gateway, t.revision),
       namespace: t.namespace,
       labels: { ...commonLabels(t.gateway), [TRACK_LABEL]: trackName(t.revision) },
+      annotations: { [TIMEOUT_ANNOTATION]: String(t.updateTimeoutSeconds) },
     },
     spec: {
       ...(t.replicas !== undefined && { replicas: t.replicas }),
+      progressDeadlineSeconds: t.updateTimeoutSeconds,
       // Selectors are immutable and must not overlap another track's: the track label keeps them disjoint.
       selector: { matchLabels: trackSelector(t.gateway, t.revision) },
       // A rolling update that adds a pod before it removes one never drops below the ready count.
@@ -96,8 +107,15 @@ export function planDeployment(t: TrackInput): Deployment {
         },
         spec: {
           serviceAccountName: t.gateway,
-          // Lets Envoy bind 80 and 443 without root or NET_BIND_SERVICE (istio/gateway chart).
-          securityContext: { sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] },
+          securityContext: {
+            // Lets Envoy bind 80 and 443 without root or NET_BIND_SERVICE (istio/gateway chart); a "safe" sysctl,
+            // allowed by every Pod Security Standard level since Kubernetes 1.22.
+            sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }],
+            // The restricted Pod Security Standard requires a seccomp profile on the pod or every container
+            // (kube-apiserver refused the pods without it); the chart leaves it to the user. Pod level covers the
+            // container the injector adds; RuntimeDefault is the container runtime's own profile.
+            seccompProfile: { type: "RuntimeDefault" },
+          },
           terminationGracePeriodSeconds: t.drain.terminationGracePeriodSeconds,
           containers: [proxyContainer(t.pod)],
           ...scheduling(t.pod, trackSelector(t.gateway, t.revision)),

@@ -17,6 +17,7 @@ import { planService, planTrackService, portsFor, serviceDnsName } from "./servi
 import {
   Deployment, HorizontalPodAutoscaler, IstioGatewayObject, K8sObject, Labels, Namespace, PodDisruptionBudget, Service,
 } from "./types";
+import { owned } from "./ownership";
 import { ValidGateway } from "./validate";
 
 /** How a revision's share of the pods came out. */
@@ -90,18 +91,23 @@ function planTrack(gw: ValidGateway, split: TrackSplit, revision: string | undef
   const hpaOwned = gw.autoscaling !== undefined && split.pods > 0;
   const track = {
     split,
-    deployment: planDeployment({
+    deployment: owned(planDeployment({
       gateway: gw.name, namespace: gw.namespace, revision, replicas: hpaOwned ? undefined : split.pods, drain: gw.drain, extraLabels: gw.podLabels, pod: gw.pod,
-    }),
+      updateTimeoutSeconds: gw.updateTimeoutSeconds,
+    })),
     restartKeepers: restartKeepers(split.revision, gw.restartGeneration),
   };
   const common = { gateway: gw.name, namespace: gw.namespace, track: split.revision };
   return {
     ...track,
-    ...(hpaOwned && gw.autoscaling && { hpa: planHpa({ ...common, deployment: name, bounds: { min: split.pods, max: split.maxPods ?? split.pods }, settings: gw.autoscaling }) }),
-    ...((split.maxPods ?? split.pods) > 1 && { pdb: planPdb({ ...common, name, selector: trackSelector(gw.name, revision), budget: gw.disruption }) }),
-    ...(gw.trafficShifting === "external" && { service: planTrackService(gw.name, gw.namespace, revision, gw.service, servicePortsOf(gw)) }),
+    ...(hpaOwned && gw.autoscaling && { hpa: owned(planHpa({ ...common, deployment: name, bounds: { min: split.pods, max: split.maxPods ?? split.pods }, settings: gw.autoscaling })) }),
+    ...((split.maxPods ?? split.pods) > 1 && { pdb: owned(planPdb({ ...common, name, selector: trackSelector(gw.name, revision), budget: gw.disruption })) }),
+    ...(gw.trafficShifting === "external" && { service: owned(planTrackService(gw.name, gw.namespace, revision, gw.service, servicePortsOf(gw))) }),
   };
+}
+
+function ownedRbac(rbac: Rbac): Rbac {
+  return { serviceAccount: owned(rbac.serviceAccount), role: owned(rbac.role), roleBinding: owned(rbac.roleBinding) };
 }
 
 export function planGateway(gw: ValidGateway): GatewayPlan {
@@ -109,10 +115,11 @@ export function planGateway(gw: ValidGateway): GatewayPlan {
   const tracks = planTracks(gw).map((split, i) => planTrack(gw, split, revisions[i]));
   return {
     ...(gw.createNamespace && { namespace: planNamespace(gw.namespace, gw.namespaceLabels) }),
-    ...planRbac(gw.name, gw.namespace),
+    // The namespace is not forced: other teams and controllers may label a namespace the stack created.
+    ...ownedRbac(planRbac(gw.name, gw.namespace)),
     tracks,
-    service: planService(gw.name, gw.namespace, gw.service, servicePortsOf(gw)),
-    gateway: planIstioGateway(gw.name, gw.namespace, gw.topology, gw.routeNamespaces, gw.servers, gw.gatewaySelector),
+    service: owned(planService(gw.name, gw.namespace, gw.service, servicePortsOf(gw))),
+    gateway: owned(planIstioGateway(gw.name, gw.namespace, gw.topology, gw.routeNamespaces, gw.servers, gw.gatewaySelector)),
     selectorLabels: gatewayLabels(gw.name),
     serviceDnsName: serviceDnsName(gw.name, gw.namespace),
     gatewayRef: `${gw.namespace}/${gw.name}`,

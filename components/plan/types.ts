@@ -84,7 +84,7 @@ export interface PodTemplate {
   metadata: { labels: Labels; annotations: Record<string, string> };
   spec: {
     serviceAccountName: string;
-    securityContext: { sysctls: Array<{ name: string; value: string }> };
+    securityContext: { sysctls: Array<{ name: string; value: string }>; seccompProfile: { type: "RuntimeDefault" } };
     terminationGracePeriodSeconds: number;
     containers: Container[];
     nodeSelector?: Record<string, string>;
@@ -102,6 +102,7 @@ export interface Deployment extends K8sObject {
   spec: {
     /** Absent when an HPA owns the count. */
     replicas?: number;
+    progressDeadlineSeconds: number;
     selector: { matchLabels: Labels };
     strategy: { type: "RollingUpdate"; rollingUpdate: { maxSurge: number; maxUnavailable: number } };
     template: PodTemplate;

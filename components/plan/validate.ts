@@ -52,6 +52,8 @@ export interface ValidGateway {
   /** Pod settings every revision shares. */
   pod: ValidPod;
   restartGeneration: number;
+  /** How long one Deployment's update may take before `pulumi up` fails (deployment.ts). */
+  updateTimeoutSeconds: number;
   /** The Istio Gateway's selector, when overridden. */
   gatewaySelector?: Record<string, string>;
   /** Extra labels on every pod. */
@@ -70,11 +72,13 @@ export interface ValidCanary {
 
 export const DEFAULT_REPLICAS = 2;
 export const DEFAULT_STEPS: readonly number[] = [10, 25, 50, 100];
+/** Kubernetes' own progressDeadlineSeconds default, and the provider's Deployment await (10 minutes). */
+export const DEFAULT_UPDATE_TIMEOUT_SECONDS = 600;
 
 /** Keys a gateway accepts; anything else is most likely a typo and is refused rather than ignored. */
 export const GATEWAY_KEYS = [
   "namespace", "createNamespace", "retainNamespace", "namespaceLabels", "topology", "replicas", "revision", "canary", "servers",
-  "routeNamespaces", "service", "restartGeneration", "autoscaling", "podDisruptionBudget", "drain", "trafficShifting",
+  "routeNamespaces", "service", "restartGeneration", "updateTimeoutSeconds", "autoscaling", "podDisruptionBudget", "drain", "trafficShifting",
   "gatewaySelector", "podLabels", "verifyNamespace", "mode", "network", ...POD_KEYS,
 ] as const;
 
@@ -127,6 +131,8 @@ export function validateGateway(where: Where, raw: unknown): ValidGateway {
     ...(network !== undefined && { network }),
     pod: { ...pod, env: { ...preset.env, ...pod.env } },
     restartGeneration: wholeNumber(where, "restartGeneration", args.restartGeneration ?? 0, 0, 1_000_000_000),
+    // Below 10 s a pod cannot even be scheduled and pulled; above 6 h nobody is watching the update any more.
+    updateTimeoutSeconds: wholeNumber(where, "updateTimeoutSeconds", args.updateTimeoutSeconds ?? DEFAULT_UPDATE_TIMEOUT_SECONDS, 10, 21600),
     ...(args.gatewaySelector !== undefined && { gatewaySelector: checkGatewaySelector(where, args.gatewaySelector) }),
     podLabels: { ...preset.labels, ...labelMap(where, "podLabels", args.podLabels ?? {}, MANAGED_POD_LABELS) },
     verifyNamespace: bool(where, "verifyNamespace", args.verifyNamespace ?? args.createNamespace !== true),

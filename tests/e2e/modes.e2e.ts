@@ -34,6 +34,15 @@ describe("autoscaled stack, real engine", function () {
     });
     await ws.expectNoChanges();
   });
+
+  it("does not count a pod count set by hand as drift: the HPA owns it, pulumi preview --refresh shows no change", async () => {
+    const { ws, api } = live();
+    // `kubectl scale`, as an operator would in an incident; the Deployment is the HPA's to size, not Pulumi's.
+    await api.patch("/apis/apps/v1/namespaces/istio-ingress/deployments/istio-ingressgateway-1-25-1/scale", { spec: { replicas: 5 } });
+    const r = await ws.must(["preview", "--refresh", "--expect-no-changes"]);
+    const live5 = await api.get<KubeObject>("/apis/apps/v1/namespaces/istio-ingress/deployments/istio-ingressgateway-1-25-1");
+    process.stdout.write(`      hpa: scaled by hand to ${live5.spec?.replicas}; pulumi preview --refresh --expect-no-changes exit ${r.code}\n`);
+  });
 });
 
 describe("externally shifted stack, real engine", function () {

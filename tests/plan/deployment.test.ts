@@ -3,13 +3,13 @@ import { planDeployment } from "../../components/plan/deployment";
 import { DEFAULT_DRAIN } from "../../components/plan/drain";
 
 describe("gateway Deployment", () => {
-  const d = planDeployment({ gateway: "istio-ingressgateway", namespace: "istio-ingress", revision: "1-26-0", replicas: 3, drain: DEFAULT_DRAIN });
+  const d = planDeployment({ gateway: "istio-ingressgateway", namespace: "istio-ingress", revision: "1-26-0", replicas: 3, drain: DEFAULT_DRAIN, updateTimeoutSeconds: 600 });
   const pod = d.spec.template.spec;
   const proxy = pod.containers[0];
 
   it("is named after the gateway and its revision", () => assert.strictEqual(d.metadata.name, "istio-ingressgateway-1-26-0"));
   it("names the default revision's Deployment <gateway>-default", () =>
-    assert.strictEqual(planDeployment({ gateway: "gw", namespace: "ns", revision: undefined, replicas: 1, drain: DEFAULT_DRAIN }).metadata.name, "gw-default"));
+    assert.strictEqual(planDeployment({ gateway: "gw", namespace: "ns", revision: undefined, replicas: 1, drain: DEFAULT_DRAIN, updateTimeoutSeconds: 600 }).metadata.name, "gw-default"));
   it("runs the replicas it was given", () => assert.strictEqual(d.spec.replicas, 3));
   it("runs an istio-proxy container with image: auto for the injector to fill", () =>
     assert.deepStrictEqual([proxy.name, proxy.image], ["istio-proxy", "auto"]));
@@ -21,6 +21,13 @@ describe("gateway Deployment", () => {
     assert.strictEqual(proxy.securityContext.privileged, false);
   });
   it("runs as non-root", () => assert.strictEqual(proxy.securityContext.runAsNonRoot, true));
+  it("asks for the runtime's default seccomp profile, as the restricted Pod Security Standard requires", () =>
+    assert.deepStrictEqual(pod.securityContext.seccompProfile, { type: "RuntimeDefault" }));
+  it("bounds an update by updateTimeoutSeconds twice: the provider's wait and the rollout's progress deadline", () => {
+    const d2 = planDeployment({ gateway: "gw", namespace: "ns", revision: "1-26-0", replicas: 2, drain: DEFAULT_DRAIN, updateTimeoutSeconds: 90 });
+    assert.strictEqual(d2.metadata.annotations?.["pulumi.com/timeoutSeconds"], "90");
+    assert.strictEqual(d2.spec.progressDeadlineSeconds, 90);
+  });
   it("runs as its own ServiceAccount, not default", () => assert.strictEqual(pod.serviceAccountName, "istio-ingressgateway"));
   it("exposes Envoy's Prometheus port", () => assert.deepStrictEqual(proxy.ports, [{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }]));
   it("never removes a ready pod before its replacement is ready", () =>
@@ -30,7 +37,7 @@ describe("gateway Deployment", () => {
     assert.strictEqual(pod.terminationGracePeriodSeconds, 60);
   });
   it("leaves replicas to the HPA when it has none to hold", () => {
-    const owned = planDeployment({ gateway: "gw", namespace: "ns", revision: "1-26-0", replicas: undefined, drain: DEFAULT_DRAIN });
+    const owned = planDeployment({ gateway: "gw", namespace: "ns", revision: "1-26-0", replicas: undefined, drain: DEFAULT_DRAIN, updateTimeoutSeconds: 600 });
     assert.ok(!("replicas" in owned.spec));
   });
   it("uses the chart's resources", () =>

@@ -11,7 +11,7 @@ import { parseAllDocuments } from "yaml";
 import { clusterEnv, ClusterState, exportsText } from "../../tools/cluster/control-plane";
 import { addressFor } from "../../tools/cluster/load-balancer";
 import { clusterNodes } from "../../tools/cluster/nodes";
-import { kwokConfig, withDelay } from "../../tools/cluster/stages";
+import { kwokConfig, slowReady, withDelay, withoutRevisions } from "../../tools/cluster/stages";
 import { lockedVersions, moduleVersion, partKey, parts } from "../../tools/cluster/toolchain";
 import { apiPath, differences } from "../e2e/support/live";
 import { ROOT } from "../support/run";
@@ -82,6 +82,37 @@ describe("kwok stages", () => {
 
   it("leaves a stage alone with no delay", () => {
     assert.strictEqual(withDelay(stage, 0), stage);
+  });
+
+  const ready = `${stage}\n  selector:\n    matchExpressions:\n    - key: '.status.phase'\n      operator: 'In'\n      values:\n      - 'Pending'`;
+  const revisionRequirement = (operator: string, values: string[]) => ({ key: '.metadata.labels["istio.io/rev"]', operator, values });
+
+  it("keeps pods of chosen revisions from the ready stage, and no other pod", () => {
+    const doc = parseAllDocuments(withoutRevisions(ready, ["1-27-0", "1-26-0"]))[0].toJS();
+    assert.deepStrictEqual(doc.spec.selector.matchExpressions, [
+      revisionRequirement("NotIn", ["1-27-0", "1-26-0"]), { key: ".status.phase", operator: "In", values: ["Pending"] },
+    ]);
+    assert.strictEqual(withoutRevisions(ready, []), ready);
+    assert.throws(() => withoutRevisions(stage, ["1-27-0"]), /without spec.selector.matchExpressions/);
+  });
+
+  it("readies a slow revision's pods in a stage of its own, with its own delay", () => {
+    const doc = parseAllDocuments(slowReady(ready, "1-26-0", 6000))[0].toJS();
+    assert.strictEqual(doc.metadata.name, "pod-ready-1-26-0");
+    assert.deepStrictEqual(doc.spec.delay, { durationMilliseconds: 6000 });
+    assert.deepStrictEqual(doc.spec.selector.matchExpressions[0], revisionRequirement("In", ["1-26-0"]));
+  });
+
+  it("writes one ready stage per slow revision, and keeps slow and never-ready pods out of the common one", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kwok-"));
+    for (const f of ["node/fast/node-initialize", "node/heartbeat/node-heartbeat", "pod/fast/pod-ready", "pod/fast/pod-complete", "pod/fast/pod-delete"]) {
+      fs.mkdirSync(path.join(dir, "kustomize/stage", path.dirname(f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, "kustomize/stage", `${f}.yaml`), ready.replace("pod-ready", path.basename(f)));
+    }
+    const docs = parseAllDocuments(kwokConfig(dir, 700, "", { neverReady: ["1-27-0"], slowMs: { "1-26-0": 6000 } })).map((d) => d.toJS());
+    assert.deepStrictEqual(docs.map((d) => d.metadata.name), ["node-initialize", "node-heartbeat", "pod-ready", "pod-ready-1-26-0", "pod-complete", "pod-delete"]);
+    assert.deepStrictEqual(docs[2].spec.selector.matchExpressions[0], revisionRequirement("NotIn", ["1-27-0", "1-26-0"]));
+    fs.rmSync(dir, { recursive: true });
   });
 
   it("refuses a stage without a top-level spec", () => {

@@ -16,7 +16,7 @@ import * as path from "path";
 import { UserError } from "../engine/errors";
 import { KubeApi, sleep, waitFor } from "./kube-api";
 import { clusterNodes, NodeSpec } from "./nodes";
-import { kwokConfig } from "./stages";
+import { kwokConfig, RevisionReadiness } from "./stages";
 import { ROOT, Toolchain } from "./toolchain";
 
 export class ClusterError extends UserError {}
@@ -64,6 +64,8 @@ export interface ClusterOptions {
   nodes?: NodeSpec[];
   /** Extra kwok Stage documents (YAML), e.g. one that keeps chosen pods unready. */
   extraStages?: string;
+  /** Revisions whose pods kwok never marks Ready, or marks Ready later than the others. @default none */
+  revisions?: RevisionReadiness;
   /** How long kwok waits before it marks a new pod Ready, as a kubelet with probes would. @default 1000 */
   podReadyDelayMs?: number;
   /** Stop the cluster when this process dies (the e2e run): a killed test run leaves nothing behind. */
@@ -107,16 +109,7 @@ async function startProcesses(state: ClusterState, opts: ClusterOptions, log: (l
     `--listen-peer-urls=http://127.0.0.1:${ports.etcdPeer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
     `--initial-cluster=default=http://127.0.0.1:${ports.etcdPeer}`,
   ]);
-  launch(state, "kube-apiserver", [
-    `--etcd-servers=http://127.0.0.1:${ports.etcd}`, "--bind-address=127.0.0.1", `--secure-port=${ports.apiserver}`,
-    "--advertise-address=127.0.0.1", "--endpoint-reconciler-type=none", `--cert-dir=${path.join(dir, "certs")}`,
-    "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-    `--service-account-key-file=${path.join(dir, "sa.pub")}`, `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
-    `--token-auth-file=${path.join(dir, "tokens.csv")}`, "--authorization-mode=RBAC", "--service-cluster-ip-range=10.96.0.0/16",
-    "--profiling=false",
-  ]);
-  await waitFor("the API server's /readyz", 90000, async () => ((await api.ready()) ? true : undefined), 300)
-    .catch(() => { throw new ClusterError(`cluster "${state.name}": kube-apiserver did not become ready; see ${path.join(dir, "logs")}`); });
+  await startApiServer(state);
   log(`cluster: API server ready at ${state.server} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const kube = [`--kubeconfig=${state.kubeconfig}`, `--authentication-kubeconfig=${state.kubeconfig}`,
     `--authorization-kubeconfig=${state.kubeconfig}`, "--leader-elect=false", "--bind-address=127.0.0.1"];
@@ -125,7 +118,7 @@ async function startProcesses(state: ClusterState, opts: ClusterOptions, log: (l
     `--service-account-private-key-file=${path.join(dir, "sa.key")}`, "--use-service-account-credentials=false",
     "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service,-route"]);
   launch(state, "kube-scheduler", [...kube, `--secure-port=${ports.scheduler}`]);
-  fs.writeFileSync(path.join(dir, "kwok.yaml"), kwokConfig(opts.toolchain.kwokStages, opts.podReadyDelayMs ?? 1000, opts.extraStages));
+  fs.writeFileSync(path.join(dir, "kwok.yaml"), kwokConfig(opts.toolchain.kwokStages, opts.podReadyDelayMs ?? 1000, opts.extraStages, opts.revisions));
   // Pod and node addresses are data in etcd only: nothing listens on them and nothing sends traffic to them.
   launch(state, "kwok", [`--kubeconfig=${state.kubeconfig}`, `--config=${path.join(dir, "kwok.yaml")}`,
     "--manage-all-nodes=true", "--cidr=10.244.0.1/16", "--node-ip=10.0.0.1"]);
@@ -134,6 +127,41 @@ async function startProcesses(state: ClusterState, opts: ClusterOptions, log: (l
   await applyIstioCrds(state, opts.toolchain);
   await waitFor("the default ServiceAccount", 60000, () => api.find("/api/v1/namespaces/default/serviceaccounts/default"));
   log(`cluster: "${state.name}" up in ${((Date.now() - started) / 1000).toFixed(1)} s (${(opts.nodes ?? clusterNodes()).length} nodes, Istio CRDs)`);
+}
+
+function apiServerArgs(state: ClusterState): string[] {
+  const { dir, ports } = state;
+  return [
+    `--etcd-servers=http://127.0.0.1:${ports.etcd}`, "--bind-address=127.0.0.1", `--secure-port=${ports.apiserver}`,
+    "--advertise-address=127.0.0.1", "--endpoint-reconciler-type=none", `--cert-dir=${path.join(dir, "certs")}`,
+    "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+    `--service-account-key-file=${path.join(dir, "sa.pub")}`, `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
+    `--token-auth-file=${path.join(dir, "tokens.csv")}`, "--authorization-mode=RBAC", "--service-cluster-ip-range=10.96.0.0/16",
+    "--profiling=false",
+  ];
+}
+
+/** Starts kube-apiserver (same flags, certificates and etcd every time) and returns once /readyz answers ok. */
+export async function startApiServer(state: ClusterState): Promise<void> {
+  launch(state, "kube-apiserver", apiServerArgs(state));
+  const api = new KubeApi(state);
+  await waitFor("the API server's /readyz", 90000, async () => ((await api.ready()) ? true : undefined), 300)
+    .catch(() => { throw new ClusterError(`cluster "${state.name}": kube-apiserver did not become ready; see ${path.join(state.dir, "logs")}`); });
+}
+
+/**
+ * Stops kube-apiserver alone (TERM, then KILL after 5 s), as a control-plane outage: etcd keeps the objects, and
+ * the controllers and kwok keep running and reconnect when it is back (startApiServer).
+ */
+export async function stopApiServer(state: ClusterState): Promise<void> {
+  const procs = state.processes.filter((p) => p.name === "kube-apiserver");
+  for (const p of procs) signalSession(p.pid, "SIGTERM");
+  const deadline = Date.now() + 5000;
+  while (procs.some((p) => sessionMembers(p.pid).length > 0) && Date.now() < deadline) await sleep(100);
+  for (const p of procs) signalSession(p.pid, "SIGKILL");
+  while (procs.some((p) => sessionMembers(p.pid).length > 0)) await sleep(50);
+  state.processes = state.processes.filter((p) => p.name !== "kube-apiserver");
+  saveState(state);
 }
 
 /** The service-account key pair, the admin token and a kubeconfig for the provider, the controllers and kubectl. */

@@ -67,6 +67,10 @@ export class KubeApi {
     return this.request<T>("PATCH", path, body, "application/merge-patch+json");
   }
 
+  delete<T = KubeObject>(path: string): Promise<T> {
+    return this.request<T>("DELETE", path);
+  }
+
   request<T>(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<T> {
     const url = new URL(path, this.target.server);
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));

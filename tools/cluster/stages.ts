@@ -15,13 +15,43 @@ const KWOK_STAGES = [
   "kustomize/stage/pod/fast/pod-delete.yaml",
 ];
 
+/** Revisions (`istio.io/rev`) whose pods kwok treats apart from the others. */
+export interface RevisionReadiness {
+  /** Pods of these revisions are scheduled and run but never become Ready: a canary whose proxies never get config. */
+  neverReady?: string[];
+  /** Pods of these revisions become Ready after this many milliseconds instead: a rollout slow enough to interrupt. */
+  slowMs?: Record<string, number>;
+}
+
 /** kwok's `--config` file: its stages (from the kwok module) with the pod-ready delay, then any extra stages. */
-export function kwokConfig(kwokModule: string, podReadyDelayMs: number, extraStages = ""): string {
-  const docs = KWOK_STAGES.map((file) => {
+export function kwokConfig(kwokModule: string, podReadyDelayMs: number, extraStages = "", revisions: RevisionReadiness = {}): string {
+  const apart = [...(revisions.neverReady ?? []), ...Object.keys(revisions.slowMs ?? {})];
+  const docs = KWOK_STAGES.flatMap((file) => {
     const text = fs.readFileSync(path.join(kwokModule, file), "utf8").trim();
-    return file.endsWith("pod-ready.yaml") ? withDelay(text, podReadyDelayMs) : text;
+    if (!file.endsWith("pod-ready.yaml")) return [text];
+    const slow = Object.entries(revisions.slowMs ?? {}).map(([revision, ms]) => slowReady(text, revision, ms));
+    return [withoutRevisions(withDelay(text, podReadyDelayMs), apart), ...slow];
   });
   return [...docs, ...(extraStages.trim() ? [extraStages.trim()] : [])].join("\n---\n") + "\n";
+}
+
+const REVISION_KEY = `'.metadata.labels["istio.io/rev"]'`;
+
+function withRequirement(stage: string, operator: "In" | "NotIn", revisions: string[]): string {
+  if (!/^    matchExpressions:$/m.test(stage)) throw new Error("a kwok Stage without spec.selector.matchExpressions:");
+  const values = revisions.map((r) => `      - ${JSON.stringify(r)}`).join("\n");
+  return stage.replace(/^    matchExpressions:$/m, `    matchExpressions:\n    - key: ${REVISION_KEY}\n      operator: '${operator}'\n      values:\n${values}`);
+}
+
+/** Narrows a Stage's selector to pods whose `istio.io/rev` label is none of `revisions` (kwok: NotIn matches a missing label). */
+export function withoutRevisions(stage: string, revisions: string[]): string {
+  return revisions.length === 0 ? stage : withRequirement(stage, "NotIn", revisions);
+}
+
+/** The ready stage again, for one revision's pods only, under its own name and with its own delay. */
+export function slowReady(stage: string, revision: string, ms: number): string {
+  if (!/^  name: pod-ready$/m.test(stage)) throw new Error("not kwok's pod-ready Stage");
+  return withDelay(withRequirement(stage.replace(/^  name: pod-ready$/m, `  name: pod-ready-${revision}`), "In", [revision]), ms);
 }
 
 /** Inserts `spec.delay` into a Stage document as kwok's own slow stages write it. */

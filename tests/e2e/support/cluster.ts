@@ -6,6 +6,7 @@
 import { AWS_READINESS_GATE_LABEL } from "../../../components/plan/analyze";
 import { ClusterState, startCluster, stopCluster } from "../../../tools/cluster/control-plane";
 import { KubeApi } from "../../../tools/cluster/kube-api";
+import { RevisionReadiness } from "../../../tools/cluster/stages";
 import { ensureToolchain, Toolchain } from "../../../tools/cluster/toolchain";
 import { Workspace } from "./workspace";
 
@@ -23,12 +24,18 @@ export interface LiveCluster {
   api: KubeApi;
 }
 
-export function useCluster(options: { extraStages?: string } = {}): () => LiveCluster {
+export interface ClusterChoices {
+  extraStages?: string;
+  /** Revisions whose pods kwok never readies, or readies late (stages.ts). */
+  revisions?: RevisionReadiness;
+}
+
+export function useCluster(options: ClusterChoices = {}): () => LiveCluster {
   let live: LiveCluster | undefined;
   before(async function () {
     this.timeout(5 * 60 * 1000);
     const name = `e2e-${process.pid}-${++count}`;
-    const state = await startCluster({ name, toolchain: await e2eToolchain(), watchPid: process.pid, extraStages: options.extraStages,
+    const state = await startCluster({ name, toolchain: await e2eToolchain(), watchPid: process.pid, extraStages: options.extraStages, revisions: options.revisions,
       log: (line) => process.stdout.write(`      ${line}\n`) });
     live = { state, api: new KubeApi(state) };
   });
@@ -64,8 +71,8 @@ export interface LiveStack extends LiveCluster {
  * A fresh cluster and a Pulumi stack initialised on it from a temp copy of `stackFile`; `then` runs once both are
  * ready (e.g. a first `pulumi up`). Removed after the suite.
  */
-export function useStack(stackFile: string, then?: (live: LiveStack) => Promise<unknown>): () => LiveStack {
-  const cluster = useCluster();
+export function useStack(stackFile: string, then?: (live: LiveStack) => Promise<unknown>, choices: ClusterChoices = {}): () => LiveStack {
+  const cluster = useCluster(choices);
   let ws: Workspace | undefined;
   before(async function () {
     this.timeout(10 * 60 * 1000);

@@ -80,22 +80,29 @@ async function rolledOut(api: KubeApi, namespace: string): Promise<void> {
   });
 }
 
+/** What a watched command did, and what each gateway's pods did meanwhile. */
+export interface Watched {
+  result: CommandResult;
+  rows: StepRow[];
+}
+
 /**
- * `pulumi up` with every gateway watched. The floor: for each gateway that ran pods before the update, ready pods
- * never fell below its `replicas` (no step here changes the count; the rollout verbs move only the weight).
+ * A command (`pulumi up`, or one interrupted on purpose) with every gateway's pods watched, and the step's rows.
+ * With `settle`, the watch goes on until every Deployment has rolled out: the floor must hold to the end, not only
+ * while `pulumi up` runs (the provider can count a rolling Deployment updated before its rollout ends:
+ * docs/E2E.md). The floor: for each gateway that ran pods before, ready pods never fell below its `replicas`.
  */
-export async function watchedUp(ws: Workspace, api: KubeApi, scenario: string, step: string): Promise<StepRow[]> {
+export async function watchedCommand(ws: Workspace, api: KubeApi, scenario: string, step: string,
+  command: () => Promise<CommandResult>, opts: { settle: boolean }): Promise<Watched> {
   const before = await gatewaysOf(ws);
   const watchers = before.map((g) => new ReadyWatcher(api, g.namespace, g.selector));
   await Promise.all(watchers.map((w) => w.start()));
-  let up: CommandResult;
-  let settleSeconds: number;
+  let result: CommandResult;
+  let settleSeconds = 0;
   try {
-    up = await ws.up();
+    result = await command();
     const returned = Date.now();
-    // The watch goes on until every Deployment has rolled out: the floor must hold to the end, not only while
-    // `pulumi up` runs (the provider can count a rolling Deployment updated before its rollout ends: docs/E2E.md).
-    await Promise.all(before.map((g) => rolledOut(api, g.namespace)));
+    if (opts.settle) await Promise.all(before.map((g) => rolledOut(api, g.namespace)));
     settleSeconds = (Date.now() - returned) / 1000;
   } finally {
     await Promise.all(watchers.map((w) => w.stop()));
@@ -104,19 +111,25 @@ export async function watchedUp(ws: Workspace, api: KubeApi, scenario: string, s
   const stepRows = before.map((g, i): StepRow => {
     const ranBefore = Object.values(reports[i].before).flat().length > 0;
     const floor = ranBefore ? g.replicas : undefined;
-    return { scenario, step, gateway: g.name, upSeconds: up.seconds, settleSeconds, floor, report: reports[i] };
+    return { scenario, step, gateway: g.name, upSeconds: result.seconds, settleSeconds, floor, report: reports[i] };
   });
   rows.push(...stepRows);
-  warnings.push(...engineWarnings(up.stdout + up.stderr).map((w) => `${scenario} · ${step}: ${w}`));
+  warnings.push(...engineWarnings(result.stdout + result.stderr).map((w) => `${scenario} · ${step}: ${w}`));
   for (const r of stepRows) {
-    process.stdout.write(`      ${scenario} · ${step} · ${r.gateway}: up ${r.upSeconds.toFixed(1)} s (rolled out ${r.settleSeconds.toFixed(1)} s later), ready min ${r.report.minTotal}`
+    process.stdout.write(`      ${scenario} · ${step} · ${r.gateway}: ${result.code === 0 ? "up" : `exit ${result.code ?? result.signal} after`} ${r.upSeconds.toFixed(1)} s`
+      + `${opts.settle ? ` (rolled out ${r.settleSeconds.toFixed(1)} s later)` : ""}, ready min ${r.report.minTotal}`
       + ` (floor ${r.floor ?? "–"}), ${JSON.stringify(r.report.minByTrack)}, ${r.report.created} created / ${r.report.deleted} deleted\n`);
     assert.strictEqual(r.report.broken, undefined, `${scenario} · ${step}: ${r.gateway}'s pod watch is incomplete`);
     if (r.floor !== undefined) {
       assert.ok(r.report.minTotal >= r.floor, `${scenario} · ${step}: ${r.gateway} fell to ${r.report.minTotal} ready pods, below its ${r.floor} replicas`);
     }
   }
-  return stepRows;
+  return { result, rows: stepRows };
+}
+
+/** `pulumi up` with every gateway watched through it and until its Deployments have rolled out (watchedCommand). */
+export async function watchedUp(ws: Workspace, api: KubeApi, scenario: string, step: string): Promise<StepRow[]> {
+  return (await watchedCommand(ws, api, scenario, step, () => ws.up(), { settle: true })).rows;
 }
 
 /** A step of the runbook: the rollout verb, a watched `pulumi up`, then `pulumi preview --expect-no-changes`. */

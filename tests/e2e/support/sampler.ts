@@ -1,0 +1,45 @@
+/**
+ * A gateway's ready pods sampled by listing, for the fault where a watch cannot help: the API server itself goes
+ * away. A list that fails (the server is down) is counted, not fatal; while it is down nothing can change the pods'
+ * readiness either (kwok and the controllers reach etcd only through it), so the samples around the gap bound it.
+ */
+import { KubeApi, podServes, sleep } from "../../../tools/cluster/kube-api";
+
+export interface SampleReport {
+  samples: number;
+  failedSamples: number;
+  /** The fewest ready pods in any answered sample. */
+  minTotal: number;
+}
+
+export class ReadySampler {
+  private running = false;
+  private loop?: Promise<void>;
+  private readonly counts: number[] = [];
+  private failed = 0;
+
+  constructor(private readonly api: KubeApi, private readonly namespace: string, private readonly selector: Record<string, string>,
+    private readonly everyMs = 200) {}
+
+  start(): void {
+    this.running = true;
+    const labelSelector = encodeURIComponent(Object.entries(this.selector).map(([k, v]) => `${k}=${v}`).join(","));
+    const path = `/api/v1/namespaces/${this.namespace}/pods?labelSelector=${labelSelector}`;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          this.counts.push((await this.api.list(path)).filter(podServes).length);
+        } catch {
+          this.failed++;
+        }
+        await sleep(this.everyMs);
+      }
+    })();
+  }
+
+  async stop(): Promise<SampleReport> {
+    this.running = false;
+    await this.loop;
+    return { samples: this.counts.length, failedSamples: this.failed, minTotal: Math.min(...this.counts) };
+  }
+}
