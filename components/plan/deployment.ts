@@ -8,6 +8,20 @@ import { proxyConfigAnnotation } from "./proxy-config";
 import { Container, Deployment, Labels, PodTemplate, TopologySpreadConstraint } from "./types";
 import { DEFAULT_RESOURCES, ValidPod } from "./validate-pods";
 
+/** Istio's gateway manifests: nothing privileged; uid/gid 1337 is the proxy's user in every release. */
+export const PROXY_SECURITY_CONTEXT: Container["securityContext"] = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: 1337,
+  runAsGroup: 1337,
+};
+
+/** Lets Envoy bind 80 and 443 without root or NET_BIND_SERVICE (istio/gateway chart). */
+export const UNPRIVILEGED_PORTS_SYSCTL = { name: "net.ipv4.ip_unprivileged_port_start", value: "0" };
+
 /**
  * `image: auto` is a placeholder the injector replaces; without injection the pod would try to pull an image
  * called "auto" (ImageAutoWithoutInjection). The injector adds probes, env and volumes; what is set here wins.
@@ -20,16 +34,7 @@ function proxyContainer(pod: ValidPod | undefined): Container {
     ports: [{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }],
     ...(env.length > 0 && { env }),
     resources: structuredClone(pod?.resources ?? DEFAULT_RESOURCES),
-    // Istio's gateway manifests: nothing privileged; uid/gid 1337 is the proxy's user in every release.
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ["ALL"] },
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      runAsUser: 1337,
-      runAsGroup: 1337,
-    },
+    securityContext: structuredClone(PROXY_SECURITY_CONTEXT),
   };
 }
 
@@ -108,9 +113,8 @@ export function planDeployment(t: TrackInput): Deployment {
         spec: {
           serviceAccountName: t.gateway,
           securityContext: {
-            // Lets Envoy bind 80 and 443 without root or NET_BIND_SERVICE (istio/gateway chart); a "safe" sysctl,
-            // allowed by every Pod Security Standard level since Kubernetes 1.22.
-            sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }],
+            // A "safe" sysctl, allowed by every Pod Security Standard level since Kubernetes 1.22.
+            sysctls: [{ ...UNPRIVILEGED_PORTS_SYSCTL }],
             // The restricted Pod Security Standard requires a seccomp profile on the pod or every container
             // (kube-apiserver refused the pods without it); the chart leaves it to the user. Pod level covers the
             // container the injector adds; RuntimeDefault is the container runtime's own profile.

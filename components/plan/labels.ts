@@ -7,6 +7,13 @@ import { Labels } from "./types";
 /** Label that keeps each revision's Deployment selector disjoint from the other's. */
 export const TRACK_LABEL = "pulumi-istio-gateway/track";
 
+/** Pod label that turns injection on (the default revision's injector, or the namespace's). */
+export const INJECT_LABEL = "sidecar.istio.io/inject";
+/** Pod (or namespace) label naming the revision whose injector takes the pod. */
+export const REVISION_LABEL = "istio.io/rev";
+/** Pod annotation naming the injection templates; `gateway` makes the pod an Envoy gateway, not a sidecar. */
+export const TEMPLATES_ANNOTATION = "inject.istio.io/templates";
+
 /** Track name of the pods injected by the default revision (no `istio.io/rev` label). */
 export const DEFAULT_TRACK = "default";
 
@@ -38,10 +45,10 @@ export function podLabels(gateway: string, revision: string | undefined): Labels
   const labels: Labels = {
     ...trackSelector(gateway, revision),
     ...telemetryLabels(gateway, revision),
-    "sidecar.istio.io/inject": "true",
+    [INJECT_LABEL]: "true",
     "istio.io/dataplane-mode": "none",
   };
-  if (revision !== undefined) labels["istio.io/rev"] = revision;
+  if (revision !== undefined) labels[REVISION_LABEL] = revision;
   return labels;
 }
 
@@ -64,7 +71,7 @@ export function telemetryLabels(gateway: string, revision: string | undefined): 
 /** Pod annotations: the gateway injection template, and Prometheus scraping of the merged Envoy/agent stats. */
 export function podAnnotations(): Record<string, string> {
   return {
-    "inject.istio.io/templates": "gateway",
+    [TEMPLATES_ANNOTATION]: "gateway",
     "prometheus.io/scrape": "true",
     "prometheus.io/port": "15020",
     "prometheus.io/path": "/stats/prometheus",

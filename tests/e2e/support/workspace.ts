@@ -48,11 +48,19 @@ export class Workspace {
   readonly stack: string;
   readonly stackFile: string;
 
-  /** @param stackFile a `Pulumi.<stack>.yaml` anywhere; its stack name is kept */
-  constructor(readonly cluster: ClusterState, stackFile: string) {
+  /**
+   * @param stackFile a `Pulumi.<stack>.yaml` anywhere; its stack name is kept
+   * @param program another program than the stacks': a folder copied beside the component (its Pulumi.yaml
+   *   becomes the project's, and names its entry as `<folder>/…`)
+   */
+  constructor(readonly cluster: ClusterState, stackFile: string, program?: string) {
     // Inside the cluster's folder: whatever stops the cluster (down, the watchdog) removes the project too.
     this.dir = fs.mkdtempSync(path.join(cluster.dir, "project-"));
     copyProgram(this.dir);
+    if (program) {
+      fs.cpSync(program, path.join(this.dir, path.basename(program)), { recursive: true });
+      fs.copyFileSync(path.join(program, "Pulumi.yaml"), path.join(this.dir, "Pulumi.yaml"));
+    }
     this.stack = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(stackFile))?.[1] ?? "e2e";
     this.stackFile = path.join(this.dir, `Pulumi.${this.stack}.yaml`);
     fs.copyFileSync(stackFile, this.stackFile);
