@@ -38,9 +38,17 @@ describe("autoscaled stack, real engine", function () {
   it("does not count a pod count set by hand as drift: the HPA owns it, pulumi preview --refresh shows no change", async () => {
     const { ws, api } = live();
     // `kubectl scale`, as an operator would in an incident; the Deployment is the HPA's to size, not Pulumi's.
-    await api.patch("/apis/apps/v1/namespaces/istio-ingress/deployments/istio-ingressgateway-1-25-1/scale", { spec: { replicas: 5 } });
+    const deployment = "/apis/apps/v1/namespaces/istio-ingress/deployments/istio-ingressgateway-1-25-1";
+    await api.patch(`${deployment}/scale`, { spec: { replicas: 5 } });
+    // Once the scale has rolled out: a refresh that catches new pods still starting reads the Deployment as
+    // unhealthy, and the provider proposes an update to wait for it again (seen in a run), which is not drift.
+    await waitFor("the hand-scaled Deployment to settle", 60000, async () => {
+      const d = await api.get<KubeObject>(deployment);
+      const status = d.status as { observedGeneration?: number; availableReplicas?: number };
+      return status.observedGeneration === d.metadata.generation && status.availableReplicas === d.spec?.replicas ? true : undefined;
+    });
     const r = await ws.must(["preview", "--refresh", "--expect-no-changes"]);
-    const live5 = await api.get<KubeObject>("/apis/apps/v1/namespaces/istio-ingress/deployments/istio-ingressgateway-1-25-1");
+    const live5 = await api.get<KubeObject>(deployment);
     process.stdout.write(`      hpa: scaled by hand to ${live5.spec?.replicas}; pulumi preview --refresh --expect-no-changes exit ${r.code}\n`);
   });
 });

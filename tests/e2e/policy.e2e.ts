@@ -59,12 +59,14 @@ describe("the policy pack, through pulumi preview --policy-pack", function () {
     assert.notStrictEqual(r.code, 0, "mandatory violations did not fail the preview");
     assert.match(r.stdout + r.stderr, /❌ istio-gateway@v[0-9.]+/);
     // Two hand-written revisions: each misses injection twice (no label, no template), four hardening settings
-    // and the sysctl, its revision and its budget; one overlap between them; one of everything else.
+    // and the sysctl, its revision and its budget; one overlap between them; the Helm chart's Deployment turns
+    // injection off; one of everything else.
     assert.deepStrictEqual(byPolicy, {
-      ImageAutoWithoutInjection: 4, GatewayRevisionNotPinned: 2, GatewayPodNotHardened: 10, OverlappingDeploymentSelectors: 1,
+      ImageAutoWithoutInjection: 5, GatewayRevisionNotPinned: 2, GatewayPodNotHardened: 10, OverlappingDeploymentSelectors: 1,
       ReferencedResourceNotFound: 1, GatewayPortNotDefinedOnService: 1, GatewayWithoutDisruptionBudget: 2, LoadBalancerOpenToTheWorld: 1,
       CanarySplitMismatch: 1,
     });
+    assert.match(r.stdout, /\[mandatory\]\s+ImageAutoWithoutInjection\s+\(kubernetes:apps\/v1:Deployment: default\/helm-gateway\)/, "the Helm-rendered Deployment was not checked");
     for (const v of found) assert.strictEqual(v.level, POLICIES.find((p) => p.name === v.policy)?.enforcementLevel, `${v.policy} at ${v.level}`);
   }
 
