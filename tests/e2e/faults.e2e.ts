@@ -176,7 +176,6 @@ describe("faults, real engine", function () {
     await api.delete(`/apis/policy/v1/namespaces/${NAMESPACE}/poddisruptionbudgets/${stable}`);
     const preview = await ws.pulumi(["preview", "--refresh", "--diff", "--expect-no-changes"]);
     const shown = preview.stdout;
-    if (process.env.E2E_DUMP) fs.writeFileSync(process.env.E2E_DUMP, shown);
     const steps = shown.split("\n").map((l) => l.trim()).filter((l) => /^[-+~] kubernetes:.*\((create|update|delete|replace)\)$/.test(l) || /to (create|update)/.test(l));
     process.stdout.write(`      drift: pulumi preview --refresh exit ${preview.code}: ${steps.join(" | ")}\n`);
     assert.notStrictEqual(preview.code, 0, "preview --expect-no-changes passed with drift");
