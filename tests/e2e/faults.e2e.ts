@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { deploymentName } from "../../components/plan/deployment";
 import { KubeObject, sleep, waitFor } from "../../tools/cluster/kube-api";
-import { startApiServer, stopApiServer } from "../../tools/cluster/control-plane";
+import { sessionMembers, startApiServer, stopApiServer } from "../../tools/cluster/control-plane";
 import { LiveStack, useStack } from "./support/cluster";
 import { liveDifferences } from "./support/live";
 import { ReadySampler } from "./support/sampler";
@@ -32,14 +32,20 @@ function errorLines(r: CommandResult): string[] {
   return (r.stdout + r.stderr).split("\n").map((l) => l.trim()).filter((l) => /^error:/.test(l) || /timed out|ProgressDeadlineExceeded/.test(l));
 }
 
-/** Starts `pulumi up` and, once `when` holds on the cluster, calls `act` with the CLI's pid; returns the result. */
+/**
+ * Starts `pulumi up` and, once `when` holds on the cluster, calls `act` with the CLI's pid; returns the result once
+ * the CLI has ended, checking that no process of its session (its plugins) was left running.
+ */
 async function upInterrupted(ws: Workspace, when: () => Promise<boolean>, act: (pid: number) => Promise<void> | void): Promise<CommandResult> {
   let pid: number | undefined;
   const up = ws.pulumi(["up", "--yes", "--skip-preview"], { onStart: (p) => (pid = p) });
   await waitFor("the moment to interrupt", 120000, async () => ((await when()) ? true : undefined), 100);
   assert.ok(pid !== undefined);
   await act(pid);
-  return up;
+  const result = await up;
+  const session = pid;
+  await waitFor("every process of the interrupted pulumi up to end", 5000, async () => (sessionMembers(session).length === 0 ? true : undefined), 100);
+  return result;
 }
 
 async function specReplicas(live: LiveStack, revision: string): Promise<number | undefined> {

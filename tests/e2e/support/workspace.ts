@@ -95,6 +95,9 @@ export class Workspace {
       child.on("error", reject);
       child.on("close", (code, signal) => {
         clearTimeout(timer);
+        // A CLI killed outright (the faults suite's SIGKILL) leaves its plugins running in its session, orphaned:
+        // stop them before the session is forgotten, or they outlive the run.
+        signalSession(pid, "SIGKILL");
         release(this.cluster, pid);
         resolve({ code, signal, stdout, stderr, seconds: (Date.now() - started) / 1000 });
       });
