@@ -150,16 +150,11 @@ export async function startApiServer(state: ClusterState): Promise<void> {
 }
 
 /**
- * Stops kube-apiserver alone (TERM, then KILL after 5 s), as a control-plane outage: etcd keeps the objects, and
+ * Stops kube-apiserver alone (stopSessions), as a control-plane outage: etcd keeps the objects, and
  * the controllers and kwok keep running and reconnect when it is back (startApiServer).
  */
 export async function stopApiServer(state: ClusterState): Promise<void> {
-  const procs = state.processes.filter((p) => p.name === "kube-apiserver");
-  for (const p of procs) signalSession(p.pid, "SIGTERM");
-  const deadline = Date.now() + 5000;
-  while (procs.some((p) => sessionMembers(p.pid).length > 0) && Date.now() < deadline) await sleep(100);
-  for (const p of procs) signalSession(p.pid, "SIGKILL");
-  while (procs.some((p) => sessionMembers(p.pid).length > 0)) await sleep(50);
+  await stopSessions(state.processes.filter((p) => p.name === "kube-apiserver"));
   state.processes = state.processes.filter((p) => p.name !== "kube-apiserver");
   saveState(state);
 }
@@ -318,15 +313,19 @@ function ownedBy(pid: number, dir: string): boolean {
   }
 }
 
-/** Stops every recorded session (TERM, then KILL after 5 s) in reverse start order and removes the folder. */
-export async function stopCluster(state: ClusterState): Promise<void> {
-  const procs = [...state.processes].reverse().filter((p) => ownedBy(p.pid, state.dir));
+/** Stops the sessions: TERM to each, in the order given, then KILL to what is left after 5 s; returns once all ended. */
+async function stopSessions(procs: ClusterProcess[]): Promise<void> {
   const running = () => procs.some((p) => sessionMembers(p.pid).length > 0);
   for (const p of procs) signalSession(p.pid, "SIGTERM");
   const deadline = Date.now() + 5000;
   while (running() && Date.now() < deadline) await sleep(100);
   for (const p of procs) signalSession(p.pid, "SIGKILL");
   while (running()) await sleep(50);
+}
+
+/** Stops every recorded session (TERM, then KILL after 5 s) in reverse start order and removes the folder. */
+export async function stopCluster(state: ClusterState): Promise<void> {
+  await stopSessions([...state.processes].reverse().filter((p) => ownedBy(p.pid, state.dir)));
   fs.rmSync(state.dir, { recursive: true, force: true });
 }
 

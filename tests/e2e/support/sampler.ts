@@ -4,6 +4,7 @@
  * readiness either (kwok and the controllers reach etcd only through it), so the samples around the gap bound it.
  */
 import { KubeApi, podServes, sleep } from "../../../tools/cluster/kube-api";
+import { podsPath } from "./watch";
 
 export interface SampleReport {
   samples: number;
@@ -23,8 +24,7 @@ export class ReadySampler {
 
   start(): void {
     this.running = true;
-    const labelSelector = encodeURIComponent(Object.entries(this.selector).map(([k, v]) => `${k}=${v}`).join(","));
-    const path = `/api/v1/namespaces/${this.namespace}/pods?labelSelector=${labelSelector}`;
+    const path = podsPath(this.namespace, this.selector);
     this.loop = (async () => {
       while (this.running) {
         try {

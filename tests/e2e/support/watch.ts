@@ -23,6 +23,12 @@ export interface WatchReport {
   broken?: string;
 }
 
+/** The REST path that lists the pods a label selector takes in a namespace. */
+export function podsPath(namespace: string, selector: Record<string, string>): string {
+  const labelSelector = encodeURIComponent(Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(","));
+  return `/api/v1/namespaces/${namespace}/pods?labelSelector=${labelSelector}`;
+}
+
 export class ReadyWatcher {
   private readonly pods = new Map<string, KubeObject>();
   private readonly seen = new Set<string>();
@@ -37,8 +43,7 @@ export class ReadyWatcher {
     private readonly lingerMs = 500) {}
 
   private get path(): string {
-    const labelSelector = encodeURIComponent(Object.entries(this.selector).map(([k, v]) => `${k}=${v}`).join(","));
-    return `/api/v1/namespaces/${this.namespace}/pods?labelSelector=${labelSelector}`;
+    return podsPath(this.namespace, this.selector);
   }
 
   /** Lists the pods, then watches from that list's version: nothing between the two is missed. */
