@@ -229,6 +229,20 @@ export const TrafficShifting = {
 } as const;
 export type TrafficShifting = (typeof TrafficShifting)[keyof typeof TrafficShifting];
 
+/**
+ * Which API the gateway's routing resource speaks. Both bind the same pods: Istio's Gateway by label selector,
+ * the Gateway API's by naming the gateway's Service in `spec.addresses` (Istio's "manual deployment").
+ */
+export const RoutingApi = {
+  /** An Istio `networking.istio.io/v1` Gateway, for VirtualServices. */
+  Istio: "istio",
+  /** A Kubernetes `gateway.networking.k8s.io/v1` Gateway, for HTTPRoutes, TLSRoutes and TCPRoutes. */
+  GatewayApi: "gateway-api",
+  /** Both, on the same pods: VirtualServices and HTTPRoutes side by side, e.g. while moving from one to the other. */
+  Both: "both",
+} as const;
+export type RoutingApi = (typeof RoutingApi)[keyof typeof RoutingApi];
+
 /** How an HPA picks among several scaling policies. */
 export const ScalingPolicySelect = {
   /** The policy that allows the largest change. */
@@ -362,6 +376,18 @@ export interface IstioGatewayArgs {
    * @default {}
    */
   namespaceLabels?: Record<string, string>;
+  /**
+   * The routing resource: Istio's Gateway (`istio`), the Kubernetes Gateway API's (`gateway-api`, listeners made
+   * from `servers`), or both. The Gateway API needs its CRDs in the cluster and Istio 1.22+.
+   * @default "istio"
+   */
+  routingApi?: RoutingApi;
+  /**
+   * With `routingApi` `gateway-api` or `both`: the Gateway API Gateway's `gatewayClassName`. Istio's controller
+   * serves the class `istio`; a class another controller owns leaves the Gateway unserved.
+   * @default "istio"
+   */
+  gatewayClassName?: string;
   /** Istio topology. @default "shared" */
   topology?: Topology;
   /** Total gateway pods across both revisions; not used (and refused) with `autoscaling`. @default 2 */

@@ -8,14 +8,16 @@ import * as random from "@pulumi/random";
 import { IstioGatewayArgs } from "./args";
 import { analyzeGateway, analyzeNamespace, errorsOf, readinessGate, warningsOf } from "./plan/analyze";
 import { ConfigError, Finding } from "./plan/errors";
+import { ParentRef } from "./plan/gateway-api";
 import { GatewayPlan, planGateway, PlannedTrack, TrackSplit } from "./plan/plan";
 import { RESTART_ANNOTATION } from "./plan/restart";
 import { validateGateway, ValidGateway } from "./plan/validate";
 
 export const ISTIO_GATEWAY_TYPE = "istio-gateway:index:IstioGateway";
 
-/** Kept outside the class's fields so the multi-language analyzer does not try to type it (see `gateway`). */
+/** Kept outside the class's fields so the multi-language analyzer does not try to type them (see `gateway`). */
 const gatewayResources = new WeakMap<IstioGateway, k8s.apiextensions.CustomResource>();
+const kubernetesGatewayResources = new WeakMap<IstioGateway, k8s.apiextensions.CustomResource>();
 
 /**
  * An Istio ingress (or egress) gateway deployed apart from the control plane: injected Envoy Deployments (one
@@ -30,15 +32,31 @@ export class IstioGateway extends pulumi.ComponentResource {
   public readonly service: k8s.core.v1.Service;
   /**
    * How VirtualServices name this gateway in `spec.gateways`: `<namespace>/<name>`, e.g.
-   * `istio-ingress/istio-ingressgateway`.
+   * `istio-ingress/istio-ingressgateway`. Absent with `routingApi: "gateway-api"` (there is no Istio Gateway).
+   * @default `<namespace>/<name>`
    */
-  public readonly gatewayRef: string;
+  public readonly gatewayRef?: string;
   /**
-   * The Istio Gateway (networking.istio.io/v1) selecting the gateway pods. TypeScript only: a multi-language
-   * schema cannot type a CustomResource (it has no fixed Pulumi type), so it is a getter, not an output.
+   * With `routingApi` `gateway-api` or `both`: what an HTTPRoute (TLSRoute, TCPRoute) writes in
+   * `spec.parentRefs` to attach to this gateway, e.g. `[{ group: "gateway.networking.k8s.io", kind: "Gateway",
+   * name: "istio-ingressgateway", namespace: "istio-ingress" }]`. Add `sectionName` to pick one listener.
+   * @default undefined
    */
-  public get gateway(): k8s.apiextensions.CustomResource {
-    return gatewayResources.get(this) as k8s.apiextensions.CustomResource;
+  public readonly parentRefs?: ParentRef[];
+  /**
+   * The Istio Gateway (networking.istio.io/v1) selecting the gateway pods; undefined with `routingApi:
+   * "gateway-api"`. TypeScript only: a multi-language schema cannot type a CustomResource (it has no fixed Pulumi
+   * type), so it is a getter, not an output.
+   */
+  public get gateway(): k8s.apiextensions.CustomResource | undefined {
+    return gatewayResources.get(this);
+  }
+  /**
+   * The Gateway API Gateway (gateway.networking.k8s.io/v1) bound to the Service, with `routingApi` `gateway-api`
+   * or `both`; undefined otherwise. TypeScript only, like `gateway`.
+   */
+  public get kubernetesGateway(): k8s.apiextensions.CustomResource | undefined {
+    return kubernetesGatewayResources.get(this);
   }
   /** Pods and percent per revision, as achieved with whole pods, stable first. */
   public readonly split: TrackSplit[];
@@ -79,8 +97,12 @@ export class IstioGateway extends pulumi.ComponentResource {
       [t.split.revision, new k8s.core.v1.Service(`${name}-${t.split.revision}-service`, t.service!, after())])); // eslint-disable-line @typescript-eslint/no-non-null-assertion
     this.externalWeights = plan.externalWeights;
     this.service = new k8s.core.v1.Service(`${name}-service`, plan.service, after());
-    gatewayResources.set(this, new k8s.apiextensions.CustomResource(`${name}-gateway`, plan.gateway, after(this.service)));
+    if (plan.gateway) gatewayResources.set(this, new k8s.apiextensions.CustomResource(`${name}-gateway`, plan.gateway, after(this.service)));
+    if (plan.kubernetesGateway) {
+      kubernetesGatewayResources.set(this, new k8s.apiextensions.CustomResource(`${name}-gateway-api`, plan.kubernetesGateway, after(this.service)));
+    }
     this.gatewayRef = plan.gatewayRef;
+    this.parentRefs = plan.parentRefs;
     this.split = plan.tracks.map((t) => t.split);
     this.selectorLabels = plan.selectorLabels;
     this.serviceDnsName = plan.serviceDnsName;
@@ -90,6 +112,7 @@ export class IstioGateway extends pulumi.ComponentResource {
       deployments: this.deployments,
       service: this.service,
       gatewayRef: this.gatewayRef,
+      parentRefs: this.parentRefs,
       split: this.split,
       selectorLabels: this.selectorLabels,
       serviceDnsName: this.serviceDnsName,

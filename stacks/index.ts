@@ -37,12 +37,15 @@ const components = config.gateways.map(({ name, namespace, verifyNamespace }) =>
 });
 
 /**
- * Per gateway: its Service's DNS name, the labels it selects, the achieved split per revision, and with
- * external traffic shifting the weight of each revision for the outer load balancer or DNS.
+ * Per gateway: its Service's DNS name, the labels it selects, the achieved split per revision, how routes name it
+ * (`gatewayRef` for VirtualServices, `parentRefs` for HTTPRoutes, as its routingApi has them), and with external
+ * traffic shifting the weight of each revision for the outer load balancer or DNS.
  */
 export const gateways = Object.fromEntries(components.map((c, i) => [config.gateways[i].name, {
   serviceDnsName: c.serviceDnsName,
   selectorLabels: c.selectorLabels,
   split: c.split,
+  ...(c.gatewayRef !== undefined && { gatewayRef: c.gatewayRef }),
+  ...(c.parentRefs && { parentRefs: c.parentRefs }),
   ...(c.externalWeights && { externalWeights: c.externalWeights }),
 }]));

@@ -61,7 +61,7 @@ describe("IstioGateway component (under mocks)", () => {
   });
 
   it("parents its children to itself", async () => {
-    const urns = await Promise.all([gw.service.urn, gw.gateway.urn, ...Object.values(gw.deployments).map((d) => d.urn)].map(valueOf));
+    const urns = await Promise.all([gw.service.urn, gw.gateway!.urn, ...Object.values(gw.deployments).map((d) => d.urn)].map(valueOf)); // eslint-disable-line @typescript-eslint/no-non-null-assertion
     for (const urn of urns) assert.match(urn, /::istio-gateway:index:IstioGateway\$kubernetes:/);
   });
 
@@ -85,7 +85,7 @@ describe("IstioGateway component (under mocks)", () => {
 
   it("outputs the Service and the Gateway as resources", async () => {
     assert.strictEqual(await valueOf(gw.service.metadata.name), "istio-ingressgateway");
-    assert.strictEqual(await valueOf(gw.gateway.apiVersion), "networking.istio.io/v1");
+    assert.strictEqual(await valueOf(gw.gateway!.apiVersion), "networking.istio.io/v1"); // eslint-disable-line @typescript-eslint/no-non-null-assertion
   });
 
   it("outputs the reference VirtualServices put in spec.gateways", () => {
@@ -111,6 +111,31 @@ describe("IstioGateway component (under mocks)", () => {
       console.warn = warn;
     }
     assert.strictEqual(warnings.filter((w) => /stack "test", gateway "gw": canary.previousWeight is missing; \[CanaryDirectionAssumed\]/.test(w)).length, 1);
+  });
+
+  it("makes no Gateway API Gateway and no parentRefs by default (routingApi istio)", () => {
+    assert.strictEqual(gw.kubernetesGateway, undefined);
+    assert.strictEqual(gw.parentRefs, undefined);
+  });
+
+  describe("routingApi", () => {
+    const kinds = (rs: Registered[]) => rs.filter((r) => /:Gateway /.test(`${r.type} `)).map((r) => `${r.type} ${r.name}`);
+    const cases = [
+      { api: "gateway-api", children: ["kubernetes:gateway.networking.k8s.io/v1:Gateway gw-gateway-api"], gatewayRef: undefined },
+      { api: "both", children: ["kubernetes:networking.istio.io/v1:Gateway gw-gateway", "kubernetes:gateway.networking.k8s.io/v1:Gateway gw-gateway-api"], gatewayRef: "istio-ingress/gw" },
+    ] as const;
+    for (const c of cases) {
+      it(`${c.api}: registers ${c.children.length === 1 ? "only the Gateway API Gateway" : "both Gateways"}, after the Service`, async () => {
+        let made: IstioGatewayClass | undefined;
+        const rs = await register(() => { made = new IstioGateway("gw", { ...args, routingApi: c.api }); });
+        assert.deepStrictEqual(kinds(rs), c.children);
+        assert.strictEqual(made?.gatewayRef, c.gatewayRef);
+        assert.deepStrictEqual(made?.parentRefs, [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "gw", namespace: "istio-ingress" }]);
+        assert.strictEqual(await valueOf(made!.kubernetesGateway!.apiVersion), "gateway.networking.k8s.io/v1"); // eslint-disable-line @typescript-eslint/no-non-null-assertion
+        const service = rs.find((r) => r.name === "gw-service")?.urn;
+        assert.ok(rs.find((r) => r.name === "gw-gateway-api")?.dependencies?.includes(service as string), "the Gateway API Gateway does not wait for the Service");
+      });
+    }
   });
 
   it("registers the same inputs for the same arguments", async () => {

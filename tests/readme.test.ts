@@ -4,11 +4,15 @@ import * as path from "path";
 import { manifestsOf } from "../tools/engine/manifest";
 import { violations } from "./support/invariants";
 import { register } from "./support/mocks";
-import { codeBlockAfter } from "./support/readme";
+import { codeBlockAfter, yamlBlocksIn } from "./support/readme";
+import { schemaErrors } from "./support/schema";
+import { Manifest } from "../tools/engine/manifest";
+import { parse } from "yaml";
 import { ROOT } from "./support/run";
 
 const EXAMPLE = path.join(ROOT, "examples/use-from-program.ts");
 const EXTERNAL = path.join(ROOT, "examples/external-weights.ts");
+const GATEWAY_API = path.join(ROOT, "examples/gateway-api-route.ts");
 
 
 /** The README block must equal the example file (but for the import, and the file's first comment line). */
@@ -25,6 +29,28 @@ describe("README", () => {
 
   it("shows the external traffic shifting example that examples/external-weights.ts type-checks, word for word", () => {
     assertSameAsExample("### External traffic shifting", EXTERNAL);
+  });
+
+  it("shows the Gateway API program that examples/gateway-api-route.ts type-checks, word for word", () => {
+    assertSameAsExample("### From a program", GATEWAY_API);
+  });
+
+  it("'s Gateway API program attaches its HTTPRoute with the component's parentRefs, and both pass the Gateway API schema", async () => {
+    const resources = await register(() => { delete require.cache[require.resolve(GATEWAY_API)]; require(GATEWAY_API); });
+    const route = resources.find((r) => r.type.endsWith(":HTTPRoute"));
+    assert.deepStrictEqual((route?.inputs.spec as { parentRefs: unknown }).parentRefs,
+      [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "edge", namespace: "edge" }]);
+    assert.deepStrictEqual(schemaErrors(manifestsOf(resources)), []);
+  });
+
+  it("'s Gateway API stack file and HTTPRoute agree: the route names the gateway the stack file makes, and passes the schema", () => {
+    const [stack, route] = yamlBlocksIn(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), "## Kubernetes Gateway API").map((b) => parse(b));
+    const gateways = stack.config["istio-gateways:gateways"];
+    const [name] = Object.keys(gateways);
+    assert.strictEqual(gateways[name].routingApi, "gateway-api");
+    assert.deepStrictEqual(route.spec.parentRefs, [{ group: "gateway.networking.k8s.io", kind: "Gateway", name, namespace: gateways[name].namespace }]);
+    assert.ok(gateways[name].routeNamespaces.includes(route.metadata.namespace), "the route's namespace may not attach");
+    assert.deepStrictEqual(schemaErrors([route as Manifest]), []);
   });
 
   it("'s external example routes to each revision's Service at the weights of the stack file", async () => {

@@ -5,9 +5,11 @@
  */
 import { collapsedSteps } from "./canary";
 import { Finding, Severity, Where } from "./errors";
-import { delegatedHosts } from "./gateway";
+import { delegatedHosts, delegatedServers } from "./gateway";
+import { gatewayApiInput, listenersOf } from "./gateway-api";
+import { ListenerCode, listenerFindings } from "./analyze-listeners";
 import { GatewayPlan } from "./plan";
-import { Labels } from "./types";
+import { IstioGatewayObject, Labels } from "./types";
 import { ValidGateway } from "./validate";
 
 export const Code = {
@@ -28,6 +30,7 @@ export const Code = {
   LocalTrafficPolicySkewsCanary: "LocalTrafficPolicySkewsCanary",
   NamespaceDeletedWithStack: "NamespaceDeletedWithStack",
   TargetsWithoutReadinessGate: "TargetsWithoutReadinessGate",
+  ...ListenerCode,
 } as const;
 
 /** The AWS Load Balancer Controller's IP-target annotation, and the namespace label that turns on its readiness gate. */
@@ -50,7 +53,9 @@ const servicePorts: Check = (where, gw, plan) => {
 };
 
 const selector: Check = (where, gw, plan) => {
-  const missed = plan.tracks.filter((t) => !selects(plan.gateway.spec.selector, t.deployment.spec.template.metadata.labels));
+  const istio = plan.gateway;
+  if (!istio) return [];
+  const missed = plan.tracks.filter((t) => !selects(istio.spec.selector, t.deployment.spec.template.metadata.labels));
   return missed.length === 0 ? [] : [new Finding(where, Code.ReferencedResourceNotFound, Severity.Error, "gatewaySelector", gw.gatewaySelector,
     `it selects no pod of ${missed.map((t) => t.deployment.metadata.name).join(", ")}, so the Gateway binds to nothing there`,
     "add the same labels to podLabels, or remove gatewaySelector")];
@@ -88,9 +93,10 @@ const routeNamespaces: Check = (where, gw) => {
   }));
 };
 
-const ports: Check = (where, gw, plan) => {
+// The servers as delegated whichever routing resource carries them: the Gateway API's listeners come from them too.
+const ports: Check = (where, gw) => {
   const out: Finding[] = [];
-  const servers = plan.gateway.spec.servers;
+  const servers = delegatedServers(gw.topology, gw.routeNamespaces, gw.servers);
   servers.forEach((s, i) => servers.slice(0, i).forEach((o, j) => {
     const key = `servers[${i}]`;
     if (o.port.number === s.port.number && family(o.port.protocol) !== family(s.port.protocol)) {
@@ -159,7 +165,9 @@ export function readinessGate(where: Where, gw: ValidGateway, namespaceLabels: L
 // Namespace labels known from the config: the live ones are read at preview instead (verifyNamespace).
 const staticReadinessGate: Check = (where, gw) => (gw.verifyNamespace ? [] : readinessGate(where, gw, gw.namespaceLabels));
 
-const CHECKS: Check[] = [servicePorts, selector, tls, routeNamespaces, ports, steps, direction, localPolicy, deletableNamespace, staticReadinessGate];
+const listeners: Check = (where, gw, plan) => (plan.kubernetesGateway ? listenerFindings(where, listenersOf(gatewayApiInput(gw, plan.service.spec.ports))) : []);
+
+const CHECKS: Check[] = [servicePorts, selector, tls, routeNamespaces, ports, listeners, steps, direction, localPolicy, deletableNamespace, staticReadinessGate];
 
 /** Every finding on one gateway's plan. */
 export function analyzeGateway(where: Where, gw: ValidGateway, plan: GatewayPlan): Finding[] {
@@ -172,18 +180,20 @@ export function analyzeGateway(where: Where, gw: ValidGateway, plan: GatewayPlan
  */
 export function analyzeStack(stack: string, gateways: ReadonlyArray<{ gw: ValidGateway; plan: GatewayPlan }>): Finding[] {
   // Only Gateways with equal selectors can conflict: group by selector first, so a stack of many gateways (each
-  // with its own selector) costs one pass, not a comparison of every pair.
-  const bySelector = new Map<string, Array<{ gw: ValidGateway; plan: GatewayPlan }>>();
-  for (const g of gateways) {
-    const key = JSON.stringify(Object.entries(g.plan.gateway.spec.selector).sort());
-    bySelector.set(key, [...(bySelector.get(key) ?? []), g]);
+  // with its own selector) costs one pass, not a comparison of every pair. A Gateway API Gateway selects no
+  // pods: it names its own Service, which no other gateway shares.
+  const bySelector = new Map<string, Array<{ gw: ValidGateway; istio: IstioGatewayObject }>>();
+  for (const { gw, plan } of gateways) {
+    if (!plan.gateway) continue;
+    const key = JSON.stringify(Object.entries(plan.gateway.spec.selector).sort());
+    bySelector.set(key, [...(bySelector.get(key) ?? []), { gw, istio: plan.gateway }]);
   }
   const out: Finding[] = [];
   for (const group of bySelector.values()) {
     group.forEach((b, i) => group.slice(0, i).forEach((a) => {
-      const conflict = conflictOf(a.plan, b.plan);
+      const conflict = conflictOf(a.istio, b.istio);
       if (conflict) {
-        out.push(new Finding({ stack, gateway: b.gw.name }, Code.ConflictingGateways, Severity.Error, "gatewaySelector", b.plan.gateway.spec.selector,
+        out.push(new Finding({ stack, gateway: b.gw.name }, Code.ConflictingGateways, Severity.Error, "gatewaySelector", b.istio.spec.selector,
           `gateway "${a.gw.name}" selects the same pods and also serves ${conflict.hosts.join(", ")} on port ${conflict.port}`,
           "give one of them other hosts or another port, or select other pods"));
       }
@@ -193,9 +203,9 @@ export function analyzeStack(stack: string, gateways: ReadonlyArray<{ gw: ValidG
 }
 
 /** The first port and hosts two Gateways with one selector both serve. */
-function conflictOf(a: GatewayPlan, b: GatewayPlan): { port: number; hosts: string[] } | undefined {
-  for (const s of b.gateway.spec.servers) {
-    for (const o of a.gateway.spec.servers.filter((x) => x.port.number === s.port.number)) {
+function conflictOf(a: IstioGatewayObject, b: IstioGatewayObject): { port: number; hosts: string[] } | undefined {
+  for (const s of b.spec.servers) {
+    for (const o of a.spec.servers.filter((x) => x.port.number === s.port.number)) {
       const hosts = s.hosts.map(hostPart).filter((h) => o.hosts.map(hostPart).some((x) => x === h || x === "*" || h === "*"));
       if (hosts.length > 0) return { port: s.port.number, hosts };
     }

@@ -35,6 +35,11 @@ function planServer(topology: Topology, routeNamespaces: readonly string[], serv
   };
 }
 
+/** The servers as the Istio Gateway carries them, bare hosts delegated. */
+export function delegatedServers(topology: Topology, routeNamespaces: readonly string[], servers: readonly ValidServer[]): IstioServer[] {
+  return servers.map((s) => planServer(topology, routeNamespaces, s));
+}
+
 export function planIstioGateway(
   gateway: string, namespace: string, topology: Topology, routeNamespaces: readonly string[], servers: readonly ValidServer[],
   selector: Record<string, string> = gatewayLabels(gateway),
@@ -43,6 +48,6 @@ export function planIstioGateway(
     apiVersion: "networking.istio.io/v1",
     kind: "Gateway",
     metadata: { name: gateway, namespace, labels: commonLabels(gateway) },
-    spec: { selector: { ...selector }, servers: servers.map((s) => planServer(topology, routeNamespaces, s)) },
+    spec: { selector: { ...selector }, servers: delegatedServers(topology, routeNamespaces, servers) },
   };
 }

@@ -8,6 +8,7 @@ import { percentOf, splitReplicas } from "./canary";
 import { deploymentName, planDeployment } from "./deployment";
 import { planPdb } from "./disruption";
 import { planIstioGateway } from "./gateway";
+import { gatewayApiInput, ParentRef, parentRefsOf, planKubernetesGateway } from "./gateway-api";
 import { gatewayLabels, trackName, trackSelector } from "./labels";
 import { planNamespace } from "./namespace";
 import { Move, moveOf } from "./order";
@@ -15,10 +16,11 @@ import { planRbac, Rbac } from "./rbac";
 import { restartKeepers } from "./restart";
 import { planService, planTrackService, portsFor, serviceDnsName } from "./service";
 import {
-  Deployment, HorizontalPodAutoscaler, IstioGatewayObject, K8sObject, Labels, Namespace, PodDisruptionBudget, Service,
+  Deployment, HorizontalPodAutoscaler, IstioGatewayObject, K8sObject, KubernetesGatewayObject, Labels, Namespace, PodDisruptionBudget, Service,
 } from "./types";
 import { owned } from "./ownership";
 import { ValidGateway } from "./validate";
+import { servesGatewayApi, servesIstioApi } from "./validate-gateway-api";
 
 /** How a revision's share of the pods came out. */
 export interface TrackSplit {
@@ -53,11 +55,16 @@ export interface GatewayPlan extends Rbac {
   namespace?: Namespace;
   tracks: PlannedTrack[];
   service: Service;
-  gateway: IstioGatewayObject;
+  /** With routingApi istio or both. */
+  gateway?: IstioGatewayObject;
+  /** With routingApi gateway-api or both: the Gateway API Gateway bound to the Service (gateway-api.ts). */
+  kubernetesGateway?: KubernetesGatewayObject;
   selectorLabels: Labels;
   serviceDnsName: string;
-  /** `<namespace>/<name>`: how a VirtualService's `spec.gateways` names the Istio Gateway. */
-  gatewayRef: string;
+  /** `<namespace>/<name>`: how a VirtualService's `spec.gateways` names the Istio Gateway (with one). */
+  gatewayRef?: string;
+  /** How an HTTPRoute's `spec.parentRefs` names the Gateway API Gateway (with one). */
+  parentRefs?: ParentRef[];
   /** With a canary: which track is updated first (see order.ts). */
   move?: Move;
   /** With external traffic shifting: the weight of each revision, in percent, for the outer load balancer. */
@@ -113,16 +120,23 @@ function ownedRbac(rbac: Rbac): Rbac {
 export function planGateway(gw: ValidGateway): GatewayPlan {
   const revisions = [gw.revision, gw.canary?.revision];
   const tracks = planTracks(gw).map((split, i) => planTrack(gw, split, revisions[i]));
+  const service = owned(planService(gw.name, gw.namespace, gw.service, servicePortsOf(gw)));
   return {
     ...(gw.createNamespace && { namespace: planNamespace(gw.namespace, gw.namespaceLabels) }),
     // The namespace is not forced: other teams and controllers may label a namespace the stack created.
     ...ownedRbac(planRbac(gw.name, gw.namespace)),
     tracks,
-    service: owned(planService(gw.name, gw.namespace, gw.service, servicePortsOf(gw))),
-    gateway: owned(planIstioGateway(gw.name, gw.namespace, gw.topology, gw.routeNamespaces, gw.servers, gw.gatewaySelector)),
+    service,
+    ...(servesIstioApi(gw.routingApi) && {
+      gateway: owned(planIstioGateway(gw.name, gw.namespace, gw.topology, gw.routeNamespaces, gw.servers, gw.gatewaySelector)),
+      gatewayRef: `${gw.namespace}/${gw.name}`,
+    }),
+    ...(servesGatewayApi(gw.routingApi) && {
+      kubernetesGateway: owned(planKubernetesGateway(gatewayApiInput(gw, service.spec.ports))),
+      parentRefs: parentRefsOf(gw.name, gw.namespace),
+    }),
     selectorLabels: gatewayLabels(gw.name),
     serviceDnsName: serviceDnsName(gw.name, gw.namespace),
-    gatewayRef: `${gw.namespace}/${gw.name}`,
     ...(gw.canary && { move: moveOf(gw.canary) }),
     restart: gw.restartGeneration > 0,
     ...(gw.trafficShifting === "external" && { externalWeights: Object.fromEntries(tracks.map((t) => [t.split.revision, t.split.requestedPercent])) }),
@@ -135,6 +149,8 @@ export function objectsOf(plan: GatewayPlan): K8sObject[] {
     ...(plan.namespace ? [plan.namespace] : []),
     plan.serviceAccount, plan.role, plan.roleBinding,
     ...plan.tracks.flatMap((t) => [t.deployment, ...(t.hpa ? [t.hpa] : []), ...(t.pdb ? [t.pdb] : []), ...(t.service ? [t.service] : [])]),
-    plan.service, plan.gateway,
+    plan.service,
+    ...(plan.gateway ? [plan.gateway] : []),
+    ...(plan.kubernetesGateway ? [plan.kubernetesGateway] : []),
   ];
 }

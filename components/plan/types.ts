@@ -179,3 +179,37 @@ export interface TopologySpreadConstraint {
   labelSelector?: { matchLabels?: Labels };
   [field: string]: unknown;
 }
+
+/** Which namespaces' routes may attach to a listener (Gateway API AllowedRoutes). */
+export interface AllowedRoutes {
+  namespaces: {
+    from: "All" | "Same" | "Selector";
+    selector?: { matchExpressions: Array<{ key: string; operator: "In"; values: string[] }> };
+  };
+}
+
+export interface ListenerTls {
+  mode: "Terminate" | "Passthrough";
+  certificateRefs?: Array<{ group: ""; kind: "Secret"; name: string }>;
+  options?: Record<string, string>;
+}
+
+/** One listener of a Gateway API Gateway. */
+export interface Listener {
+  name: string;
+  port: number;
+  protocol: "HTTP" | "HTTPS" | "TLS" | "TCP";
+  hostname?: string;
+  tls?: ListenerTls;
+  allowedRoutes: AllowedRoutes;
+}
+
+export interface KubernetesGatewayObject extends K8sObject {
+  apiVersion: "gateway.networking.k8s.io/v1";
+  kind: "Gateway";
+  spec: {
+    gatewayClassName: string;
+    addresses: Array<{ type: "Hostname"; value: string }>;
+    listeners: Listener[];
+  };
+}

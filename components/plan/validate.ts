@@ -3,7 +3,7 @@
  * program. Every check throws a ConfigError naming the stack, the gateway, the key, the bad value and what is
  * allowed; nothing is registered before all of them pass.
  */
-import { Topology, TrafficShifting } from "../args";
+import { RoutingApi, Topology, TrafficShifting } from "../args";
 import { AutoscalingSettings } from "./autoscaling";
 import { canSplit } from "./canary";
 import { DisruptionSettings } from "./disruption";
@@ -20,6 +20,7 @@ import { checkGatewaySelector, INJECTION_NAMESPACE_LABELS, labelMap, MANAGED_POD
 import { Mode, modePreset } from "./modes";
 import { checkPod, POD_KEYS, ValidPod } from "./validate-pods";
 import { checkServers, DEFAULT_SERVERS } from "./validate-servers";
+import { checkGatewayApiServers, checkRouting, servesGatewayApi } from "./validate-gateway-api";
 import { checkServiceSettings, ValidService } from "./validate-service";
 import {
   budgetedCounts, checkAutoscaledCanary, checkAutoscaling, checkDisruption, checkDrain, checkTrafficShifting,
@@ -54,6 +55,10 @@ export interface ValidGateway {
   restartGeneration: number;
   /** How long one Deployment's update may take before `pulumi up` fails (deployment.ts). */
   updateTimeoutSeconds: number;
+  /** The routing resources: Istio's Gateway, the Gateway API's, or both (validate-gateway-api.ts). */
+  routingApi: RoutingApi;
+  /** The Gateway API Gateway's class. */
+  gatewayClassName: string;
   /** The Istio Gateway's selector, when overridden. */
   gatewaySelector?: Record<string, string>;
   /** Extra labels on every pod. */
@@ -79,7 +84,7 @@ export const DEFAULT_UPDATE_TIMEOUT_SECONDS = 600;
 export const GATEWAY_KEYS = [
   "namespace", "createNamespace", "retainNamespace", "namespaceLabels", "topology", "replicas", "revision", "canary", "servers",
   "routeNamespaces", "service", "restartGeneration", "updateTimeoutSeconds", "autoscaling", "podDisruptionBudget", "drain", "trafficShifting",
-  "gatewaySelector", "podLabels", "verifyNamespace", "mode", "network", ...POD_KEYS,
+  "gatewaySelector", "podLabels", "verifyNamespace", "mode", "network", "routingApi", "gatewayClassName", ...POD_KEYS,
 ] as const;
 
 /**
@@ -109,6 +114,9 @@ export function validateGateway(where: Where, raw: unknown): ValidGateway {
   const mode = oneOf(where, "mode", args.mode ?? Mode.Ingress, Object.values(Mode));
   const network = checkNetwork(where, mode, args.network);
   const preset = modePreset(mode, network);
+  const routing = checkRouting(where, args, mode);
+  const servers = args.servers === undefined && preset.servers ? preset.servers : checkServers(where, args.servers);
+  if (servesGatewayApi(routing.routingApi)) checkGatewayApiServers(where, servers);
   const drain = checkDrain(where, args.drain);
   const pod = checkPod(where, args, drain);
   return {
@@ -124,7 +132,7 @@ export function validateGateway(where: Where, raw: unknown): ValidGateway {
     trafficShifting: checkTrafficShifting(where, args.trafficShifting),
     revision,
     canary,
-    servers: args.servers === undefined && preset.servers ? preset.servers : checkServers(where, args.servers),
+    servers,
     routeNamespaces: checkRouteNamespaces(where, args.routeNamespaces, topology),
     service: withPreset(checkServiceSettings(where, args.service ?? {}, preset.serviceType), preset.extraPorts, preset.labels),
     mode,
@@ -133,6 +141,7 @@ export function validateGateway(where: Where, raw: unknown): ValidGateway {
     restartGeneration: wholeNumber(where, "restartGeneration", args.restartGeneration ?? 0, 0, 1_000_000_000),
     // Below 10 s a pod cannot even be scheduled and pulled; above 6 h nobody is watching the update any more.
     updateTimeoutSeconds: wholeNumber(where, "updateTimeoutSeconds", args.updateTimeoutSeconds ?? DEFAULT_UPDATE_TIMEOUT_SECONDS, 10, 21600),
+    ...routing,
     ...(args.gatewaySelector !== undefined && { gatewaySelector: checkGatewaySelector(where, args.gatewaySelector) }),
     podLabels: { ...preset.labels, ...labelMap(where, "podLabels", args.podLabels ?? {}, MANAGED_POD_LABELS) },
     verifyNamespace: bool(where, "verifyNamespace", args.verifyNamespace ?? args.createNamespace !== true),

@@ -46,6 +46,7 @@ const ENUMS: Array<[name: string, usedAt: (s: PackageSchema) => SchemaProperty |
   ["Topology", (s) => s.resources[TYPE].inputProperties.topology],
   ["Mode", (s) => s.resources[TYPE].inputProperties.mode],
   ["TrafficShifting", (s) => s.resources[TYPE].inputProperties.trafficShifting],
+  ["RoutingApi", (s) => s.resources[TYPE].inputProperties.routingApi],
   ["ServiceType", (s) => s.types[`${PACKAGE}:index:GatewayService`].properties?.type],
   ["TrafficPolicy", (s) => s.types[`${PACKAGE}:index:GatewayService`].properties?.externalTrafficPolicy],
   ["IpFamilyPolicy", (s) => s.types[`${PACKAGE}:index:GatewayService`].properties?.ipFamilyPolicy],
@@ -135,8 +136,9 @@ describe("the multi-language package schema", function () {
   it("outputs what the component registers, resources as references to the Kubernetes package", () => {
     const outputs = schema.resources[TYPE].properties;
     assert.deepStrictEqual(Object.keys(outputs).sort(), [
-      "deployments", "externalWeights", "gatewayRef", "namespace", "selectorLabels", "service", "serviceDnsName", "split", "trackServices",
+      "deployments", "externalWeights", "gatewayRef", "namespace", "parentRefs", "selectorLabels", "service", "serviceDnsName", "split", "trackServices",
     ]);
+    assert.strictEqual(outputs.parentRefs.items?.$ref, ref("ParentRef"));
     assert.match(outputs.deployments.additionalProperties?.$ref ?? "", /^\/kubernetes\/v[0-9.]+\/schema\.json#\/resources\/kubernetes:apps%2Fv1:Deployment$/);
     assert.match(outputs.service.$ref ?? "", /kubernetes:core%2Fv1:Service$/);
     assert.strictEqual(outputs.split.items?.$ref, ref("TrackSplit"));
@@ -159,5 +161,18 @@ describe("the multi-language package schema", function () {
     assert.strictEqual(constructed.state.gatewayRef, "edge/edge");
     const pdb = resources.find((r) => r.type === "kubernetes:policy/v1:PodDisruptionBudget");
     assert.strictEqual((pdb?.inputs.spec as { maxUnavailable: string }).maxUnavailable, "50%");
+  });
+
+  it("constructs a Gateway API gateway from plain JSON, parentRefs in its state and no gatewayRef", async () => {
+    const { register } = require("../support/mocks");
+    const { packageProvider } = require("../../tools/schema/package-schema");
+    let state: Promise<{ state: Record<string, unknown> }> | undefined;
+    const resources: Registered[] = await register(() => {
+      state = packageProvider().construct("edge", TYPE, { namespace: "edge", routingApi: "gateway-api" }, {});
+    });
+    const constructed = await state;
+    assert.deepStrictEqual(constructed?.state.parentRefs, [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "edge", namespace: "edge" }]);
+    assert.strictEqual(constructed?.state.gatewayRef, undefined);
+    assert.deepStrictEqual(resources.filter((r) => r.type.endsWith(":Gateway")).map((r) => r.type), ["kubernetes:gateway.networking.k8s.io/v1:Gateway"]);
   });
 });

@@ -129,7 +129,7 @@ describe("mode presets", () => {
   it("egress: a ClusterIP Service and the istio: egressgateway selector", () => {
     const p = gw("istio-egressgateway", { mode: "egress" });
     assert.strictEqual(p.service.spec.type, "ClusterIP");
-    assert.deepStrictEqual(p.gateway.spec.selector, { app: "istio-egressgateway", istio: "egressgateway" });
+    assert.deepStrictEqual(p.gateway?.spec.selector, { app: "istio-egressgateway", istio: "egressgateway" });
   });
 
   it("egress: still a LoadBalancer when asked", () => {
@@ -150,7 +150,7 @@ describe("mode presets", () => {
     assert.deepStrictEqual(ew().tracks[0].deployment.spec.template.spec.containers[0].env, [{ name: "ISTIO_META_REQUESTED_NETWORK_VIEW", value: "network1" }]);
   });
   it("east-west: the Gateway passes *.local through on 15443", () => {
-    assert.deepStrictEqual(ew().gateway.spec.servers, [{ port: { number: 15443, name: "tls", protocol: "TLS" }, hosts: ["*/*.local"], tls: { mode: "AUTO_PASSTHROUGH" } }]);
+    assert.deepStrictEqual(ew().gateway?.spec.servers, [{ port: { number: 15443, name: "tls", protocol: "TLS" }, hosts: ["*/*.local"], tls: { mode: "AUTO_PASSTHROUGH" } }]);
   });
   it("ingress: a LoadBalancer Service by default", () => assert.strictEqual(gw("istio-ingressgateway", {}).service.spec.type, "LoadBalancer"));
 });

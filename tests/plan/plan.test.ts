@@ -31,7 +31,7 @@ describe("gateway plan", () => {
   it("names its Istio Gateway as a VirtualService's spec.gateways does: <namespace>/<name>, for any valid configuration", () => {
     fc.assert(fc.property(gatewayConfig, (config) => {
       const p = plan(config);
-      assert.strictEqual(p.gatewayRef, `${p.gateway.metadata.namespace}/${p.gateway.metadata.name}`);
+      assert.strictEqual(p.gatewayRef, `${p.gateway?.metadata.namespace}/${p.gateway?.metadata.name}`);
     }), { numRuns: 100 });
   });
 

@@ -45,3 +45,17 @@ export const gatewayConfig = fc.record({
   }
   return out;
 });
+
+/**
+ * A valid gateway with a Gateway API Gateway: the same space, with what a listener cannot spell taken out (gRPC
+ * becomes HTTP, a TCP server takes every host) and MUTUAL and ISTIO_MUTUAL servers among the TLS ones.
+ */
+export const gatewayApiConfig = fc.tuple(gatewayConfig, fc.constantFrom("gateway-api", "both"), fc.constantFrom("SIMPLE", "MUTUAL", "ISTIO_MUTUAL"))
+  .map(([config, routingApi, mode]) => {
+    const servers = (config.servers as Array<Record<string, any>> | undefined)?.map((s) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const protocol = s.port.protocol === "GRPC" ? "HTTP" : s.port.protocol;
+      const tls = s.tls && (mode === "ISTIO_MUTUAL" ? { mode } : { ...s.tls, mode });
+      return { ...s, port: { ...s.port, protocol }, hosts: protocol === "TCP" ? ["*"] : s.hosts, ...(tls && { tls }) };
+    });
+    return { ...config, routingApi, ...(servers && { servers }) };
+  });

@@ -17,6 +17,8 @@ export interface Expected {
   /** With autoscaling, the HPAs' maximum. */
   maxReplicas?: number;
   trafficShifting?: string;
+  /** istio (the default), gateway-api or both. */
+  routingApi?: string;
   revision?: string;
   canary?: { revision: string; weight: number };
 }
@@ -47,18 +49,24 @@ function gatewayViolations(objs: Obj[], name: string, exp: Expected): string[] {
   const out: string[] = [];
   const ns = exp.namespace;
   const deployments = of(objs, "Deployment", ns).filter((d) => d.metadata.labels?.["app.kubernetes.io/name"] === name);
-  const gateway = of(objs, "Gateway", ns).find((g) => g.metadata.name === name);
+  const gateways = of(objs, "Gateway", ns).filter((g) => g.metadata.name === name);
+  const gateway = gateways.find((g) => g.apiVersion.startsWith("networking.istio.io/"));
+  const kubernetesGateway = gateways.find((g) => g.apiVersion.startsWith("gateway.networking.k8s.io/"));
   for (const h of of(objs, "HorizontalPodAutoscaler", ns).filter((x) => x.metadata.labels?.["app.kubernetes.io/name"] === name)) {
     if (!deployments.some((d) => d.metadata.name === h.spec.scaleTargetRef.name)) out.push(`${h.metadata.name}: scales no Deployment of ${name}`);
   }
   const service = of(objs, "Service", ns).find((s) => s.metadata.name === name);
-  if (!gateway || !service || deployments.length === 0) return [`${name}: missing Gateway, Service or Deployments`];
-  if (gateway.apiVersion !== "networking.istio.io/v1") out.push(`${name}: Gateway apiVersion ${gateway.apiVersion}`);
+  const routing = exp.routingApi ?? "istio";
+  if (!service || deployments.length === 0) return [`${name}: missing Service or Deployments`];
+  if ((gateway !== undefined) !== (routing !== "gateway-api")) return [`${name}: Istio Gateway ${gateway ? "present" : "missing"} with routingApi ${routing}`];
+  if ((kubernetesGateway !== undefined) !== (routing !== "istio")) return [`${name}: Gateway API Gateway ${kubernetesGateway ? "present" : "missing"} with routingApi ${routing}`];
+  if (gateway && gateway.apiVersion !== "networking.istio.io/v1") out.push(`${name}: Gateway apiVersion ${gateway.apiVersion}`);
+  if (kubernetesGateway) out.push(...kubernetesGatewayViolations(kubernetesGateway, service));
   for (const d of deployments) {
     const pod = d.spec.template;
     const labels: Labels = pod.metadata.labels;
     const track = d.spec.selector.matchLabels[TRACK];
-    if (!selects(gateway.spec.selector, labels)) out.push(`${name}: Gateway does not select ${d.metadata.name}`);
+    if (gateway && !selects(gateway.spec.selector, labels)) out.push(`${name}: Gateway does not select ${d.metadata.name}`);
     if (!selects(service.spec.selector, labels)) out.push(`${name}: Service does not select ${d.metadata.name}`);
     if (!selects(d.spec.selector.matchLabels, labels)) out.push(`${d.metadata.name}: selector does not match its own pods`);
     if (pod.metadata.annotations?.["inject.istio.io/templates"] !== "gateway") out.push(`${d.metadata.name}: no gateway injection template`);
@@ -72,12 +80,33 @@ function gatewayViolations(objs: Obj[], name: string, exp: Expected): string[] {
   }
   const targetPorts = new Set(service.spec.ports.map((p: Obj) => p.targetPort));
   if (!targetPorts.has(15021)) out.push(`${name}: Service has no status port 15021`);
-  for (const s of gateway.spec.servers) {
+  for (const s of gateway?.spec.servers ?? []) {
     if (!targetPorts.has(s.port.number)) out.push(`${name}: Gateway port ${s.port.number} is not a Service target port`);
   }
   out.push(...splitViolations(name, deployments, hpasOf(objs, ns, deployments), exp));
   out.push(...budgetViolations(objs, ns, deployments, hpasOf(objs, ns, deployments)));
   if (exp.trafficShifting === "external") out.push(...trackServiceViolations(objs, ns, name, deployments));
+  return out;
+}
+
+/**
+ * A Gateway API Gateway binds to the Service it names (one Hostname address, Istio's manual deployment), and
+ * each listener's port is one of that Service's ports; listener names and port/protocol/hostname are unique.
+ */
+function kubernetesGatewayViolations(gw: Obj, service: Obj): string[] {
+  const out: string[] = [];
+  const name = gw.metadata.name;
+  const host = `${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
+  if (JSON.stringify(gw.spec.addresses) !== JSON.stringify([{ type: "Hostname", value: host }])) out.push(`${name}: Gateway API Gateway is not bound to ${host}`);
+  const ports = new Set(service.spec.ports.map((p: Obj) => p.port));
+  const seen = new Set<string>();
+  for (const l of gw.spec.listeners) {
+    if (!ports.has(l.port)) out.push(`${name}: listener ${l.name} port ${l.port} is not a Service port`);
+    for (const key of [`name ${l.name}`, `${l.port}/${l.protocol}/${l.hostname ?? ""}`]) {
+      if (seen.has(key)) out.push(`${name}: two listeners with ${key}`);
+      seen.add(key);
+    }
+  }
   return out;
 }
 
@@ -174,6 +203,7 @@ export function expectedFrom(gateways: Record<string, Record<string, any>>): Rec
     replicas: g.autoscaling ? g.autoscaling.minReplicas ?? 2 : g.replicas ?? 2,
     ...(g.autoscaling && { maxReplicas: g.autoscaling.maxReplicas ?? Math.max(5, g.autoscaling.minReplicas ?? 2) }),
     trafficShifting: g.trafficShifting,
+    routingApi: g.routingApi,
     revision: g.revision,
     canary: g.canary && { revision: g.canary.revision, weight: g.canary.weight ?? 0 },
   }]));

@@ -1,7 +1,8 @@
 /**
  * Schema validation of rendered objects with kubernetes-models (the Kubernetes OpenAPI schemas) and
  * @kubernetes-models/istio (Istio's CRD schemas). The Istio package knows v1beta1 Gateways only; v1 has the
- * same schema (Istio promoted it unchanged), so a v1 Gateway is checked as v1beta1.
+ * same schema (Istio promoted it unchanged), so a v1 Gateway is checked as v1beta1. Gateway API objects are
+ * checked with @kubernetes-models/gateway-api (0.5: the v1 schemas; its 2.x needs Node 22).
  */
 import { Manifest } from "../../tools/engine/manifest";
 
@@ -19,6 +20,8 @@ const MODELS: Record<string, () => ModelClass> = {
   "autoscaling/v2/HorizontalPodAutoscaler": () => require("kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler").HorizontalPodAutoscaler,
   "policy/v1/PodDisruptionBudget": () => require("kubernetes-models/policy/v1/PodDisruptionBudget").PodDisruptionBudget,
   "networking.istio.io/v1/Gateway": () => require("@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway").Gateway,
+  "gateway.networking.k8s.io/v1/Gateway": () => require("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway").Gateway,
+  "gateway.networking.k8s.io/v1/HTTPRoute": () => require("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute").HTTPRoute,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -73,7 +73,7 @@ export interface ClusterOptions {
   log?: (line: string) => void;
 }
 
-/** Starts the control plane, creates the nodes and the Istio CRDs, and returns once pods can be scheduled. */
+/** Starts the control plane, creates the nodes and the Istio and Gateway API CRDs, and returns once pods can be scheduled. */
 export async function startCluster(opts: ClusterOptions): Promise<ClusterState> {
   const log = opts.log ?? (() => undefined);
   const dir = path.join(clustersRoot(), opts.name);
@@ -124,9 +124,9 @@ async function startProcesses(state: ClusterState, opts: ClusterOptions, log: (l
     "--manage-all-nodes=true", "--cidr=10.244.0.1/16", "--node-ip=10.0.0.1"]);
   launchLoadBalancer(state);
   await createNodes(api, opts.nodes ?? clusterNodes());
-  await applyIstioCrds(state, opts.toolchain);
+  await applyCrds(state, opts.toolchain);
   await waitFor("the default ServiceAccount", 60000, () => api.find("/api/v1/namespaces/default/serviceaccounts/default"));
-  log(`cluster: "${state.name}" up in ${((Date.now() - started) / 1000).toFixed(1)} s (${(opts.nodes ?? clusterNodes()).length} nodes, Istio CRDs)`);
+  log(`cluster: "${state.name}" up in ${((Date.now() - started) / 1000).toFixed(1)} s (${(opts.nodes ?? clusterNodes()).length} nodes, Istio and Gateway API CRDs)`);
 }
 
 function apiServerArgs(state: ClusterState): string[] {
@@ -214,10 +214,14 @@ async function createNodes(api: KubeApi, nodes: NodeSpec[]): Promise<void> {
   }
 }
 
-/** The real Istio CRDs (istio.io/api's), so the API server validates every Gateway against Istio's own schema. */
-async function applyIstioCrds(state: ClusterState, toolchain: Toolchain): Promise<void> {
+/**
+ * The real Istio CRDs (istio.io/api's) and the Gateway API's standard channel, so the API server validates every
+ * Gateway against its own schema and CEL rules, as a cluster with Istio and the Gateway API installed does.
+ */
+async function applyCrds(state: ClusterState, toolchain: Toolchain): Promise<void> {
   const file = path.join(toolchain.istioCrds, "kubernetes", "customresourcedefinitions.gen.yaml");
   await kubectl(state, ["apply", "--server-side", "-f", file]);
+  await kubectl(state, ["apply", "--server-side", "-f", path.join(toolchain.gatewayApi, "config", "crd", "standard")]);
   await kubectl(state, ["wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"]);
 }
 

@@ -318,6 +318,8 @@ export interface Toolchain {
   bin: string;
   /** The folder of istio.io/api's Istio CRDs. */
   istioCrds: string;
+  /** The Gateway API module (sigs.k8s.io/gateway-api, at the version Istio builds against): its CRDs. */
+  gatewayApi: string;
   /** kwok's stage files (node and pod lifecycles). */
   kwokStages: string;
   parts: Located[];
@@ -336,7 +338,9 @@ function toolchainOf(located: Located[]): Toolchain {
       fs.rmSync(scratch, { recursive: true, force: true }); // another run linked it first
     }
   }
-  return { bin, istioCrds: downloadedModule("istioctl", "istio.io/api"), kwokStages: downloadedModule("kwok", "sigs.k8s.io/kwok"), parts: located };
+  return {
+    bin, istioCrds: downloadedModule("istioctl", "istio.io/api"), gatewayApi: downloadedModule("istioctl", "sigs.k8s.io/gateway-api"), kwokStages: downloadedModule("kwok", "sigs.k8s.io/kwok"), parts: located,
+  };
 }
 
 /**

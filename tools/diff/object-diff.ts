@@ -55,7 +55,9 @@ function replacing(kind: string, fields: FieldChange[]): string[] {
 }
 
 function describe(m: Manifest) {
-  return { kind: m.kind, namespace: m.metadata.namespace ?? "", name: m.metadata.name };
+  // Istio's Gateway and the Gateway API's share kind and name (routingApi "both"): the report tells them apart.
+  const kind = m.apiVersion.startsWith("gateway.networking.k8s.io/") ? `${m.kind} (Gateway API)` : m.kind;
+  return { kind, namespace: m.metadata.namespace ?? "", name: m.metadata.name };
 }
 
 export function diffEntries(before: readonly Entry[], after: readonly Entry[]): ObjectChange[] {

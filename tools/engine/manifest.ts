@@ -40,7 +40,9 @@ function rank(kind: string): number {
 export function compareManifests(a: Manifest, b: Manifest): number {
   return rank(a.kind) - rank(b.kind) || a.kind.localeCompare(b.kind)
     || (a.metadata.namespace ?? "").localeCompare(b.metadata.namespace ?? "")
-    || a.metadata.name.localeCompare(b.metadata.name);
+    || a.metadata.name.localeCompare(b.metadata.name)
+    // Istio's Gateway and the Gateway API's share kind, namespace and name with routingApi "both".
+    || a.apiVersion.localeCompare(b.apiVersion);
 }
 
 /** Pulumi's secret envelope becomes the placeholder: a render never prints a secret. */
