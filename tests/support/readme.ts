@@ -9,10 +9,21 @@ export function codeBlockAfter(readme: string, heading: string): string | undefi
 
 /** Every YAML block in a README section (from its heading to the next heading of that level or above). */
 export function yamlBlocksIn(readme: string, heading: string): string[] {
-  const at = readme.indexOf(`${heading}\n`);
-  if (at < 0) return [];
-  const level = heading.split(" ")[0];
-  const next = readme.slice(at + heading.length).search(new RegExp(`\\n#{1,${level.length}} `));
-  const section = readme.slice(at, next < 0 ? undefined : at + heading.length + next);
-  return [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const lines = readme.split("\n");
+  const start = lines.indexOf(heading);
+  if (start < 0) return [];
+  const level = heading.split(" ")[0].length;
+  const blocks: string[] = [];
+  let block: string[] | undefined;
+  for (const line of lines.slice(start + 1)) {
+    if (block) {
+      if (line.startsWith("```")) { blocks.push(block.map((l) => `${l}\n`).join("")); block = undefined; } else block.push(line);
+      continue;
+    }
+    // Outside code only: a "# comment" in a YAML block is no heading.
+    const hashes = /^(#+) /.exec(line)?.[1].length;
+    if (hashes !== undefined && hashes <= level) break;
+    if (line === "```yaml") block = [];
+  }
+  return blocks;
 }

@@ -4,6 +4,7 @@
  * the one `error:` line and exit code the process would give.
  */
 import { describe, HelpShown } from "./cli";
+import { UserError } from "./errors";
 
 export interface CommandIO {
   out(text: string): void;
@@ -31,7 +32,7 @@ export async function runCommand(command: Command, argv: string[], io: CommandIO
       return { code: 0 };
     }
     io.err(`error: ${describe(e).message}\n`);
-    return { code: 1, error: e };
+    return { code: e instanceof UserError ? e.exitCode : 1, error: e };
   } finally {
     console.warn = warn;
   }

@@ -43,6 +43,22 @@ A local control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok
   --name <name>   several clusters side by side (default: "local")
 
 example: eval "$(npm run -s cluster -- up)"`,
+  fleet: `usage: npm run fleet -- <plan|next|status|abort> --fleet <fleet.yaml> [--wave <name>]
+
+One revision moved across many stacks (one per cluster) in waves, through Pulumi's Automation API
+(README "Fleet rollouts"). The stacks are stack files beside the fleet file, already initialised.
+
+  status   where each stack stands and what next would do to it (reads files and update history)
+  plan     pulumi preview of every stack as its file stands, and what next would do, in one table
+  next     wave by wave: each stack one canary step (the rollout command's edit), pulumi up, its pods ready,
+           the wave's bake time, health again; the first failure halts the fleet (later waves untouched)
+  abort    the halted wave (or --wave <name>) back to weight 0, pulumi up on each of its stacks
+  --fleet <path>   the fleet file
+  --wave <name>    abort: the wave to roll back
+
+exit: 0 moved (or nothing to do), 2 halted (a stack failed or is unhealthy), 1 a mistake in the files
+
+example: npm run fleet -- next --fleet fleet.yaml`,
   e2e: `usage: npm run e2e [-- --stack-file <Pulumi.<stack>.yaml>] [--grep <text>]
 
 The real engine (Pulumi CLI, Kubernetes provider) against a local control plane: tests/e2e/*.e2e.ts, or the

@@ -1,0 +1,97 @@
+/**
+ * The fleet command on three local clusters at once, one per stack (README "Fleet rollouts", its fleet file): the
+ * "early" wave's cluster never readies pods of the new revision. `fleet next` moves the canary wave, halts at the
+ * early wave with exit 2, and leaves the later wave untouched; `fleet abort` rolls the early wave back.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { KubeApi, KubeObject } from "../../tools/cluster/kube-api";
+import { yamlBlocksIn } from "../support/readme";
+import { ROOT } from "../support/run";
+import { LiveCluster, useCluster } from "./support/cluster";
+import { CommandResult, Workspace } from "./support/workspace";
+
+const FIXTURES = path.join(__dirname, "fixtures", "fleet");
+const [fleetYaml] = yamlBlocksIn(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), "## Fleet rollouts: one revision across many clusters, in waves");
+const fleetDoc = parse(fleetYaml) as { revision: string; waves: Array<{ name: string; stacks: string[] }> };
+const [canaryStack, earlyStack, restStack] = fleetDoc.waves.map((w) => w.stacks[0]);
+const DEPLOYMENTS = "/apis/apps/v1/namespaces/istio-ingress/deployments";
+
+function readyByDeployment(deployments: KubeObject[]): Record<string, string> {
+  return Object.fromEntries(deployments.map((d) => [d.metadata.name, `${(d.status as { readyReplicas?: number }).readyReplicas ?? 0}/${d.spec?.replicas}`]));
+}
+
+describe("fleet rollout across three clusters, real engine (README \"Fleet rollouts\")", function () {
+  const clusters: Record<string, () => LiveCluster> = {
+    [canaryStack]: useCluster(),
+    // The early wave's cluster never readies the new revision's pods: a canary whose proxies never get ready.
+    [earlyStack]: useCluster({ revisions: { neverReady: [fleetDoc.revision] } }),
+    [restStack]: useCluster(),
+  };
+  let ws: Workspace;
+  const fleetFile = () => path.join(ws.dir, "fleet.yaml");
+  const fleet = (verb: string, ...rest: string[]): Promise<CommandResult> =>
+    ws.run(process.execPath, [path.join(ROOT, "tools", "engine", "launch.js"), "fleet", verb, "--fleet", fleetFile(), ...rest]);
+  const api = (stack: string): KubeApi => clusters[stack]().api;
+  const show = (what: string, r: CommandResult) => process.stdout.write(`      fleet ${what}: exit ${r.code} in ${r.seconds.toFixed(1)} s\n${r.stdout.replace(/^/gm, "        ")}\n`);
+
+  before(async function () {
+    this.timeout(10 * 60 * 1000);
+    // One project, three stack files; each names its own cluster's kubeconfig, as a real one names a context.
+    ws = new Workspace(clusters[canaryStack]().state, path.join(FIXTURES, `Pulumi.${canaryStack}.yaml`));
+    for (const stack of [canaryStack, earlyStack, restStack]) {
+      const file = path.join(ws.dir, `Pulumi.${stack}.yaml`);
+      const text = fs.readFileSync(path.join(FIXTURES, `Pulumi.${stack}.yaml`), "utf8");
+      fs.writeFileSync(file, text.replace("config:\n", `config:\n  kubernetes:kubeconfig: ${clusters[stack]().state.kubeconfig}\n`));
+      const init = await ws.run(path.join(ws.cluster.bin, "pulumi"), ["stack", "init", stack, "--non-interactive"]);
+      assert.strictEqual(init.code, 0, init.stderr);
+      const up = await ws.run(path.join(ws.cluster.bin, "pulumi"), ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack]);
+      assert.strictEqual(up.code, 0, up.stdout + up.stderr);
+    }
+    fs.writeFileSync(fleetFile(), fleetYaml);
+  });
+  after(() => ws?.remove());
+
+  it("status: every stack at 0 %, its first update succeeded", async () => {
+    const r = await fleet("status");
+    show("status", r);
+    assert.strictEqual(r.code, 0, r.stderr);
+    for (const stack of [canaryStack, earlyStack, restStack]) assert.match(r.stdout, new RegExp(`${stack}\\s+0%\\s+succeeded\\s+move to 50%`));
+  });
+
+  it("plan: a preview of every stack, nothing pending, and next's move", async () => {
+    const r = await fleet("plan");
+    show("plan", r);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.strictEqual((r.stdout.match(/no changes\s+move to 50% \(step 1\/2\)/g) ?? []).length, 3, r.stdout);
+  });
+
+  it("next: moves the canary wave, halts at the early wave (exit 2), leaves the later wave untouched", async () => {
+    const restFile = path.join(ws.dir, `Pulumi.${restStack}.yaml`);
+    const restBefore = fs.readFileSync(restFile, "utf8");
+    const restLive = readyByDeployment(await api(restStack).list(DEPLOYMENTS));
+    const r = await fleet("next");
+    show("next", r);
+    assert.strictEqual(r.code, 2, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`fleet halted at wave "early": stack "${earlyStack}": pulumi up failed: .*timed out waiting to be Ready`));
+    assert.match(r.stderr, /later waves \(rest\) untouched/);
+    assert.deepStrictEqual(readyByDeployment(await api(canaryStack).list(DEPLOYMENTS)), { "istio-ingressgateway-1-25-1": "1/1", "istio-ingressgateway-1-26-0": "1/1" });
+    assert.strictEqual(fs.readFileSync(restFile, "utf8"), restBefore, "the rest wave's stack file changed");
+    assert.deepStrictEqual(readyByDeployment(await api(restStack).list(DEPLOYMENTS)), restLive);
+    const status = await fleet("status");
+    show("status after the halt", status);
+    assert.match(status.stdout, new RegExp(`${canaryStack}\\s+50% \\(step 1/2\\)\\s+succeeded\\s+verify health`));
+    assert.match(status.stdout, new RegExp(`${earlyStack}\\s+50% \\(step 1/2\\)\\s+failed\\s+pulumi up again`));
+    assert.match(status.stdout, new RegExp(`${restStack}\\s+0%\\s+succeeded\\s+move to 50%`));
+  });
+
+  it("abort: rolls the halted wave back to 0 %, every pod of it ready on the stable revision", async () => {
+    const r = await fleet("abort");
+    show("abort", r);
+    assert.strictEqual(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.deepStrictEqual(readyByDeployment(await api(earlyStack).list(DEPLOYMENTS)), { "istio-ingressgateway-1-25-1": "2/2", "istio-ingressgateway-1-26-0": "0/0" });
+    assert.match(r.stdout, new RegExp(`${earlyStack}\\s+0%\\s+succeeded`));
+  });
+});
