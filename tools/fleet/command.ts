@@ -27,6 +27,7 @@ export class FleetHalted extends UserError {
 }
 
 const VERBS = ["plan", "next", "status", "abort"];
+const ENGINE_QUERIES = 8;
 const USAGE = "usage: npm run fleet -- <plan|next|status|abort> --fleet <fleet.yaml> [--wave <name>]";
 
 interface Member {
@@ -59,12 +60,13 @@ async function load(fleet: Fleet): Promise<Loaded> {
   const read = fleet.waves.flatMap((w) => w.stacks.map((stack) => ({ wave: w.name, stack, file: stackFilePath(fleet.dir, stack) })))
     .map((s) => ({ ...s, gateways: gatewaysOf(s.stack, s.file) }));
   const steps = sharedSteps(fleet, read);
-  const members = await Promise.all(read.map(async (s) => {
+  // A few stacks at a time: each question is a CLI process (stack select, stack history).
+  const members = await bounded(read, ENGINE_QUERIES, async (s) => {
     const stack = await engineStack(fleet, s.stack);
     const index = stackIndex(fleet, s.stack, s.gateways, steps);
     const weight = index === 0 ? 0 : steps[Math.min(index, steps.length) - 1];
     return { position: { stack: s.stack, wave: s.wave, index, weight, lastUpdate: await lastUpdate(stack) }, stack, file: s.file };
-  }));
+  }, () => false);
   return { fleet, steps, members };
 }
 
