@@ -28,6 +28,8 @@ export function servesGatewayApi(api: RoutingApi): boolean {
 
 /** Listener protocols Istio's Gateway API support serves (listenerProtocolToIstio; HBONE is for waypoints). */
 const LISTENER_PROTOCOLS: readonly string[] = ["HTTP", "HTTPS", "TLS", "TCP"];
+// What to write instead. An HTTP listener takes HTTP/2 too: istiod builds every HTTP connection manager with
+// codec AUTO (pilot/pkg/networking/core/listener_builder.go), which also accepts HTTP/2 in clear text.
 const INSTEAD_OF: Record<string, string> = {
   HTTP2: "use HTTP (HTTPRoutes serve HTTP/2 too), or routingApi istio",
   GRPC: "use HTTP or HTTPS and route with a GRPCRoute, or routingApi istio",
