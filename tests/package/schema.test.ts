@@ -175,4 +175,24 @@ describe("the multi-language package schema", function () {
     assert.strictEqual(constructed?.state.gatewayRef, undefined);
     assert.deepStrictEqual(resources.filter((r) => r.type.endsWith(":Gateway")).map((r) => r.type), ["kubernetes:gateway.networking.k8s.io/v1:Gateway"]);
   });
+
+  describe("the plugin package folder (plugin/)", () => {
+    const dir = path.join(__dirname, "..", "..", "plugin");
+    it("is named as the npm package, so type tokens start with the name the plugin host derives", () => {
+      const own = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+      const root = JSON.parse(fs.readFileSync(path.join(dir, "..", "package.json"), "utf8"));
+      assert.strictEqual(own.name, root.name);
+      assert.ok(TYPE.startsWith(`${own.name}:`));
+    });
+    it("is a folder of its own: the CLI refuses PulumiPlugin.yaml beside Pulumi.yaml", () => {
+      assert.ok(fs.existsSync(path.join(dir, "PulumiPlugin.yaml")));
+      assert.ok(!fs.existsSync(path.join(dir, "Pulumi.yaml")));
+      assert.ok(!fs.existsSync(path.join(dir, "..", "PulumiPlugin.yaml")), "the root holds both files again");
+    });
+    it("starts the component the plugin host can find (main) and the analyzer can read (index.ts)", () => {
+      const own = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+      assert.strictEqual(typeof require(path.join(dir, own.main)).IstioGateway, "function");
+      assert.match(fs.readFileSync(path.join(dir, "index.ts"), "utf8"), /export \* from "\.\.\/components";/);
+    });
+  });
 });

@@ -83,6 +83,34 @@ export function parts(): Part[] {
       },
     },
     {
+      name: "pulumi-language-python", binaries: ["pulumi-language-python", "pulumi-language-python-exec"], version: `v${v.pulumi}`, module: "pulumi-language-python",
+      // Never taken from PATH: its exec script must come from the same SDK version, and a script has no version to ask.
+      sources: () => goFiles(path.join(sourcesRoot(), "pulumi-language-hosts", "pulumi-language-python")),
+      build: async ({ out, work }) => {
+        copySources(path.join(sourcesRoot(), "pulumi-language-hosts", "pulumi-language-python"), work, "pulumi-language-python");
+        copyModule("pulumi-language-python", work);
+        await run("go", ["build", "-ldflags", pulumiLdflags, "-o", path.join(out, "pulumi-language-python"), "."], work);
+        // The host runs programs through this Python script, which ships with the SDK's sources, not the binary.
+        const exec = path.join(downloadedModule("pulumi-language-python", "github.com/pulumi/pulumi/sdk/v3", `v${v.pulumi}`), "python", "cmd", "pulumi-language-python-exec");
+        fs.copyFileSync(exec, path.join(out, "pulumi-language-python-exec"));
+        fs.chmodSync(path.join(out, "pulumi-language-python-exec"), 0o755);
+      },
+    },
+    {
+      name: "pulumi-language-go", binaries: ["pulumi-language-go"], version: `v${v.pulumi}`, module: "pulumi-language-go",
+      versionOf: (bin) => firstLine(bin, ["-version"]),
+      sources: () => treeFiles(path.join(sourcesRoot(), "pulumi-language-hosts", "pulumi-language-go")).filter((f) => f.endsWith(".go")),
+      build: async ({ out, work }) => {
+        copySources(path.join(sourcesRoot(), "pulumi-language-hosts", "pulumi-language-go"), work, "pulumi-language-go");
+        copyModule("pulumi-language-go", work);
+        await run("go", ["build", "-ldflags", pulumiLdflags, "-o", path.join(out, "pulumi-language-go"), "."], work);
+      },
+    },
+    {
+      name: "pulumi-language-yaml", binaries: ["pulumi-language-yaml"], version: moduleVersion("pulumi-language-yaml", "github.com/pulumi/pulumi-yaml"), module: "pulumi-language-yaml",
+      build: ({ out }) => go("pulumi-language-yaml", ["build", "-o", path.join(out, "pulumi-language-yaml"), "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"]),
+    },
+    {
       name: "pulumi-resource-kubernetes", binaries: ["pulumi-resource-kubernetes"], version: v.kubernetes, module: "kubernetes-provider",
       build: async ({ out, work }) => {
         // The provider's main package embeds a schema that upstream generates (generate.go) and does not publish.
@@ -347,8 +375,7 @@ function toolchainOf(located: Located[]): Toolchain {
  * A module's folder in the Go module cache, downloaded at the version the wrapper pins if it is not there yet
  * (`go list -m` alone answers an empty folder for a module that no build has fetched: a cold cache).
  */
-function downloadedModule(wrapper: string, module: string): string {
-  const version = moduleVersion(wrapper, module);
+function downloadedModule(wrapper: string, module: string, version = moduleVersion(wrapper, module)): string {
   try {
     const out = execFileSync("go", ["mod", "download", "-json", `${module}@${version}`], { cwd: path.join(WRAPPERS, wrapper), encoding: "utf8", env: goEnv() });
     return (JSON.parse(out) as { Dir: string }).Dir;

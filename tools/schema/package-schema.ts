@@ -9,8 +9,12 @@ import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { IstioGateway } from "../../components";
 import { PROJECT_DIR } from "../engine/render-stack";
 
-/** The repository root, whether this runs from tools/ or from the compiled .build/tools/. */
-export const PACKAGE_DIR = PROJECT_DIR;
+/**
+ * The plugin package (`plugin/`: PulumiPlugin.yaml, its package.json and index.ts), whether this runs from tools/ or
+ * from the compiled .build/tools/. It is a folder of its own because the CLI refuses one that holds both
+ * PulumiPlugin.yaml and Pulumi.yaml ("detected both"), and the stacks' Pulumi.yaml stays at the root.
+ */
+export const PACKAGE_DIR = path.join(PROJECT_DIR, "plugin");
 
 /** The provider name the plugin host derives from package.json's name (cmd/run-plugin): scope dropped. */
 export function providerName(packageName: string): string {

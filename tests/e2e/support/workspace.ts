@@ -79,10 +79,10 @@ export class Workspace {
   }
 
   /** Runs a command in the project as a process group of its own, recorded with the cluster so cleanup stops it. */
-  run(command: string, args: string[], opts: { timeoutMs?: number; onStart?: (pid: number) => void } = {}): Promise<CommandResult> {
+  run(command: string, args: string[], opts: { timeoutMs?: number; onStart?: (pid: number) => void; cwd?: string } = {}): Promise<CommandResult> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
-      const child = spawn(command, args, { cwd: this.dir, env: this.env(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(command, args, { cwd: opts.cwd ?? this.dir, env: this.env(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
       if (child.pid === undefined) return reject(new Error(`cannot start ${command}`));
       const pid = child.pid;
       adopt(this.cluster, { name: `${path.basename(command)} ${args[0]}`, pid });
