@@ -1,5 +1,5 @@
 /**
- * The e2e toolchain: the real Pulumi CLI, its Node.js language host, the Kubernetes and random providers, a
+ * The e2e toolchain: the real Pulumi CLI, its Node.js, Python, Go and YAML language hosts, the Kubernetes and random providers, a
  * Kubernetes control plane, kwok and istioctl. Each part is taken from PATH when its version matches, or else
  * built from Go modules into a cache and reused. Every version is pinned in a committed wrapper module
  * (tools/cluster/go/<module>/go.mod + go.sum); the provider plugins' versions come from package-lock.json, so the
