@@ -71,7 +71,20 @@ export class KubeApi {
     return this.request<T>("DELETE", path);
   }
 
-  request<T>(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<T> {
+  /**
+   * A GET whose pooled connection the API server had already closed (idle a while: "socket hang up", seen once
+   * after a minute-long pip install in the languages suite) is sent again on a fresh one; a GET changes nothing.
+   */
+  async request<T>(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<T> {
+    try {
+      return await this.send<T>(method, path, body, contentType);
+    } catch (e) {
+      if (method !== "GET" || (e as NodeJS.ErrnoException).code !== "ECONNRESET") throw e;
+      return this.send<T>(method, path, body, contentType);
+    }
+  }
+
+  private send<T>(method: string, path: string, body: unknown, contentType: string): Promise<T> {
     const url = new URL(path, this.target.server);
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
