@@ -10,13 +10,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { KubeObject } from "../../tools/cluster/kube-api";
 import { lockedVersions } from "../../tools/cluster/toolchain";
+import { codeBlocksIn } from "../support/readme";
 import { ROOT } from "../support/run";
 import { LiveCluster, useCluster } from "./support/cluster";
 import { CommandResult, Workspace } from "./support/workspace";
 
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-const SECTION = README.slice(README.indexOf("### From Python, Go or YAML"), README.indexOf("## What it creates, and why"));
-const block = (lang: string, nth = 0) => [...SECTION.matchAll(new RegExp("```" + lang + "\\n([\\s\\S]*?)```", "g"))][nth]?.[1] ?? "";
+const block = (lang: string, nth = 0) => codeBlocksIn(README, "### From Python, Go or YAML", lang)[nth] ?? "";
 const DEPLOYMENTS = "/apis/apps/v1/namespaces/payments/deployments";
 
 interface Language {

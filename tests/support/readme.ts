@@ -7,23 +7,34 @@ export function codeBlockAfter(readme: string, heading: string): string | undefi
   return start < 0 ? undefined : readme.slice(start + 6, readme.indexOf("```", start + 6));
 }
 
-/** Every YAML block in a README section (from its heading to the next heading of that level or above). */
-export function yamlBlocksIn(readme: string, heading: string): string[] {
+/** Every code block of one language in a README section (from its heading to the next heading of that level or above). */
+export function codeBlocksIn(readme: string, heading: string, lang: string): string[] {
   const lines = readme.split("\n");
   const start = lines.indexOf(heading);
   if (start < 0) return [];
   const level = heading.split(" ")[0].length;
   const blocks: string[] = [];
   let block: string[] | undefined;
+  let inOther = false;
   for (const line of lines.slice(start + 1)) {
-    if (block) {
-      if (line.startsWith("```")) { blocks.push(block.map((l) => `${l}\n`).join("")); block = undefined; } else block.push(line);
+    if (block || inOther) {
+      if (line.startsWith("```")) {
+        if (block) blocks.push(block.map((l) => `${l}\n`).join(""));
+        block = undefined;
+        inOther = false;
+      } else block?.push(line);
       continue;
     }
-    // Outside code only: a "# comment" in a YAML block is no heading.
+    // Outside code only: a "# comment" in a YAML or shell block is no heading.
     const hashes = /^(#+) /.exec(line)?.[1].length;
     if (hashes !== undefined && hashes <= level) break;
-    if (line === "```yaml") block = [];
+    if (line === "```" + lang) block = [];
+    else if (line.startsWith("```")) inOther = true;
   }
   return blocks;
+}
+
+/** Every YAML block in a README section. */
+export function yamlBlocksIn(readme: string, heading: string): string[] {
+  return codeBlocksIn(readme, heading, "yaml");
 }
