@@ -143,6 +143,48 @@ export interface Canary {
   previousWeight?: number;
 }
 
+/** An object of this gateway that already runs under the name the gateway gives it (README "Coming from istioctl, Helm or YAML"). */
+export const AdoptedKind = {
+  /** The Service `<name>`: kept, so its ClusterIP, node ports and load-balancer address stay. */
+  Service: "Service",
+  /** The ServiceAccount `<name>`. */
+  ServiceAccount: "ServiceAccount",
+  /** The Role `<name>` (SDS access to Secrets). */
+  Role: "Role",
+  /** The RoleBinding `<name>`. */
+  RoleBinding: "RoleBinding",
+  /** The Istio Gateway named by `istioGatewayName`: kept, so VirtualServices bound to it stay bound. */
+  IstioGateway: "IstioGateway",
+} as const;
+export type AdoptedKind = (typeof AdoptedKind)[keyof typeof AdoptedKind];
+
+/** The Deployment that serves now, taken over as the stable track until `promote` deletes it. */
+export interface AdoptedDeployment {
+  /** Its name in the gateway's namespace. */
+  name: string;
+  /** Its `spec.selector.matchLabels`, as they are (a Deployment's selector cannot change). */
+  selector: Record<string, string>;
+  /** The HorizontalPodAutoscaler that scales it, taken over as its HPA (needs `autoscaling`). @default none */
+  horizontalPodAutoscaler?: string;
+}
+
+/**
+ * Objects of a gateway installed by other means (istioctl, the istio/gateway chart, plain YAML) that this
+ * component takes over with Pulumi's `import`, instead of creating new ones beside them.
+ */
+export interface Adoption {
+  /** This gateway's own objects that already exist under the names it gives them: imported, then kept. @default [] */
+  existing?: AdoptedKind[];
+  /** The running Deployment: the stable track while the canary moves traffic away from it. @default none */
+  deployment?: AdoptedDeployment;
+  /**
+   * Other objects of the old install, as `Kind/name` (ServiceAccount, Role, RoleBinding, PodDisruptionBudget,
+   * HorizontalPodAutoscaler): imported as they are, deleted with the adopted Deployment at `promote`.
+   * @default []
+   */
+  retire?: string[];
+}
+
 /** A port of the gateway's Service. Gateways serve TCP only, so there is no protocol to choose. */
 export interface GatewayServicePort {
   /** Port name, a DNS label unique within the Service (`status-port` is the component's). */
@@ -415,6 +457,14 @@ export interface IstioGatewayArgs {
    * @default true when the component does not create the namespace
    */
   verifyNamespace?: boolean;
+  /**
+   * The Istio Gateway's name; VirtualServices name it in `spec.gateways` as `<namespace>/<istioGatewayName>`, so
+   * an adopted Gateway keeps its own.
+   * @default the gateway's name
+   */
+  istioGatewayName?: string;
+  /** Objects already running that this gateway takes over (README "Coming from istioctl, Helm or YAML"). @default none */
+  adopt?: Adoption;
   /** Istio revision or tag of the stable pods, e.g. `1-25-1` or `prod-stable`. @default the default revision */
   revision?: string;
   /** A canary on another revision. @default none */

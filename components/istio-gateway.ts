@@ -9,9 +9,11 @@ import { IstioGatewayArgs } from "./args";
 import { analyzeGateway, analyzeNamespace, errorsOf, readinessGate, warningsOf } from "./plan/analyze";
 import { ConfigError, Finding } from "./plan/errors";
 import { ParentRef } from "./plan/gateway-api";
-import { GatewayPlan, planGateway, PlannedTrack, TrackSplit } from "./plan/plan";
+import { GatewayPlan, isOwnDeployment, planGateway, PlannedTrack, TrackSplit } from "./plan/plan";
 import { RESTART_ANNOTATION } from "./plan/restart";
 import { validateGateway, ValidGateway } from "./plan/validate";
+import { K8sObject } from "./plan/types";
+import { importOf, registerRetired, verifyAdoption } from "./adopted";
 
 export const ISTIO_GATEWAY_TYPE = "istio-gateway:index:IstioGateway";
 
@@ -85,22 +87,31 @@ export class IstioGateway extends pulumi.ComponentResource {
       new k8s.core.v1.Namespace(`${name}-namespace`, plan.namespace, { parent: this, dependsOn: opts.dependsOn, retainOnDelete: valid.retainNamespace });
     // An adopted namespace is checked before anything runs in it: every child waits for the check.
     const verified = valid.verifyNamespace ? this.verifyNamespace(name, valid) : undefined;
-    const outer = verified ? [opts.dependsOn, verified] : opts.dependsOn;
+    // Adopted objects are checked against the plan before any of them is imported (plan/adopt.ts).
+    const adoptable = verifyAdoption(name, valid, plan, this);
+    const checks = [verified, adoptable].filter((c) => c !== undefined);
+    const outer = checks.length > 0 ? [opts.dependsOn, ...checks] : opts.dependsOn;
     const after = (...deps: pulumi.Resource[]): pulumi.CustomResourceOptions =>
       ({ parent: this, dependsOn: childDependsOn(outer as pulumi.ResourceOptions["dependsOn"], this.namespace ? [this.namespace, ...deps] : deps) });
-    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, plan.serviceAccount, after());
-    const role = new k8s.rbac.v1.Role(`${name}-role`, plan.role, after());
-    const roleBinding = new k8s.rbac.v1.RoleBinding(`${name}-rolebinding`, plan.roleBinding, after(role, serviceAccount));
+    const adopt = (o: K8sObject, opts: pulumi.CustomResourceOptions) => ({ ...opts, ...importOf(plan, o) });
+    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, plan.serviceAccount, adopt(plan.serviceAccount, after()));
+    const role = new k8s.rbac.v1.Role(`${name}-role`, plan.role, adopt(plan.role, after()));
+    const roleBinding = new k8s.rbac.v1.RoleBinding(`${name}-rolebinding`, plan.roleBinding, adopt(plan.roleBinding, after(role, serviceAccount)));
     const tracks = this.registerTracks(name, plan, after(serviceAccount, roleBinding));
     this.deployments = tracks.deployments;
     this.trackServices = Object.fromEntries(plan.tracks.filter((t) => t.service).map((t) =>
       [t.split.revision, new k8s.core.v1.Service(`${name}-${t.split.revision}-service`, t.service!, after())])); // eslint-disable-line @typescript-eslint/no-non-null-assertion
     this.externalWeights = plan.externalWeights;
-    this.service = new k8s.core.v1.Service(`${name}-service`, plan.service, after());
-    if (plan.gateway) gatewayResources.set(this, new k8s.apiextensions.CustomResource(`${name}-gateway`, plan.gateway, after(this.service)));
+    // The ClusterIP is allocated once and immutable (the provider replaces a Service whose clusterIP changes). An
+    // adopted Service's import brings the live one into the stack's inputs; ignoring it keeps every later update,
+    // and one after `adopt` is removed from the stack file, from reading its absence as a change.
+    this.service = new k8s.core.v1.Service(`${name}-service`, plan.service,
+      { ...adopt(plan.service, after()), ignoreChanges: ["spec.clusterIP", "spec.clusterIPs"] });
+    if (plan.gateway) gatewayResources.set(this, new k8s.apiextensions.CustomResource(`${name}-gateway`, plan.gateway, adopt(plan.gateway, after(this.service))));
     if (plan.kubernetesGateway) {
       kubernetesGatewayResources.set(this, new k8s.apiextensions.CustomResource(`${name}-gateway-api`, plan.kubernetesGateway, after(this.service)));
     }
+    registerRetired(name, plan, this);
     this.gatewayRef = plan.gatewayRef;
     this.parentRefs = plan.parentRefs;
     this.split = plan.tracks.map((t) => t.split);
@@ -133,10 +144,11 @@ export class IstioGateway extends pulumi.ComponentResource {
     let previous: pulumi.Resource[] = [];
     for (const track of ordered) {
       const rev = track.split.revision;
-      const wait = { ...opts, dependsOn: [opts.dependsOn, ...previous] as pulumi.Input<pulumi.Resource>[] };
+      const wait = { ...opts, dependsOn: [opts.dependsOn, ...previous] as pulumi.Input<pulumi.Resource>[], ...importOf(plan, track.deployment),
+        ...(track.kept && { ignoreChanges: track.kept }) };
       const deployment = new k8s.apps.v1.Deployment(`${name}-${rev}`, withRestartToken(track, this.restartToken(name, track, plan)), wait);
       const afterDeployment = { ...opts, dependsOn: [opts.dependsOn, ...previous, deployment] as pulumi.Input<pulumi.Resource>[] };
-      const hpa = track.hpa && new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-${rev}-hpa`, track.hpa, afterDeployment);
+      const hpa = track.hpa && new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-${rev}-hpa`, track.hpa, { ...afterDeployment, ...importOf(plan, track.hpa) });
       if (track.pdb) new k8s.policy.v1.PodDisruptionBudget(`${name}-${rev}-pdb`, track.pdb, afterDeployment);
       deployments[rev] = deployment;
       previous = [deployment, ...(hpa ? [hpa] : [])];
@@ -167,7 +179,8 @@ export class IstioGateway extends pulumi.ComponentResource {
 
   /** None until the first restart is asked for (restartGeneration > 0): nothing to keep, nothing to register. */
   private restartToken(name: string, track: PlannedTrack, plan: GatewayPlan): pulumi.Output<string> | undefined {
-    if (!plan.restart) return undefined;
+    // An adopted Deployment's pods are not restarted: they run until promote retires them (plan/adopt.ts).
+    if (!plan.restart || !isOwnDeployment(track.deployment)) return undefined;
     return new random.RandomId(`${name}-${track.split.revision}-restart`,
       { byteLength: 4, keepers: track.restartKeepers }, { parent: this }).hex;
   }
@@ -187,7 +200,8 @@ function firstRole(plan: GatewayPlan): "canary" | "stable" {
 /** The planned Deployment with its restart token in the pod template. */
 function withRestartToken(track: PlannedTrack, token: pulumi.Output<string> | undefined): k8s.apps.v1.DeploymentArgs {
   const d = track.deployment;
-  if (token === undefined) return d;
+  // An adopted Deployment's pod template is the cluster's (plan/adopt.ts): no token goes into it.
+  if (token === undefined || !isOwnDeployment(d)) return d as k8s.apps.v1.DeploymentArgs;
   const meta = d.spec.template.metadata;
   return {
     ...d,

@@ -112,7 +112,8 @@ export function portNotOnService(objects: readonly StackObject[]): Finding[] {
     const pods = selectedPods(objects, g);
     if (pods.length === 0) return [];
     const services = ofType(objects, SERVICE).filter((s) => pods.some((p) => selects(labels(obj(s.props.spec).selector), p)));
-    const forwarded = new Set(services.flatMap((s) => list(obj(s.props.spec).ports).map((p) => (typeof p.targetPort === "number" ? p.targetPort : p.port))));
+    // A Service port or its target port, as Istio's IngressGatewayPortAnalyzer accepts (istiod maps one to the other).
+    const forwarded = new Set(services.flatMap((s) => list(obj(s.props.spec).ports).flatMap((p) => [p.port, ...(typeof p.targetPort === "number" ? [p.targetPort] : [])])));
     const ports = [...new Set(list(obj(g.props.spec).servers).map((s) => obj(s.port).number).filter((n): n is number => typeof n === "number"))];
     return ports.filter((n) => !forwarded.has(n)).map((n) => ({
       urn: g.urn,

@@ -8,7 +8,7 @@ import { Finding, Severity, Where } from "./errors";
 import { delegatedHosts, delegatedServers } from "./gateway";
 import { gatewayApiInput, listenersOf } from "./gateway-api";
 import { ListenerCode, listenerFindings } from "./analyze-listeners";
-import { GatewayPlan } from "./plan";
+import { GatewayPlan, isOwnDeployment } from "./plan";
 import { IstioGatewayObject, Labels } from "./types";
 import { ValidGateway } from "./validate";
 
@@ -45,9 +45,15 @@ const TERMINATING = ["SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL"];
 
 type Check = (where: Where, gw: ValidGateway, plan: GatewayPlan) => Finding[];
 
+/**
+ * A server port must be a target port of the Service, or one of its ports: istiod translates a Service port to its
+ * target port for the gateway's listeners, which is how istioctl's default install serves servers on 80 and 443
+ * from pods listening on 8080 and 8443 (Istio's own IngressGatewayPortAnalyzer accepts both).
+ */
 const servicePorts: Check = (where, gw, plan) => {
   const targets = new Set(plan.service.spec.ports.map((p) => p.targetPort));
-  return gw.servers.flatMap((s, i) => targets.has(s.port.number) ? [] : [new Finding(where, Code.GatewayPortNotDefinedOnService, Severity.Error,
+  const ports = new Set(plan.service.spec.ports.map((p) => p.port));
+  return gw.servers.flatMap((s, i) => targets.has(s.port.number) || ports.has(s.port.number) ? [] : [new Finding(where, Code.GatewayPortNotDefinedOnService, Severity.Error,
     `servers[${i}].port.number`, s.port.number, `no port of Service ${gw.namespace}/${plan.service.metadata.name} targets it (targets: ${[...targets].join(", ")})`,
     `add a port with targetPort ${s.port.number} to service.ports, or remove service.ports`)]);
 };
@@ -55,7 +61,8 @@ const servicePorts: Check = (where, gw, plan) => {
 const selector: Check = (where, gw, plan) => {
   const istio = plan.gateway;
   if (!istio) return [];
-  const missed = plan.tracks.filter((t) => !selects(istio.spec.selector, t.deployment.spec.template.metadata.labels));
+  // An adopted Deployment's pods carry at least its selector's labels; what else they carry only the cluster knows.
+  const missed = plan.tracks.filter((t) => !selects(istio.spec.selector, isOwnDeployment(t.deployment) ? t.deployment.spec.template.metadata.labels : t.deployment.spec.selector.matchLabels));
   return missed.length === 0 ? [] : [new Finding(where, Code.ReferencedResourceNotFound, Severity.Error, "gatewaySelector", gw.gatewaySelector,
     `it selects no pod of ${missed.map((t) => t.deployment.metadata.name).join(", ")}, so the Gateway binds to nothing there`,
     "add the same labels to podLabels, or remove gatewaySelector")];

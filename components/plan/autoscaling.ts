@@ -36,6 +36,8 @@ export interface HpaInput {
   namespace: string;
   track: string;
   deployment: string;
+  /** The HPA's own name. @default the Deployment's */
+  name?: string;
   bounds: Bounds;
   settings: AutoscalingSettings;
 }
@@ -46,7 +48,7 @@ export function planHpa(h: HpaInput): HorizontalPodAutoscaler {
   return {
     apiVersion: "autoscaling/v2",
     kind: "HorizontalPodAutoscaler",
-    metadata: { name: h.deployment, namespace: h.namespace, labels: { ...commonLabels(h.gateway), [TRACK_LABEL]: h.track } },
+    metadata: { name: h.name ?? h.deployment, namespace: h.namespace, labels: { ...commonLabels(h.gateway), [TRACK_LABEL]: h.track } },
     spec: {
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: h.deployment },
       minReplicas: h.bounds.min,

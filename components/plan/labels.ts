@@ -17,6 +17,12 @@ export const TEMPLATES_ANNOTATION = "inject.istio.io/templates";
 /** Track name of the pods injected by the default revision (no `istio.io/rev` label). */
 export const DEFAULT_TRACK = "default";
 
+/**
+ * Track name of a Deployment adopted from another install (adopt.ts): it keeps its own pods, labels and name until
+ * promote retires it, so it is named for where it came from, not for a revision.
+ */
+export const ADOPTED_TRACK = "adopted";
+
 /** The track a revision's pods belong to; the default revision has no name of its own. */
 export function trackName(revision: string | undefined): string {
   return revision ?? DEFAULT_TRACK;

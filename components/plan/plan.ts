@@ -9,14 +9,16 @@ import { deploymentName, planDeployment } from "./deployment";
 import { planPdb } from "./disruption";
 import { planIstioGateway } from "./gateway";
 import { gatewayApiInput, ParentRef, parentRefsOf, planKubernetesGateway } from "./gateway-api";
-import { gatewayLabels, trackName, trackSelector } from "./labels";
+import { ADOPTED_TRACK, gatewayLabels, trackName, trackSelector } from "./labels";
+import { adoptedDeploymentKept, importedKeys, planAdoptedDeployment, planRetired } from "./adopt";
+import { ValidAdoptedDeployment } from "./validate-adopt";
 import { planNamespace } from "./namespace";
 import { Move, moveOf } from "./order";
 import { planRbac, Rbac } from "./rbac";
 import { restartKeepers } from "./restart";
 import { planService, planTrackService, portsFor, serviceDnsName } from "./service";
 import {
-  Deployment, HorizontalPodAutoscaler, IstioGatewayObject, K8sObject, KubernetesGatewayObject, Labels, Namespace, PodDisruptionBudget, Service,
+  AdoptedDeploymentObject, Deployment, HorizontalPodAutoscaler, IstioGatewayObject, K8sObject, KubernetesGatewayObject, Labels, Namespace, PodDisruptionBudget, Service,
 } from "./types";
 import { owned } from "./ownership";
 import { ValidGateway } from "./validate";
@@ -40,7 +42,10 @@ export interface TrackSplit {
 
 export interface PlannedTrack {
   split: TrackSplit;
-  deployment: Deployment;
+  /** Ours, or (the stable track with adopt.deployment) the adopted one, whose pod template stays as it runs. */
+  deployment: Deployment | AdoptedDeploymentObject;
+  /** With an adopted Deployment: the paths the stack keeps as the cluster has them (Pulumi ignoreChanges; adopt.ts). */
+  kept?: string[];
   /** Keepers of the track's restart token (see restart.ts). */
   restartKeepers: Record<string, string>;
   /** When autoscaling and the track has pods. */
@@ -71,13 +76,32 @@ export interface GatewayPlan extends Rbac {
   externalWeights?: Record<string, number>;
   /** A restart was asked for (restartGeneration > 0): the pods carry a restart token (restart.ts). */
   restart: boolean;
+  /** With `adopt`: what is imported, and the old install's objects carried until promote (adopt.ts). */
+  adoption?: PlannedAdoption;
+}
+
+export interface PlannedAdoption {
+  /** objectKey of every planned object imported instead of created. */
+  imports: string[];
+  /** The old install's other objects, imported as they are and deleted at promote. */
+  retired: K8sObject[];
+}
+
+/** A track's Deployment when it is one the plan writes whole (every track but an adopted one). */
+export function ownDeployment(t: PlannedTrack): Deployment {
+  if (!isOwnDeployment(t.deployment)) throw new Error(`${t.deployment.metadata.name} is adopted: its pod template is the cluster's`);
+  return t.deployment;
+}
+
+export function isOwnDeployment(d: Deployment | AdoptedDeploymentObject): d is Deployment {
+  return "template" in d.spec;
 }
 
 /** Stable first, then the canary, each with its pods (or, with autoscaling, its bounds). */
 export function planTracks(gw: ValidGateway): TrackSplit[] {
   const weight = gw.canary?.weight ?? 0;
   const roles = [
-    { revision: trackName(gw.revision), role: "stable" as const, requestedPercent: 100 - weight },
+    { revision: gw.adoption?.deployment ? ADOPTED_TRACK : trackName(gw.revision), role: "stable" as const, requestedPercent: 100 - weight },
     ...(gw.canary ? [{ revision: trackName(gw.canary.revision), role: "canary" as const, requestedPercent: weight }] : []),
   ];
   const total = gw.autoscaling?.minReplicas ?? gw.replicas;
@@ -113,13 +137,34 @@ function planTrack(gw: ValidGateway, split: TrackSplit, revision: string | undef
   };
 }
 
+/** The adopted Deployment as the stable track: its pod count (or its HPA's bounds) is the plan's, nothing else. */
+function planAdoptedTrack(gw: ValidGateway, split: TrackSplit, adopted: ValidAdoptedDeployment): PlannedTrack {
+  const hpaOwned = gw.autoscaling !== undefined && split.pods > 0;
+  const common = { gateway: gw.name, namespace: gw.namespace, track: split.revision, deployment: adopted.name };
+  return {
+    split,
+    deployment: owned(planAdoptedDeployment(adopted, gw.name, gw.namespace, hpaOwned ? undefined : split.pods, gw.updateTimeoutSeconds)),
+    kept: adoptedDeploymentKept(hpaOwned),
+    restartKeepers: {},
+    ...(hpaOwned && gw.autoscaling && { hpa: owned(planHpa({ ...common, name: adopted.horizontalPodAutoscaler, bounds: { min: split.pods, max: split.maxPods ?? split.pods }, settings: gw.autoscaling })) }),
+  };
+}
+
+function planAdoption(gw: ValidGateway): PlannedAdoption | undefined {
+  const a = gw.adoption;
+  if (!a) return undefined;
+  return { imports: importedKeys(a, { gateway: gw.name, istioGateway: gw.istioGatewayName }), retired: a.retire.map((r) => planRetired(r, gw.namespace)) };
+}
+
 function ownedRbac(rbac: Rbac): Rbac {
   return { serviceAccount: owned(rbac.serviceAccount), role: owned(rbac.role), roleBinding: owned(rbac.roleBinding) };
 }
 
 export function planGateway(gw: ValidGateway): GatewayPlan {
   const revisions = [gw.revision, gw.canary?.revision];
-  const tracks = planTracks(gw).map((split, i) => planTrack(gw, split, revisions[i]));
+  const adopted = gw.adoption?.deployment;
+  const tracks = planTracks(gw).map((split, i) => (i === 0 && adopted ? planAdoptedTrack(gw, split, adopted) : planTrack(gw, split, revisions[i])));
+  const adoption = planAdoption(gw);
   const service = owned(planService(gw.name, gw.namespace, gw.service, servicePortsOf(gw)));
   return {
     ...(gw.createNamespace && { namespace: planNamespace(gw.namespace, gw.namespaceLabels) }),
@@ -128,8 +173,8 @@ export function planGateway(gw: ValidGateway): GatewayPlan {
     tracks,
     service,
     ...(servesIstioApi(gw.routingApi) && {
-      gateway: owned(planIstioGateway(gw.name, gw.namespace, gw.topology, gw.routeNamespaces, gw.servers, gw.gatewaySelector)),
-      gatewayRef: `${gw.namespace}/${gw.name}`,
+      gateway: owned(named(planIstioGateway(gw.name, gw.namespace, gw.topology, gw.routeNamespaces, gw.servers, gw.gatewaySelector), gw.istioGatewayName)),
+      gatewayRef: `${gw.namespace}/${gw.istioGatewayName}`,
     }),
     ...(servesGatewayApi(gw.routingApi) && {
       kubernetesGateway: owned(planKubernetesGateway(gatewayApiInput(gw, service.spec.ports))),
@@ -140,7 +185,12 @@ export function planGateway(gw: ValidGateway): GatewayPlan {
     ...(gw.canary && { move: moveOf(gw.canary) }),
     restart: gw.restartGeneration > 0,
     ...(gw.trafficShifting === "external" && { externalWeights: Object.fromEntries(tracks.map((t) => [t.split.revision, t.split.requestedPercent])) }),
+    ...(adoption && { adoption }),
   };
+}
+
+function named<T extends K8sObject>(object: T, name: string): T {
+  return { ...object, metadata: { ...object.metadata, name } };
 }
 
 /** Every object of a plan, in the order they are registered. */
@@ -152,5 +202,6 @@ export function objectsOf(plan: GatewayPlan): K8sObject[] {
     plan.service,
     ...(plan.gateway ? [plan.gateway] : []),
     ...(plan.kubernetesGateway ? [plan.kubernetesGateway] : []),
+    ...(plan.adoption?.retired ?? []),
   ];
 }

@@ -109,6 +109,17 @@ export interface Deployment extends K8sObject {
   };
 }
 
+/**
+ * A Deployment adopted from another install (adopt.ts): the plan sets its pod count and names its selector as it
+ * is; its pod template stays as it runs.
+ */
+export interface AdoptedDeploymentObject extends K8sObject {
+  apiVersion: "apps/v1";
+  kind: "Deployment";
+  metadata: ObjectMeta & { annotations: Record<string, string> };
+  spec: { replicas?: number; selector: { matchLabels: Labels } };
+}
+
 export interface ServicePort {
   name: string;
   port: number;

@@ -9,9 +9,11 @@ import { canSplit } from "./canary";
 import { DisruptionSettings } from "./disruption";
 import { DrainSettings } from "./drain";
 import { ConfigError, Where } from "./errors";
-import { trackName } from "./labels";
+import { ADOPTED_TRACK, DEFAULT_TRACK, trackName } from "./labels";
+import { deploymentName } from "./deployment";
+import { checkAdoption, ValidAdoption } from "./validate-adopt";
 import { bool, checkKeys, dnsLabel, objectAt, oneOf, required, stringList, wholeNumber } from "./read";
-import { DNS1035_LABEL, isLabelValue } from "./rules";
+import { DNS1035_LABEL, DNS1123_LABEL, isLabelValue } from "./rules";
 import { ServicePort, ValidServer } from "./types";
 
 export { ValidServer };
@@ -20,7 +22,7 @@ import { checkGatewaySelector, INJECTION_NAMESPACE_LABELS, labelMap, MANAGED_POD
 import { Mode, modePreset } from "./modes";
 import { checkPod, POD_KEYS, ValidPod } from "./validate-pods";
 import { checkServers, DEFAULT_SERVERS } from "./validate-servers";
-import { checkGatewayApiServers, checkRouting, servesGatewayApi } from "./validate-gateway-api";
+import { checkGatewayApiServers, checkRouting, servesGatewayApi, servesIstioApi } from "./validate-gateway-api";
 import { checkServiceSettings, ValidService } from "./validate-service";
 import {
   budgetedCounts, checkAutoscaledCanary, checkAutoscaling, checkDisruption, checkDrain, checkTrafficShifting,
@@ -65,6 +67,10 @@ export interface ValidGateway {
   podLabels: Record<string, string>;
   /** Read the existing namespace at preview and refuse injection labels that override the pods'. */
   verifyNamespace: boolean;
+  /** The Istio Gateway's name (the gateway's own unless an adopted Gateway keeps another). */
+  istioGatewayName: string;
+  /** Running objects this gateway takes over (validate-adopt.ts, adopt.ts). */
+  adoption?: ValidAdoption;
 }
 
 export interface ValidCanary {
@@ -84,7 +90,7 @@ export const DEFAULT_UPDATE_TIMEOUT_SECONDS = 600;
 export const GATEWAY_KEYS = [
   "namespace", "createNamespace", "retainNamespace", "namespaceLabels", "topology", "replicas", "revision", "canary", "servers",
   "routeNamespaces", "service", "restartGeneration", "updateTimeoutSeconds", "autoscaling", "podDisruptionBudget", "drain", "trafficShifting",
-  "gatewaySelector", "podLabels", "verifyNamespace", "mode", "network", "routingApi", "gatewayClassName", ...POD_KEYS,
+  "gatewaySelector", "podLabels", "verifyNamespace", "mode", "network", "routingApi", "gatewayClassName", "istioGatewayName", "adopt", ...POD_KEYS,
 ] as const;
 
 /**
@@ -107,9 +113,15 @@ export function validateGateway(where: Where, raw: unknown): ValidGateway {
   }
   const replicas = autoscaling?.minReplicas ?? wholeNumber(where, "replicas", args.replicas ?? DEFAULT_REPLICAS, 1, 10000);
   const revision = args.revision === undefined ? undefined : dnsLabel(where, "revision", args.revision, "1-25-1");
-  const canary = args.canary === undefined ? undefined : checkCanary(where, args.canary, revision, replicas, autoscaling !== undefined);
+  const adoption = checkAdoptionOf(where, args, autoscaling !== undefined);
+  const stableTrack = adoption?.deployment ? ADOPTED_TRACK : trackName(revision);
+  const canary = args.canary === undefined ? undefined : checkCanary(where, args.canary, stableTrack, replicas, autoscaling !== undefined);
   if (autoscaling && canary) checkAutoscaledCanary(where, autoscaling, canary.steps);
   checkTrackNames(where, name, revision, canary);
+  if (canary && adoption?.deployment?.name === deploymentName(name, canary.revision)) {
+    throw new ConfigError(where, "adopt.deployment.name", adoption.deployment.name,
+      `it is the name the canary's Deployment gets (${deploymentName(name, canary.revision)}); a canary on another revision retires it`);
+  }
   const weights = canary ? [0, ...canary.steps] : [0];
   const mode = oneOf(where, "mode", args.mode ?? Mode.Ingress, Object.values(Mode));
   const network = checkNetwork(where, mode, args.network);
@@ -145,7 +157,28 @@ export function validateGateway(where: Where, raw: unknown): ValidGateway {
     ...(args.gatewaySelector !== undefined && { gatewaySelector: checkGatewaySelector(where, args.gatewaySelector) }),
     podLabels: { ...preset.labels, ...labelMap(where, "podLabels", args.podLabels ?? {}, MANAGED_POD_LABELS) },
     verifyNamespace: bool(where, "verifyNamespace", args.verifyNamespace ?? args.createNamespace !== true),
+    istioGatewayName: checkIstioGatewayName(where, args.istioGatewayName, name, routing.routingApi),
+    ...(adoption && { adoption }),
   };
+}
+
+function checkAdoptionOf(where: Where, args: Record<string, unknown>, autoscaled: boolean): ValidAdoption | undefined {
+  if (args.adopt === undefined) return undefined;
+  return checkAdoption(where, args.adopt, {
+    gateway: where.gateway, revision: args.revision, createNamespace: args.createNamespace === true, autoscaled,
+    trafficShifting: checkTrafficShifting(where, args.trafficShifting), routingApi: checkRouting(where, args, oneOf(where, "mode", args.mode ?? Mode.Ingress, Object.values(Mode))).routingApi,
+  });
+}
+
+function checkIstioGatewayName(where: Where, raw: unknown, gateway: string, routingApi: RoutingApi): string {
+  if (raw === undefined) return gateway;
+  if (!servesIstioApi(routingApi)) {
+    throw new ConfigError(where, "istioGatewayName", raw, `routingApi "${routingApi}" makes no Istio Gateway to name; remove it`);
+  }
+  if (typeof raw !== "string" || !DNS1123_LABEL.test(raw)) {
+    throw new ConfigError(where, "istioGatewayName", raw, 'use a Gateway name: lowercase letters, digits and "-", at most 63 characters, e.g. "bookinfo-gateway"');
+  }
+  return raw;
 }
 
 function checkGatewayName(where: Where): string {
@@ -157,13 +190,13 @@ function checkGatewayName(where: Where): string {
   return where.gateway;
 }
 
-function checkCanary(where: Where, raw: unknown, stable: string | undefined, replicas: number, autoscaled: boolean): ValidCanary {
+function checkCanary(where: Where, raw: unknown, stableTrack: string, replicas: number, autoscaled: boolean): ValidCanary {
   const canary = objectAt(where, "canary", raw);
   checkKeys(where, "canary.", canary, ["revision", "weight", "steps", "previousWeight"]);
   const revision = dnsLabel(where, "canary.revision", required(where, "canary.revision", canary.revision), "1-26-0");
-  if (trackName(revision) === trackName(stable)) {
+  if (trackName(revision) === stableTrack) {
     throw new ConfigError(where, "canary.revision", revision,
-      `it must differ from the stable revision (${stable === undefined ? "the default revision" : JSON.stringify(stable)})`);
+      `it must differ from the stable track (${stableTrack === DEFAULT_TRACK ? "the default revision" : JSON.stringify(stableTrack)})`);
   }
   const steps = checkSteps(where, canary.steps ?? [...DEFAULT_STEPS]);
   const weight = wholeNumber(where, "canary.weight", canary.weight ?? 0, 0, 100);

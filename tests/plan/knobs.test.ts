@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { analyzeGateway } from "../../components/plan/analyze";
 import { ConfigError } from "../../components/plan/errors";
-import { GatewayPlan, planGateway } from "../../components/plan/plan";
+import { GatewayPlan, ownDeployment, planGateway } from "../../components/plan/plan";
 import { validateGateway } from "../../components/plan/validate";
 
 type Config = Record<string, unknown>;
@@ -9,7 +9,7 @@ const where = { stack: "t", gateway: "istio-ingressgateway" };
 // A canary, so that "every track gets it" is tested on two Deployments, and external shifting, so on two more Services.
 const base: Config = { namespace: "ns", replicas: 4, revision: "1-25-1", canary: { revision: "1-26-0", weight: 50, steps: [50, 100], previousWeight: 0 }, trafficShifting: "external" };
 const plan = (extra: Config) => planGateway(validateGateway(where, { ...base, ...extra }));
-const pods = (p: GatewayPlan) => p.tracks.map((t) => t.deployment.spec.template);
+const pods = (p: GatewayPlan) => p.tracks.map((t) => ownDeployment(t).spec.template);
 const services = (p: GatewayPlan) => [p.service, ...p.tracks.map((t) => t.service!)]; // eslint-disable-line @typescript-eslint/no-non-null-assertion
 
 /** Each knob: its stack-file setting, where it lands, and what must be there, on every track's object. */
@@ -144,10 +144,10 @@ describe("mode presets", () => {
   it("east-west: pods and Service carry topology.istio.io/network", () => {
     const p = ew();
     assert.strictEqual(p.service.metadata.labels?.["topology.istio.io/network"], "network1");
-    for (const t of p.tracks) assert.strictEqual(t.deployment.spec.template.metadata.labels["topology.istio.io/network"], "network1");
+    for (const t of p.tracks) assert.strictEqual(ownDeployment(t).spec.template.metadata.labels["topology.istio.io/network"], "network1");
   });
   it("east-west: the proxy requests its network's view", () => {
-    assert.deepStrictEqual(ew().tracks[0].deployment.spec.template.spec.containers[0].env, [{ name: "ISTIO_META_REQUESTED_NETWORK_VIEW", value: "network1" }]);
+    assert.deepStrictEqual(ownDeployment(ew().tracks[0]).spec.template.spec.containers[0].env, [{ name: "ISTIO_META_REQUESTED_NETWORK_VIEW", value: "network1" }]);
   });
   it("east-west: the Gateway passes *.local through on 15443", () => {
     assert.deepStrictEqual(ew().gateway?.spec.servers, [{ port: { number: 15443, name: "tls", protocol: "TLS" }, hosts: ["*/*.local"], tls: { mode: "AUTO_PASSTHROUGH" } }]);

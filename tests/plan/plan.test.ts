@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import { analyzeGateway, errorsOf } from "../../components/plan/analyze";
-import { objectsOf, planGateway } from "../../components/plan/plan";
+import { objectsOf, ownDeployment, planGateway } from "../../components/plan/plan";
 import { validateGateway } from "../../components/plan/validate";
 import { Manifest } from "../../tools/engine/manifest";
 import { gatewayConfig } from "../support/arbitrary";
@@ -69,7 +69,7 @@ describe("gateway plan", () => {
 
   it("binds the SDS Role to the ServiceAccount the pods run as", () => {
     const p = plan({ namespace: "ns" });
-    assert.strictEqual(p.roleBinding.subjects[0].name, p.tracks[0].deployment.spec.template.spec.serviceAccountName);
+    assert.strictEqual(p.roleBinding.subjects[0].name, ownDeployment(p.tracks[0]).spec.template.spec.serviceAccountName);
     assert.strictEqual(p.roleBinding.roleRef.name, p.role.metadata.name);
     assert.deepStrictEqual(p.role.rules, [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "watch", "list"] }]);
   });

@@ -27,6 +27,22 @@ Moves a canary one step in the stack file (one pulumi up per step; README "Canar
   --force            promote before 100 %
 
 example: npm run rollout -- --stack dev next && pulumi up --stack dev`,
+  adopt: `usage: npm run adopt -- (--stack <name> | --stack-file <path>) --from <live.yaml> --gateway <name> --revision <new revision>
+       [--namespace <ns>] [--deployment <name>] [--istio-gateway <name>]
+
+Writes a gateway's stack-file entry from the objects of an install that runs already (istioctl, the istio/gateway
+chart, plain YAML), so that pulumi up imports them instead of creating new ones beside them (README "Coming from
+istioctl, Helm or YAML"). Reads no cluster: --from is the output of the README's kubectl get command.
+
+  --from <file>            kubectl get deployments,services,serviceaccounts,roles,rolebindings,
+                           horizontalpodautoscalers,poddisruptionbudgets,gateways.networking.istio.io -n <ns> -o yaml
+  --gateway <name>         the gateway's name: the name of the Service it keeps
+  --revision <rev>         the Istio revision the new pods run (the canary that retires the old Deployment)
+  --namespace <ns>         when the file holds several namespaces
+  --deployment <name>      the Deployment to retire, when several serve behind the Service
+  --istio-gateway <name>   the Istio Gateway to keep, when several select the pods
+
+example: npm run adopt -- --stack prod --from live.yaml --gateway istio-ingressgateway --revision 1-26-0`,
   diff: `usage: npm run diff -- --stack <name> [--base <git-ref>]
 
 Renders the stack at the base (default: the merge base with main) and in the working tree, offline, and prints

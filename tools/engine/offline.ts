@@ -94,6 +94,16 @@ function recordEdges(pending: Map<string, Registered>): void {
   });
 }
 
+/** Marks each readResource call (a `.get`), which the mocks' newResource cannot tell from an import by itself. */
+function recordReads(reads: Set<string>): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as { readResource(req: { getType(): string; getName(): string }, cb: Callback): Promise<void> };
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, callback) => {
+    reads.add(`${req.getType()}::${req.getName()}`);
+    return read(req, callback);
+  };
+}
+
 /**
  * For command-line runs only (render, diff, bench): the SDK records stack traces that only the engine uses (source
  * positions in `pulumi up` output); offline they cost most of the registration time. Set by the commands' entry
@@ -123,6 +133,8 @@ export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {
   const resources: Registered[] = [];
   // Registered by the mocks, waiting for the URN and edges the monitor answers with (type::name is unique).
   const pending = new Map<string, Registered>();
+  // type::name of each read (`.get`), told apart from registrations before the mocks see them.
+  const reads = new Set<string>();
   let failure: unknown;
   let failed: () => void = () => undefined;
   const failing = new Promise<void>((resolve) => { failed = resolve; });
@@ -132,8 +144,9 @@ export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {
   try {
     await pulumi.runtime.setMocks({
       newResource: (args) => {
-        if (args.id !== undefined && args.id !== "") {
-          // A read of an existing object: not something the program creates.
+        if (reads.has(`${args.type}::${args.name}`)) {
+          // A read of an existing object (`.get`): not something the program declares. An import also carries an
+          // id, but it is declared: it is printed like any other object.
           return { id: args.id, state: opts.reads?.[`${args.type}::${args.id}`] ?? { metadata: { name: args.id } } };
         }
         const entry: Registered = { type: args.type, name: args.name, inputs: args.inputs };
@@ -144,6 +157,7 @@ export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {
       call: () => ({}),
     }, opts.project, opts.stack, false);
     recordEdges(pending);
+    recordReads(reads);
     pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
     try {
       opts.program();

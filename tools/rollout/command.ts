@@ -66,13 +66,21 @@ function onlyCanary(stack: string, gateways: ValidGateway[]): ValidGateway {
   throw new MoveRefused(`stack "${stack}": gateways ${withCanary.map((g) => g.name).join(", ")} have canaries; choose one with --gateway`);
 }
 
+function promoteLines(before: ValidGateway, after: ValidGateway, revision: string, from: number): string[] {
+  const adopted = before.adoption;
+  const old = adopted?.deployment ? `adopted Deployment ${adopted.deployment.name}` : `${before.revision ?? "default"} Deployment`;
+  const retired = adopted?.retire.length ? `, with ${adopted.retire.map((r) => `${r.kind}/${r.name}`).join(", ")}` : "";
+  return [
+    `${before.name}: revision ${before.revision ?? "(default)"} → ${revision}, canary removed (promoted at ${from}%)${adopted ? ", adopt removed (all of it imported)" : ""}`,
+    `  the ${revision} Deployment keeps its name and pods and holds all ${after.replicas}; the ${old} is deleted after it${retired}`,
+  ];
+}
+
 function changeText(stack: string, file: string, before: ValidGateway, after: ValidGateway, edit: Edit): string {
   const name = path.basename(file);
   const lines = edit.kind === "weight"
     ? [`${before.name}: canary.weight ${edit.from}% → ${edit.to}% (canary.previousWeight ${edit.from} tells pulumi up which revision grows first)`]
-    : [`${before.name}: revision ${before.revision ?? "(default)"} → ${edit.revision}, canary removed (promoted at ${edit.from}%)`,
-      `  the ${edit.revision} Deployment keeps its name and pods and holds all ${after.replicas};`
-      + ` the ${before.revision ?? "default"} Deployment is deleted after it`];
+    : promoteLines(before, after, edit.revision, edit.from);
   return [
     `changed ${name}:`,
     ...lines.map((l) => `  ${l}`),

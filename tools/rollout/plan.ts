@@ -4,7 +4,7 @@
  */
 import { trackBounds } from "../../components/plan/autoscaling";
 import { collapsedSteps, splitReplicas } from "../../components/plan/canary";
-import { trackName } from "../../components/plan/labels";
+import { ADOPTED_TRACK, trackName } from "../../components/plan/labels";
 import { ValidCanary, ValidGateway } from "../../components/plan/validate";
 import { UserError } from "../engine/errors";
 
@@ -57,7 +57,8 @@ export function planWarnings(gw: ValidGateway & { canary: ValidCanary }): string
 }
 
 export function statusText(stack: string, gw: ValidGateway): string {
-  const stable = trackName(gw.revision);
+  const adopted = gw.adoption?.deployment;
+  const stable = adopted ? `${ADOPTED_TRACK} (${adopted.name})` : trackName(gw.revision);
   if (gw.canary === undefined) {
     const size = gw.autoscaling ? `${gw.autoscaling.minReplicas}–${gw.autoscaling.maxReplicas} pods (autoscaled)` : `${gw.replicas} pods`;
     return `${gw.name} (stack ${stack}): ${size} on ${stable}, no canary\n`;

@@ -52,6 +52,9 @@ export class StackDocument {
     }
     this.set(this.path(gateway, "revision"), edit.revision, "replicas");
     this.remove(this.path(gateway, "canary"));
+    // Everything adopted is imported by now, and the adopted Deployment and the old install's objects go with
+    // this update (components/plan/adopt.ts): the block has nothing left to say.
+    if (this.expected.hasIn(this.path(gateway, "adopt"))) this.remove(this.path(gateway, "adopt"));
   }
 
   toString(): string {
