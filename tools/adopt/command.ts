@@ -47,13 +47,17 @@ export interface AdoptResult {
 
 /** The stack file's new text with the gateway's entry, checked as `pulumi up` would check it. */
 export function adoptInto(stackText: string, file: string, gateway: string, entry: Record<string, unknown>): string {
-  const doc = parseDocument(stackText || "config: {}\n");
+  const doc = parseDocument(stackText);
   const config = doc.get("config");
   const gateways = isMap(config) ? config.get(CONFIG_KEY) : undefined;
   if (isMap(gateways) && gateways.has(gateway)) {
     throw new AdoptRefused(`${path.basename(file)} already has gateway "${gateway}"; adopting writes it from the cluster: remove it first, or adopt into another stack`);
   }
-  doc.setIn(["config", CONFIG_KEY, gateway], doc.createNode(entry));
+  // Block style, as the stack files here are written: maps the edit creates take it from their parent, and a new
+  // file has none.
+  if (!isMap(config)) doc.set("config", doc.createNode({ [CONFIG_KEY]: { [gateway]: entry } }));
+  else if (!isMap(gateways)) config.set(CONFIG_KEY, doc.createNode({ [gateway]: entry }));
+  else gateways.set(gateway, doc.createNode(entry));
   const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   readStackConfig(stackNameOf(file), (parseDocument(text).toJS() as { config: Record<string, unknown> }).config[CONFIG_KEY]);
   return text;

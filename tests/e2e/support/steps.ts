@@ -90,10 +90,11 @@ export interface Watched {
  * A command (`pulumi up`, or one interrupted on purpose) with every gateway's pods watched, and the step's rows.
  * With `settle`, the watch goes on until every Deployment has rolled out: the floor must hold to the end, not only
  * while `pulumi up` runs (the provider can count a rolling Deployment updated before its rollout ends:
- * docs/E2E.md). The floor: for each gateway that ran pods before, ready pods never fell below its `replicas`.
+ * docs/E2E.md). The floor: for each gateway that ran pods before, ready pods never fell below its `replicas` (or the
+ * `floor` given: an adopted gateway's starting count, whatever its HPA does).
  */
 export async function watchedCommand(ws: Workspace, api: KubeApi, scenario: string, step: string,
-  command: () => Promise<CommandResult>, opts: { settle: boolean }): Promise<Watched> {
+  command: () => Promise<CommandResult>, opts: { settle: boolean; floor?: number }): Promise<Watched> {
   const before = await gatewaysOf(ws);
   const watchers = before.map((g) => new ReadyWatcher(api, g.namespace, g.selector));
   await Promise.all(watchers.map((w) => w.start()));
@@ -110,7 +111,7 @@ export async function watchedCommand(ws: Workspace, api: KubeApi, scenario: stri
   const reports = watchers.map((w) => w.report());
   const stepRows = before.map((g, i): StepRow => {
     const ranBefore = Object.values(reports[i].before).flat().length > 0;
-    const floor = ranBefore ? g.replicas : undefined;
+    const floor = ranBefore ? opts.floor ?? g.replicas : undefined;
     return { scenario, step, gateway: g.name, upSeconds: result.seconds, settleSeconds, floor, report: reports[i] };
   });
   rows.push(...stepRows);
@@ -128,8 +129,8 @@ export async function watchedCommand(ws: Workspace, api: KubeApi, scenario: stri
 }
 
 /** `pulumi up` with every gateway watched through it and until its Deployments have rolled out (watchedCommand). */
-export async function watchedUp(ws: Workspace, api: KubeApi, scenario: string, step: string): Promise<StepRow[]> {
-  return (await watchedCommand(ws, api, scenario, step, () => ws.up(), { settle: true })).rows;
+export async function watchedUp(ws: Workspace, api: KubeApi, scenario: string, step: string, floor?: number): Promise<StepRow[]> {
+  return (await watchedCommand(ws, api, scenario, step, () => ws.up(), { settle: true, floor })).rows;
 }
 
 /** A step of the runbook: the rollout verb, a watched `pulumi up`, then `pulumi preview --expect-no-changes`. */

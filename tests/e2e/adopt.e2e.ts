@@ -1,0 +1,202 @@
+/**
+ * Adopting a gateway that runs (README "Coming from istioctl, Helm or YAML"), for three starting points: the seed's
+ * plain YAML, the istio/gateway chart's defaults, istioctl's default profile. Each is applied the way its tool
+ * applies it, a VirtualService is bound to its Istio Gateway, and then the README's runbook runs, line by line, in
+ * order: kubectl get, npm run adopt, pulumi preview/up, rollout next to 100 % and promote. Through every `pulumi up`
+ * ready pods behind the Service never fall below the starting count; after every one the Service keeps its UID,
+ * ClusterIP, node ports and load-balancer address and the Gateway its name and UID, and a repeated `pulumi up`
+ * would change nothing. At the end Istio's own analyzers find the VirtualService's binding valid and every object
+ * of the gateway's kinds in the namespace is in the stack.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { kubectl } from "../../tools/cluster/control-plane";
+import { KubeApi, KubeObject, podServes, waitFor } from "../../tools/cluster/kube-api";
+import { codeBlocksIn } from "../support/readme";
+import { ROOT } from "../support/run";
+import { useCluster } from "./support/cluster";
+import { podsPath } from "./support/watch";
+import { watchedUp } from "./support/steps";
+import { CommandFailed, Workspace } from "./support/workspace";
+
+const SECTION = "## Coming from istioctl, Helm or YAML: adopting a gateway that runs";
+const FIXTURES = path.join(ROOT, "tests", "e2e", "fixtures", "adopt");
+const GATEWAY = "istio-ingressgateway";
+const REVISION = "1-26-0";
+
+interface Start {
+  title: string;
+  fixture: string;
+  namespace: string;
+  /** How its tool writes the objects: the field manager that owns them afterwards. */
+  apply: string[];
+  /** The app namespace whose VirtualService binds to the Istio Gateway. */
+  routes: string;
+  istioGateway: string;
+}
+
+const STARTS: Start[] = [
+  { title: "the seed's plain YAML", fixture: "seed.yaml", namespace: "istio-ingress", apply: ["apply"], routes: "bookinfo", istioGateway: GATEWAY },
+  { title: "the istio/gateway chart's defaults", fixture: "helm.yaml", namespace: "istio-ingress", apply: ["create", "--field-manager=helm"], routes: "shop", istioGateway: "public-gateway" },
+  { title: "istioctl's default profile", fixture: "istioctl.yaml", namespace: "istio-system", apply: ["apply", "--server-side", "--force-conflicts", "--field-manager=istio-operator"], routes: "bookinfo", istioGateway: "bookinfo-gateway" },
+];
+
+/** The runbook's commands, as the README prints them (comments and blank lines dropped). */
+function runbook(): string[] {
+  const [block] = codeBlocksIn(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), SECTION, "sh");
+  assert.ok(block, `README has no sh block under "${SECTION}"`);
+  return block.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+}
+
+interface Identity {
+  service: { uid: unknown; clusterIP: unknown; nodePorts: unknown; ingress: unknown };
+  gateway: { name: string; uid: unknown };
+}
+
+async function identity(api: KubeApi, start: Start): Promise<Identity> {
+  const svc = await api.get(`/api/v1/namespaces/${start.namespace}/services/${GATEWAY}`);
+  const ports = (svc.spec?.ports as Array<{ port: number; nodePort?: number }>).map((p) => `${p.port}:${p.nodePort ?? "-"}`).sort();
+  const gw = await api.get(`/apis/networking.istio.io/v1/namespaces/${start.namespace}/gateways/${start.istioGateway}`);
+  return {
+    service: { uid: svc.metadata.uid, clusterIP: svc.spec?.clusterIP, nodePorts: ports, ingress: (svc.status?.loadBalancer as { ingress?: unknown })?.ingress ?? null },
+    gateway: { name: gw.metadata.name, uid: gw.metadata.uid },
+  };
+}
+
+/** Pods behind the Service that serve: the starting count every step must keep. */
+async function servingPods(api: KubeApi, start: Start): Promise<number> {
+  const svc = await api.get(`/api/v1/namespaces/${start.namespace}/services/${GATEWAY}`);
+  return (await api.list(podsPath(start.namespace, svc.spec?.selector as Record<string, string>))).filter(podServes).length;
+}
+
+/** What `istioctl analyze` (Istio's own analyzers, against the live cluster) says of the VirtualService. */
+async function virtualServiceFindings(state: Parameters<typeof kubectl>[0], start: Start): Promise<string[]> {
+  const { spawnSync } = await import("child_process");
+  const r = spawnSync(path.join(state.bin, "istioctl"), ["analyze", "-n", start.routes, `--kubeconfig=${state.kubeconfig}`], { encoding: "utf8", timeout: 120000 });
+  const out = `${r.stdout}\n${r.stderr}`;
+  return out.split("\n").filter((l) => /^(Error|Warning)/.test(l) && l.includes("VirtualService"));
+}
+
+/** Objects of the kinds a gateway install is made of, in its namespace, that the stack does not hold. */
+async function unmanaged(api: KubeApi, ws: Workspace, namespace: string): Promise<string[]> {
+  type Exported = { type: string; external?: boolean; outputs?: { kind?: string; metadata?: { name?: string; namespace?: string } } };
+  const state = JSON.parse((await ws.must(["stack", "export"])).stdout) as { deployment: { resources?: Exported[] } };
+  // Reads (`external`: the namespace check's, the adoption check's) are not managed.
+  const held = new Set((state.deployment.resources ?? []).filter((r) => !r.type.startsWith("pulumi:") && !r.external && r.outputs?.metadata?.name)
+    .map((r) => `${r.outputs?.kind}/${r.outputs?.metadata?.namespace}/${r.outputs?.metadata?.name}`));
+  const paths = ["/apis/apps/v1/namespaces/NS/deployments", "/api/v1/namespaces/NS/services", "/api/v1/namespaces/NS/serviceaccounts",
+    "/apis/rbac.authorization.k8s.io/v1/namespaces/NS/roles", "/apis/rbac.authorization.k8s.io/v1/namespaces/NS/rolebindings",
+    "/apis/autoscaling/v2/namespaces/NS/horizontalpodautoscalers", "/apis/policy/v1/namespaces/NS/poddisruptionbudgets",
+    "/apis/networking.istio.io/v1/namespaces/NS/gateways"];
+  const live: KubeObject[] = [];
+  for (const p of paths) {
+    const kind = { deployments: "Deployment", services: "Service", serviceaccounts: "ServiceAccount", roles: "Role", rolebindings: "RoleBinding",
+      horizontalpodautoscalers: "HorizontalPodAutoscaler", poddisruptionbudgets: "PodDisruptionBudget", gateways: "Gateway" }[p.split("/").pop() as string];
+    for (const o of await api.list(p.replace("NS", namespace))) live.push({ ...o, kind });
+  }
+  // The namespace's own account, made by Kubernetes for every namespace.
+  return live.filter((o) => !(o.kind === "ServiceAccount" && o.metadata.name === "default"))
+    .map((o) => `${o.kind}/${namespace}/${o.metadata.name}`).filter((k) => !held.has(k));
+}
+
+/** The install as its tool leaves it, a route bound to its Gateway, and its pods serving. */
+async function install(api: KubeApi, state: Parameters<typeof kubectl>[0], start: Start): Promise<void> {
+  for (const ns of [start.namespace, start.routes]) await api.create("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+  await kubectl(state, [...start.apply, "-f", path.join(FIXTURES, start.fixture)]);
+  // The route's destination, so that the analyzers have nothing to say of the VirtualService but its binding.
+  await api.create(`/api/v1/namespaces/${start.routes}/services`, { apiVersion: "v1", kind: "Service", metadata: { name: "productpage" },
+    spec: { selector: { app: "productpage" }, ports: [{ name: "http", port: 9080 }] } });
+  await api.create(`/apis/networking.istio.io/v1/namespaces/${start.routes}/virtualservices`, {
+    apiVersion: "networking.istio.io/v1", kind: "VirtualService", metadata: { name: "shop" },
+    spec: { hosts: ["*"], gateways: [`${start.namespace}/${start.istioGateway}`], http: [{ route: [{ destination: { host: "productpage", port: { number: 9080 } } }] }] },
+  });
+  await waitFor(`${start.title}: its pods to serve`, 120000, async () => {
+    const deployments = await api.list(`/apis/apps/v1/namespaces/${start.namespace}/deployments`);
+    const ready = deployments.every((d) => ((d.status?.readyReplicas as number | undefined) ?? 0) >= ((d.spec?.replicas as number | undefined) ?? 1));
+    return ready && (await servingPods(api, start)) > 0 ? true : undefined;
+  });
+}
+
+for (const start of STARTS) {
+  describe(`adopting ${start.title}: the README runbook, real engine`, function () {
+    const cluster = useCluster();
+    let ws: Workspace | undefined;
+    let floor = 0;
+    let was: Identity | undefined;
+
+    before(async function () {
+      this.timeout(5 * 60 * 1000);
+      const { api, state } = cluster();
+      await install(api, state, start);
+      floor = await servingPods(api, start);
+      was = await identity(api, start);
+      const stack = path.join(state.dir, `Pulumi.adopt-${start.fixture.replace(".yaml", "")}.yaml`);
+      fs.writeFileSync(stack, "# written by npm run adopt (README \"Coming from istioctl, Helm or YAML\")\n");
+      ws = new Workspace(state, stack);
+      await ws.init();
+      process.stdout.write(`      ${start.title}: ${floor} pod(s) serving; Service ${JSON.stringify(was.service)}, Gateway ${JSON.stringify(was.gateway)}\n`);
+    });
+    after(() => ws?.remove());
+
+    it("binds the VirtualService before anything changes (Istio's analyzers find nothing wrong)", async () => {
+      assert.deepStrictEqual(await virtualServiceFindings(cluster().state, start), []);
+    });
+
+    it("runs the runbook: ready pods never below the starting count, the Service and Gateway never replaced", async function () {
+      this.timeout(15 * 60 * 1000);
+      const { api } = cluster();
+      const w = ws as Workspace;
+      const vars = `export NS=${start.namespace} GATEWAY=${GATEWAY} STACK=${w.stack} REVISION=${REVISION}`;
+      const same = async (step: string) => {
+        assert.deepStrictEqual(await identity(api, start), was, `${start.title} · ${step}: the Service or the Gateway changed identity`);
+        process.stdout.write(`      ${start.title} · ${step}: Service uid, ClusterIP, node ports, load-balancer address and Gateway uid unchanged\n`);
+      };
+      const step = async (label: string) => {
+        await watchedUp(w, api, `adopt: ${start.title}`, label, floor);
+        await same(label);
+        await w.expectNoChanges();
+      };
+      for (const line of runbook()) {
+        if (/^NS=/.test(line)) continue; // the variables: set per starting point above
+        if (line.startsWith("kubectl get ")) {
+          const r = await w.run("bash", ["-c", `${vars}; ${line}`]);
+          if (r.code !== 0) throw new CommandFailed(line, r);
+        } else if (line.startsWith("npm run adopt -- --stack \"$STACK\" ")) {
+          const rest = line.slice("npm run adopt -- --stack \"$STACK\" ".length);
+          const r = await w.run("bash", ["-c", `${vars}; node ${path.join(ROOT, "tools", "engine", "launch.js")} adopt --stack-file ${w.stackFile} ${rest}`]);
+          if (r.code !== 0) throw new CommandFailed(line, r);
+          process.stdout.write(r.stdout.split("\n").filter((l) => l.startsWith("  keep") || l.startsWith("  retire")).map((l) => `      ${l}\n`).join(""));
+        } else if (line === "pulumi preview --diff --stack \"$STACK\"") {
+          const r = await w.must(["preview", "--diff"]);
+          assert.match(r.stdout, /= \d+ to import/, "the preview imports nothing");
+          assert.doesNotMatch(r.stdout, /\+ kubernetes:core\/v1:Service /, "the preview creates a Service beside the running one");
+        } else if (line === "pulumi up --stack \"$STACK\"") {
+          await step("adopt (import)");
+        } else if (line.startsWith("npm run rollout -- --stack \"$STACK\" next && pulumi up")) {
+          while ((w.gateways()[GATEWAY].canary?.weight ?? 100) < 100) {
+            const from = w.gateways()[GATEWAY].canary?.weight;
+            await w.rollout("next", GATEWAY);
+            await step(`next (${from}% → ${w.gateways()[GATEWAY].canary?.weight}%)`);
+          }
+        } else if (line.startsWith("npm run rollout -- --stack \"$STACK\" promote && pulumi up")) {
+          await w.rollout("promote", GATEWAY);
+          assert.strictEqual(w.gateways()[GATEWAY].adopt, undefined, "promote left the adopt block");
+          await step("promote (retire)");
+        } else if (line === "pulumi preview --expect-no-changes --stack \"$STACK\"") {
+          await w.expectNoChanges();
+        } else {
+          assert.fail(`the runbook's line is not one this suite knows how to run: ${line}`);
+        }
+      }
+    });
+
+    it("leaves the VirtualService bound (same Gateway, Istio's analyzers find nothing wrong) and nothing unmanaged", async () => {
+      const { api, state } = cluster();
+      assert.deepStrictEqual(await virtualServiceFindings(state, start), []);
+      assert.deepStrictEqual(await unmanaged(api, ws as Workspace, start.namespace), []);
+      const deployments = (await api.list(`/apis/apps/v1/namespaces/${start.namespace}/deployments`)).map((d) => d.metadata.name);
+      assert.deepStrictEqual(deployments, [`${GATEWAY}-${REVISION}`]);
+    });
+  });
+}
