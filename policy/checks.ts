@@ -81,7 +81,10 @@ export function podNotHardened(deployment: Obj): string[] {
  * (Kubernetes forbids overlapping controllers); the classic case is a canary Deployment copied from the stable one.
  */
 export function overlappingSelectors(objects: readonly StackObject[]): Finding[] {
-  const deployments = ofType(objects, DEPLOYMENT);
+  // A Deployment whose selector the stack keeps as the cluster has it is an adopted one (components/plan/adopt.ts):
+  // istioctl's and the chart's select {app, istio}, which the new revision's pods carry too. The overlap is the old
+  // install's, the ReplicaSets' pod-template-hash keeps the pods apart, and promote deletes it.
+  const deployments = ofType(objects, DEPLOYMENT).filter((d) => !(d.ignoreChanges ?? []).includes("spec.selector"));
   const findings: Finding[] = [];
   deployments.forEach((a, i) => deployments.slice(i + 1).forEach((b) => {
     if (namespaceOf(a.props) !== namespaceOf(b.props) || !(looksLikeGateway(a.props) || looksLikeGateway(b.props))) return;

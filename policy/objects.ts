@@ -15,6 +15,8 @@ export interface StackObject {
   urn: string;
   parent?: string;
   props: Obj;
+  /** The resource's ignoreChanges: paths the stack keeps as the cluster has them (an adopted Deployment's). */
+  ignoreChanges?: string[];
 }
 
 export function obj(value: unknown): Obj {

@@ -17,7 +17,9 @@ function stackPolicy(name: string, enforcementLevel: EnforcementLevel, descripti
   return {
     name, description, enforcementLevel,
     validateStack: (args, reportViolation) => {
-      const objects = args.resources.map((r): StackObject => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent?.urn, props: r.props as Obj }));
+      const objects = args.resources.map((r): StackObject => ({
+        type: r.type, name: r.name, urn: r.urn, parent: r.parent?.urn, props: r.props as Obj, ignoreChanges: r.opts?.ignoreChanges ?? [],
+      }));
       for (const f of check(objects)) reportViolation(f.message, f.urn);
     },
   };

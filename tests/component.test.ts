@@ -138,6 +138,44 @@ describe("IstioGateway component (under mocks)", () => {
     }
   });
 
+  describe("adopt", () => {
+    const adopted: IstioGatewayArgs = {
+      namespace: "istio-system", replicas: 2, service: { type: "LoadBalancer", ports: [{ name: "http2", port: 80, targetPort: 8080 }] },
+      istioGatewayName: "bookinfo-gateway", gatewaySelector: { istio: "ingressgateway" },
+      servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*/*"] }],
+      canary: { revision: "1-26-0", weight: 50, steps: [50, 100], previousWeight: 0 },
+      adopt: { existing: ["Service", "IstioGateway"], deployment: { name: "istio-ingressgateway", selector: { app: "istio-ingressgateway", istio: "ingressgateway" } },
+        retire: ["RoleBinding/istio-ingressgateway-sds"] },
+    };
+    let rs: Registered[];
+    before(async () => { rs = await register(() => { new IstioGateway("istio-ingressgateway", adopted); }); });
+    const named = (name: string) => rs.find((r) => r.name === name) as Registered;
+
+    it("imports the kept, adopted and retired objects by namespace/name, and creates the rest", () => {
+      assert.deepStrictEqual(rs.filter((r) => r.importId).map((r) => `${r.name} ← ${r.importId}`).sort(), [
+        "istio-ingressgateway-adopted ← istio-system/istio-ingressgateway",
+        "istio-ingressgateway-gateway ← istio-system/bookinfo-gateway",
+        "istio-ingressgateway-retired-rolebinding-istio-ingressgateway-sds ← istio-system/istio-ingressgateway-sds",
+        "istio-ingressgateway-service ← istio-system/istio-ingressgateway",
+      ]);
+    });
+
+    it("keeps the adopted Deployment's selector and pod template, and every field of a retired object, as the cluster has them", () => {
+      assert.deepStrictEqual(named("istio-ingressgateway-adopted").ignoreChanges?.filter((p) => p.startsWith("spec.")).slice(0, 3), ["spec.selector", "spec.template", "spec.strategy"]);
+      assert.ok(named("istio-ingressgateway-retired-rolebinding-istio-ingressgateway-sds").ignoreChanges?.includes("roleRef"));
+      assert.strictEqual(named("istio-ingressgateway-retired-rolebinding-istio-ingressgateway-sds").type, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
+    });
+
+    it("never lets a Service's ClusterIP into a diff, adopted or not", () => {
+      assert.deepStrictEqual(named("istio-ingressgateway-service").ignoreChanges, ["spec.clusterIP", "spec.clusterIPs"]);
+      assert.deepStrictEqual(resources.find((r) => r.name === "istio-ingressgateway-service")?.ignoreChanges, ["spec.clusterIP", "spec.clusterIPs"]);
+    });
+
+    it("grows the canary before the adopted Deployment shrinks", () => {
+      assert.ok(named("istio-ingressgateway-adopted").dependencies?.includes(named("istio-ingressgateway-1-26-0").urn as string));
+    });
+  });
+
   it("registers the same inputs for the same arguments", async () => {
     const again = await register(() => { new IstioGateway("istio-ingressgateway", structuredClone(args)); });
     assert.deepStrictEqual(again, resources);

@@ -117,6 +117,16 @@ describe("policy checks (policy/checks.ts)", () => {
     assert.deepStrictEqual(allFindings([web, svc]), []);
   });
 
+  it("lets an adopted Deployment's selector overlap the canary's pods (the stack keeps it as the cluster has it), and no other", () => {
+    const objects = componentStack(BASE);
+    const stable = find(objects, "Deployment", "gw-1-25-1");
+    // istioctl's and the chart's Deployments select {app, istio}, which every track's pods carry.
+    spec(stable).selector.matchLabels = { app: "gw", istio: "gw" };
+    assert.match(checks.overlappingSelectors(objects)[0]?.message ?? "", /gw-1-25-1 and Deployment edge\/gw-1-26-0 have overlapping selectors/);
+    stable.ignoreChanges = ["metadata.labels", "spec.selector", "spec.template"];
+    assert.deepStrictEqual(checks.overlappingSelectors(objects), []);
+  });
+
   it("counts a namespace of the stack that turns injection on and names the revision", () => {
     const objects = componentStack(BASE);
     for (const name of ["gw-1-25-1", "gw-1-26-0"]) {

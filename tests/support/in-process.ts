@@ -10,6 +10,7 @@ import { ProcessResult } from "./run";
 const COMMANDS: Record<string, () => Command> = {
   render: () => require("../../tools/render/command").render,
   rollout: () => require("../../tools/rollout/command").rollout,
+  adopt: () => require("../../tools/adopt/command").adopt,
 };
 
 export interface InProcessResult extends ProcessResult {

@@ -24,11 +24,18 @@ export function manifestsOf(resources: readonly Registered[]): Manifest[] {
   return entriesOf(resources).map((e) => e.manifest);
 }
 
+export interface Entry {
+  urn: string;
+  manifest: Manifest;
+  /** Adopted: the engine imports the running object `<namespace>/<name>` (components/plan/adopt.ts). */
+  imported?: string;
+}
+
 /** The same objects with their Pulumi URNs, which is how the engine (and the diff) tells them apart. */
-export function entriesOf(resources: readonly Registered[]): Array<{ urn: string; manifest: Manifest }> {
+export function entriesOf(resources: readonly Registered[]): Entry[] {
   return resources
     .filter((r) => r.type.startsWith("kubernetes:"))
-    .map((r) => ({ urn: r.urn ?? `${r.type}::${r.name}`, manifest: canonical(unwrapSecrets(r.inputs)) as Manifest }))
+    .map((r) => ({ urn: r.urn ?? `${r.type}::${r.name}`, manifest: canonical(unwrapSecrets(r.inputs)) as Manifest, ...(r.importId && { imported: r.importId }) }))
     .sort((a, b) => compareManifests(a.manifest, b.manifest));
 }
 
@@ -74,4 +81,12 @@ export function canonical(value: unknown, path = ""): unknown {
 
 export function toYaml(manifests: readonly Manifest[]): string {
   return manifests.map((m) => `---\n${stringify(m, { lineWidth: 0 })}`).join("");
+}
+
+/**
+ * The entries as YAML, each adopted object headed by a comment: the engine imports it, and fields the object
+ * does not show here stay as they run (an adopted Deployment's pod template, a retired object's whole body).
+ */
+export function entriesToYaml(entries: readonly Entry[]): string {
+  return entries.map((e) => `---\n${e.imported ? `# imported: ${e.imported} (fields not shown stay as they run)\n` : ""}${stringify(e.manifest, { lineWidth: 0 })}`).join("");
 }

@@ -18,6 +18,10 @@ export interface Registered {
   dependencies?: string[];
   /** The resource's retainOnDelete option (left in the cluster when the stack lets go of it). */
   retainOnDelete?: boolean;
+  /** The resource's `import` option: the id of the running object the engine imports instead of creating one. */
+  importId?: string;
+  /** The resource's ignoreChanges option: paths the engine keeps from the stack's state (or the imported object). */
+  ignoreChanges?: string[];
 }
 
 export interface OfflineOptions {
@@ -70,6 +74,7 @@ interface RegisterRequest {
   getParent(): string;
   getDependenciesList(): string[];
   getRetainondelete(): boolean;
+  getIgnorechangesList(): string[];
 }
 type Callback = (err: unknown, response?: { getUrn(): string }) => void;
 
@@ -89,6 +94,7 @@ function recordEdges(pending: Map<string, Registered>): void {
       entry.parent = req.getParent() || undefined;
       entry.dependencies = [...req.getDependenciesList()].sort();
       if (req.getRetainondelete()) entry.retainOnDelete = true;
+      if (req.getIgnorechangesList().length > 0) entry.ignoreChanges = [...req.getIgnorechangesList()];
     }
     callback(err, response);
   });
@@ -149,7 +155,7 @@ export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {
           // id, but it is declared: it is printed like any other object.
           return { id: args.id, state: opts.reads?.[`${args.type}::${args.id}`] ?? { metadata: { name: args.id } } };
         }
-        const entry: Registered = { type: args.type, name: args.name, inputs: args.inputs };
+        const entry: Registered = { type: args.type, name: args.name, inputs: args.inputs, ...(args.id && { importId: args.id }) };
         resources.push(entry);
         pending.set(`${args.type}::${args.name}`, entry);
         return { id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args) } };

@@ -5,7 +5,7 @@
  */
 import { CommandIO } from "../engine/command";
 import { parseArgs, UsageError } from "../engine/cli";
-import { entriesOf, toYaml } from "../engine/manifest";
+import { entriesOf, entriesToYaml } from "../engine/manifest";
 import { runStack } from "../engine/render-stack";
 
 export async function render(argv: string[], io: CommandIO): Promise<void> {
@@ -14,5 +14,5 @@ export async function render(argv: string[], io: CommandIO): Promise<void> {
   const format = flags.format ?? "yaml";
   if (format !== "yaml" && format !== "json") throw new UsageError(`render: --format is ${JSON.stringify(format)}; use yaml or json`);
   const entries = entriesOf(await runStack({ stack: flags.stack, stackFile: flags["stack-file"], program: flags.program }));
-  io.out(format === "json" ? `${JSON.stringify(entries, null, 1)}\n` : toYaml(entries.map((e) => e.manifest)));
+  io.out(format === "json" ? `${JSON.stringify(entries, null, 1)}\n` : entriesToYaml(entries));
 }
