@@ -2,7 +2,7 @@ import * as assert from "assert";
 import fc from "fast-check";
 import { validateGateway } from "../../components/plan/validate";
 import { checkFleet, FleetError } from "../../tools/fleet/fleet-file";
-import { showTracks, unhealthyTracks } from "../../tools/fleet/engine";
+import { showTracks, unhealthyTracks, trackOf } from "../../tools/fleet/engine";
 import {
   Action, actionOf, bounded, describeIndex, haltedWave, LastUpdate, sharedSteps, StackPosition, stackIndex, targetIndex, verbAt,
 } from "../../tools/fleet/waves";
@@ -189,4 +189,19 @@ describe("fleet command, before the engine is asked anything", () => {
     assert.match((await run({}, () => ["go", "--fleet", "f"])).err, /name one of plan, next, status, abort/);
     assert.match((await run({}, () => ["next", "--fleet", "f", "--wave", "early"])).err, /--wave only applies to abort/);
   });
+});
+
+describe("fleet: which gateway and track a Deployment of the state is", () => {
+  const urn = (parent: string, name: string) => ({ urn: `urn:pulumi:prod::istio-gateways::istio-gateway:index:IstioGateway$kubernetes:apps/v1:Deployment::${name}`,
+    parent: `urn:pulumi:prod::istio-gateways::istio-gateway:index:IstioGateway::${parent}` });
+  const cases: Array<[string, { urn: string; parent?: string }, { gateway: string; track: string } | undefined]> = [
+    ["a revision's Deployment", urn("gw", "gw-1-26-0"), { gateway: "gw", track: "1-26-0" }],
+    ["an adopted Deployment, whatever labels its installer gave it", urn("gw", "gw-adopted"), { gateway: "gw", track: "adopted" }],
+    ["a gateway whose name another one's starts with", urn("gw-1", "gw-1-1-26-0"), { gateway: "gw-1", track: "1-26-0" }],
+    ["a gateway the fleet does not move", urn("other", "other-1-26-0"), undefined],
+    ["a Deployment outside any gateway", { urn: "urn:pulumi:prod::istio-gateways::kubernetes:apps/v1:Deployment::gw-1-26-0" }, undefined],
+  ];
+  for (const [what, r, expected] of cases) {
+    it(`reads ${what} from its parent and its name`, () => assert.deepStrictEqual(trackOf(r.urn, r.parent, ["gw", "gw-1"]), expected));
+  }
 });

@@ -5,7 +5,6 @@
  * and credentials the environment gives the CLI.
  */
 import { LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
-import { TRACK_LABEL } from "../../components/plan/labels";
 import { LastUpdate } from "./waves";
 
 export async function selectStack(dir: string, name: string): Promise<Stack> {
@@ -69,14 +68,25 @@ export async function liveTracks(stack: Stack, gateways: readonly string[]): Pro
   const run = await timed(async () => { await stack.refresh({ color: "never" }); return undefined; });
   if (!run.ok) return { run, tracks: [] };
   const state = await stack.exportStack();
-  const resources = (state.deployment as { resources?: Array<{ type: string; outputs?: Record<string, any> }> }).resources ?? []; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const tracks = resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment").flatMap((r) => {
-    const labels = (r.outputs?.metadata?.labels ?? {}) as Record<string, string>;
-    const gateway = labels["app.kubernetes.io/name"];
-    if (!gateways.includes(gateway)) return [];
-    return [{ gateway, track: labels[TRACK_LABEL], ready: r.outputs?.status?.readyReplicas ?? 0, wanted: r.outputs?.spec?.replicas ?? 0 }];
+  const resources = (state.deployment as { resources?: Array<{ type: string; urn: string; parent?: string; external?: boolean; outputs?: Record<string, any> }> }).resources ?? []; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const tracks = resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && !r.external).flatMap((r) => {
+    const owner = trackOf(r.urn, r.parent, gateways);
+    if (!owner) return [];
+    return [{ ...owner, ready: r.outputs?.status?.readyReplicas ?? 0, wanted: r.outputs?.spec?.replicas ?? 0 }];
   });
   return { run, tracks: tracks.sort((a, b) => a.gateway.localeCompare(b.gateway) || a.track.localeCompare(b.track)) };
+}
+
+/**
+ * The gateway and track of a Deployment: its parent is the gateway's component (named after the gateway), and its
+ * own Pulumi name is `<gateway>-<track>`. Not from its labels: an adopted Deployment keeps the labels its installer
+ * gave it (components/plan/adopt.ts).
+ */
+export function trackOf(urn: string, parent: string | undefined, gateways: readonly string[]): { gateway: string; track: string } | undefined {
+  const gateway = parent?.split("::").pop();
+  const name = urn.split("::").pop() ?? "";
+  if (gateway === undefined || !gateways.includes(gateway) || !name.startsWith(`${gateway}-`)) return undefined;
+  return { gateway, track: name.slice(gateway.length + 1) };
 }
 
 /** Healthy: every revision's Deployment has all the pods it wants ready. */
