@@ -8,6 +8,7 @@ import { adoptionProblems, LiveAdopted, objectKey, RETIRED_KEPT } from "./plan/a
 import { GatewayPlan } from "./plan/plan";
 import { K8sObject } from "./plan/types";
 import { ValidGateway } from "./plan/validate";
+import { previewFailure } from "./preview-failure";
 
 /** `import: <namespace>/<name>` when the plan adopts the object, so the engine reads it instead of creating it. */
 export function importOf(plan: GatewayPlan, o: K8sObject): pulumi.CustomResourceOptions {
@@ -28,11 +29,12 @@ function registerOneRetired(name: string, o: K8sObject, opts: pulumi.CustomResou
 
 /**
  * The old install's other objects, imported and kept as they are (RETIRED_KEPT); when promote drops them from the
- * stack file, the engine deletes them, after the adopted Deployment's last pod has gone.
+ * stack file, the engine deletes them, after the adopted Deployment's last pod has gone. `opts` carries the
+ * component's checks: nothing is imported before the live objects have been found adoptable.
  */
-export function registerRetired(name: string, plan: GatewayPlan, parent: pulumi.Resource): void {
+export function registerRetired(name: string, plan: GatewayPlan, opts: pulumi.CustomResourceOptions): void {
   for (const o of plan.adoption?.retired ?? []) {
-    registerOneRetired(`${name}-retired-${o.kind.toLowerCase()}-${o.metadata.name}`, o, { parent, ...importOf(plan, o), ignoreChanges: [...RETIRED_KEPT] });
+    registerOneRetired(`${name}-retired-${o.kind.toLowerCase()}-${o.metadata.name}`, o, { ...opts, ...importOf(plan, o), ignoreChanges: [...RETIRED_KEPT] });
   }
 }
 
@@ -56,7 +58,7 @@ export function verifyAdoption(name: string, gw: ValidGateway, plan: GatewayPlan
       ...(deployment && { deployment: { selector: ds?.selector?.matchLabels } }),
     };
     const problem = adoptionProblems({ stack: pulumi.getStack(), gateway: name }, gw, plan, live)[0];
-    if (problem) throw new pulumi.RunError(problem.message);
+    if (problem) throw previewFailure(problem.message);
     return [service, deployment].filter((r): r is NonNullable<typeof r> => r !== undefined) as pulumi.Resource[];
   });
 }

@@ -14,6 +14,7 @@ import { RESTART_ANNOTATION } from "./plan/restart";
 import { validateGateway, ValidGateway } from "./plan/validate";
 import { K8sObject } from "./plan/types";
 import { importOf, registerRetired, verifyAdoption } from "./adopted";
+import { previewFailure } from "./preview-failure";
 
 export const ISTIO_GATEWAY_TYPE = "istio-gateway:index:IstioGateway";
 
@@ -111,7 +112,7 @@ export class IstioGateway extends pulumi.ComponentResource {
     if (plan.kubernetesGateway) {
       kubernetesGatewayResources.set(this, new k8s.apiextensions.CustomResource(`${name}-gateway-api`, plan.kubernetesGateway, after(this.service)));
     }
-    registerRetired(name, plan, this);
+    registerRetired(name, plan, after());
     this.gatewayRef = plan.gatewayRef;
     this.parentRefs = plan.parentRefs;
     this.split = plan.tracks.map((t) => t.split);
@@ -171,7 +172,7 @@ export class IstioGateway extends pulumi.ComponentResource {
       const live = meta?.uid !== undefined;
       const findings = [...analyzeNamespace(where, gw.namespace, labels, [gw.revision, ...(gw.canary ? [gw.canary.revision] : [])]), ...(live ? readinessGate(where, gw, labels) : [])];
       const error = errorsOf(findings)[0];
-      if (error) throw new pulumi.RunError(error.message);
+      if (error) throw previewFailure(error.message);
       for (const w of warningsOf(findings)) void pulumi.log.warn(w.message, this);
       return existing as pulumi.Resource;
     });

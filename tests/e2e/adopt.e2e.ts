@@ -6,11 +6,15 @@
  * ready pods behind the Service never fall below the starting count; after every one the Service keeps its UID,
  * ClusterIP, node ports and load-balancer address and the Gateway its name and UID, and a repeated `pulumi up`
  * would change nothing. At the end Istio's own analyzers find the VirtualService's binding valid and every object
- * of the gateway's kinds in the namespace is in the stack.
+ * of the gateway's kinds in the namespace is in the stack. Before the runbook, istioctl's install is also given a
+ * stack file that would change its Service's type: `pulumi up` must stop with the one-line reason, nothing imported.
  */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { stringify } from "yaml";
+import { readLiveObjects } from "../../tools/adopt/command";
+import { adoptFromLive } from "../../tools/adopt/from-live";
 import { kubectl } from "../../tools/cluster/control-plane";
 import { KubeApi, KubeObject, podServes, waitFor } from "../../tools/cluster/kube-api";
 import { codeBlocksIn } from "../support/readme";
@@ -142,6 +146,32 @@ for (const start of STARTS) {
     it("binds the VirtualService before anything changes (Istio's analyzers find nothing wrong)", async () => {
       assert.deepStrictEqual(await virtualServiceFindings(cluster().state, start), []);
     });
+
+    if (start.fixture === "istioctl.yaml") {
+      it("stops before anything is imported when the stack file would change the Service's type (its address would go)", async function () {
+        this.timeout(5 * 60 * 1000);
+        const { state } = cluster();
+        const objects = readLiveObjects(fs.readFileSync(path.join(FIXTURES, start.fixture), "utf8"), start.fixture);
+        const { entry } = adoptFromLive({ gateway: GATEWAY, namespace: start.namespace, revision: REVISION }, objects);
+        (entry.service as Record<string, unknown>).type = "NodePort";
+        const file = path.join(state.dir, "Pulumi.adopt-type.yaml");
+        fs.writeFileSync(file, stringify({ config: { "istio-gateways:gateways": { [GATEWAY]: entry } } }));
+        const other = new Workspace(state, file);
+        try {
+          await other.init();
+          const r = await other.pulumi(["up", "--yes", "--skip-preview"]);
+          assert.notStrictEqual(r.code, 0);
+          const exported = JSON.parse((await other.must(["stack", "export"])).stdout) as { deployment: { resources?: Array<{ type: string; external?: boolean }> } };
+          assert.deepStrictEqual((exported.deployment.resources ?? []).filter((x) => x.type.startsWith("kubernetes:") && !x.external).map((x) => x.type), [], "something was imported or created");
+          assert.match(r.stdout + r.stderr, /service\.type is "NodePort"; the adopted Service istio-system\/istio-ingressgateway is LoadBalancer; changing its type would give up its address: keep "LoadBalancer"/);
+          const trace = (r.stdout + r.stderr).split("\n").filter((l) => /^\s+at .*\.(ts|js):\d+/.test(l));
+          assert.deepStrictEqual(trace, [], `a stack trace in:\n${r.stdout}\n${r.stderr}`);
+          assert.deepStrictEqual(await identity(cluster().api, start), was);
+        } finally {
+          other.remove();
+        }
+      });
+    }
 
     it("runs the runbook: ready pods never below the starting count, the Service and Gateway never replaced", async function () {
       this.timeout(15 * 60 * 1000);
