@@ -4,6 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AdoptedKind } from "./args";
 import { adoptionProblems, LiveAdopted, objectKey, RETIRED_KEPT } from "./plan/adopt";
 import { GatewayPlan } from "./plan/plan";
 import { K8sObject } from "./plan/types";
@@ -45,7 +46,7 @@ export function registerRetired(name: string, plan: GatewayPlan, opts: pulumi.Cu
  */
 export function verifyAdoption(name: string, gw: ValidGateway, plan: GatewayPlan, parent: pulumi.Resource): pulumi.Output<pulumi.Resource[]> | undefined {
   const a = gw.adoption;
-  const adoptsService = a?.existing.includes("Service") ?? false;
+  const adoptsService = a?.existing.includes(AdoptedKind.Service) ?? false;
   if (!a || (!adoptsService && !a.deployment)) return undefined;
   const opts = { parent };
   const service = adoptsService ? k8s.core.v1.Service.get(`${name}-adopted-service`, `${gw.namespace}/${plan.service.metadata.name}`, opts) : undefined;

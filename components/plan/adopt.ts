@@ -23,9 +23,9 @@ import { AdoptedKind } from "../args";
  * The adopted Deployment as the plan holds it: only the pod count is the plan's (and, absent an HPA, set); its
  * selector is written as the cluster has it so the diff never touches it (a Deployment's selector is immutable:
  * the provider would replace it, and every pod with it). Its pod template is left as it runs: see
- * ADOPTED_DEPLOYMENT_KEPT.
+ * adoptedDeploymentKept.
  */
-export function planAdoptedDeployment(d: ValidAdoptedDeployment, gateway: string, namespace: string, replicas: number | undefined, timeoutSeconds: number): AdoptedDeploymentObject {
+export function planAdoptedDeployment(d: ValidAdoptedDeployment, namespace: string, replicas: number | undefined, timeoutSeconds: number): AdoptedDeploymentObject {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",

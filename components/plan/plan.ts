@@ -143,7 +143,7 @@ function planAdoptedTrack(gw: ValidGateway, split: TrackSplit, adopted: ValidAdo
   const common = { gateway: gw.name, namespace: gw.namespace, track: split.revision, deployment: adopted.name };
   return {
     split,
-    deployment: owned(planAdoptedDeployment(adopted, gw.name, gw.namespace, hpaOwned ? undefined : split.pods, gw.updateTimeoutSeconds)),
+    deployment: owned(planAdoptedDeployment(adopted, gw.namespace, hpaOwned ? undefined : split.pods, gw.updateTimeoutSeconds)),
     kept: adoptedDeploymentKept(hpaOwned),
     restartKeepers: {},
     ...(hpaOwned && gw.autoscaling && { hpa: owned(planHpa({ ...common, name: adopted.horizontalPodAutoscaler, bounds: { min: split.pods, max: split.maxPods ?? split.pods }, settings: gw.autoscaling })) }),

@@ -219,7 +219,7 @@ export function adoptFromLive(req: AdoptRequest, all: readonly LiveObject[]): Ad
   const budgets = ofKind(objects, "PodDisruptionBudget").filter((b) => selects(matchLabelsOf(b), pods)).map((b) => `PodDisruptionBudget/${b.metadata.name}`);
   const notes = [...gateway.notes];
   if (hpa && selects(matchLabelsOf(deployment), { ...gatewayLabels(req.gateway) })) {
-    notes.push(`${deployment.metadata.name}'s selector ${show(matchLabelsOf(deployment))} also takes the new revision's pods: until promote, Kubernetes' HPA controller reports AmbiguousSelector and holds both HPAs at their bounds (it still keeps each at its minimum)`);
+    notes.push(`${deployment.metadata.name}'s selector ${show(matchLabelsOf(deployment))} also takes the new revision's pods: until promote, Kubernetes' HPA controller reports AmbiguousSelector and scales neither Deployment on CPU (it still keeps each within its HPA's bounds)`);
   }
   if (count < 2) notes.push(`${deployment.metadata.name} runs ${count} pod: the canary moves in one step (new pod ready, then the old one goes); raise ${hpa ? "autoscaling.minReplicas" : "replicas"} to 2 first for a gradual move`);
   return {
