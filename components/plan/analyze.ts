@@ -4,6 +4,7 @@
  * one), the key at fault and a one-line fix. Errors stop the preview; warnings are logged.
  */
 import { collapsedSteps } from "./canary";
+import { selects } from "./labels";
 import { Finding, Severity, Where } from "./errors";
 import { delegatedHosts, delegatedServers } from "./gateway";
 import { gatewayApiInput, listenersOf } from "./gateway-api";
@@ -37,7 +38,6 @@ export const Code = {
 export const AWS_TARGET_TYPE = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";
 export const AWS_READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
 
-const selects = (selector: Labels, labels: Labels) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 const hostPart = (h: string) => h.split("/").pop() as string;
 // HTTPS and TLS servers share a port through SNI; any other mix of protocols on one port conflicts.
 const family = (protocol: string) => (protocol === "HTTPS" || protocol === "TLS" ? "TLS" : protocol);

@@ -84,6 +84,11 @@ export function podAnnotations(): Record<string, string> {
   };
 }
 
+/** Whether a matchLabels selector takes pods with these labels (every key with the same value). */
+export function selects(selector: Labels, labels: Labels): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
 /** Labels every object of a gateway carries, for `kubectl get -l` and ownership. */
 export function commonLabels(gateway: string): Labels {
   return { "app.kubernetes.io/name": gateway, "app.kubernetes.io/managed-by": "pulumi-istio-gateway" };

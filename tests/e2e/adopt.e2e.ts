@@ -10,12 +10,13 @@
  * stack file that would change its Service's type: `pulumi up` must stop with the one-line reason, nothing imported.
  */
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { readLiveObjects } from "../../tools/adopt/command";
 import { adoptFromLive } from "../../tools/adopt/from-live";
-import { kubectl } from "../../tools/cluster/control-plane";
+import { ClusterState, kubectl } from "../../tools/cluster/control-plane";
 import { KubeApi, KubeObject, podServes, waitFor } from "../../tools/cluster/kube-api";
 import { codeBlocksIn } from "../support/readme";
 import { ROOT } from "../support/run";
@@ -75,8 +76,7 @@ async function servingPods(api: KubeApi, start: Start): Promise<number> {
 }
 
 /** What `istioctl analyze` (Istio's own analyzers, against the live cluster) says of the VirtualService. */
-async function virtualServiceFindings(state: Parameters<typeof kubectl>[0], start: Start): Promise<string[]> {
-  const { spawnSync } = await import("child_process");
+function virtualServiceFindings(state: ClusterState, start: Start): string[] {
   const r = spawnSync(path.join(state.bin, "istioctl"), ["analyze", "-n", start.routes, `--kubeconfig=${state.kubeconfig}`], { encoding: "utf8", timeout: 120000 });
   const out = `${r.stdout}\n${r.stderr}`;
   return out.split("\n").filter((l) => /^(Error|Warning)/.test(l) && l.includes("VirtualService"));
@@ -89,15 +89,15 @@ async function unmanaged(api: KubeApi, ws: Workspace, namespace: string): Promis
   // Reads (`external`: the namespace check's, the adoption check's) are not managed.
   const held = new Set((state.deployment.resources ?? []).filter((r) => !r.type.startsWith("pulumi:") && !r.external && r.outputs?.metadata?.name)
     .map((r) => `${r.outputs?.kind}/${r.outputs?.metadata?.namespace}/${r.outputs?.metadata?.name}`));
-  const paths = ["/apis/apps/v1/namespaces/NS/deployments", "/api/v1/namespaces/NS/services", "/api/v1/namespaces/NS/serviceaccounts",
-    "/apis/rbac.authorization.k8s.io/v1/namespaces/NS/roles", "/apis/rbac.authorization.k8s.io/v1/namespaces/NS/rolebindings",
-    "/apis/autoscaling/v2/namespaces/NS/horizontalpodautoscalers", "/apis/policy/v1/namespaces/NS/poddisruptionbudgets",
-    "/apis/networking.istio.io/v1/namespaces/NS/gateways"];
+  const kinds: Array<[kind: string, api: string, resource: string]> = [
+    ["Deployment", "apis/apps/v1", "deployments"], ["Service", "api/v1", "services"], ["ServiceAccount", "api/v1", "serviceaccounts"],
+    ["Role", "apis/rbac.authorization.k8s.io/v1", "roles"], ["RoleBinding", "apis/rbac.authorization.k8s.io/v1", "rolebindings"],
+    ["HorizontalPodAutoscaler", "apis/autoscaling/v2", "horizontalpodautoscalers"], ["PodDisruptionBudget", "apis/policy/v1", "poddisruptionbudgets"],
+    ["Gateway", "apis/networking.istio.io/v1", "gateways"],
+  ];
   const live: KubeObject[] = [];
-  for (const p of paths) {
-    const kind = { deployments: "Deployment", services: "Service", serviceaccounts: "ServiceAccount", roles: "Role", rolebindings: "RoleBinding",
-      horizontalpodautoscalers: "HorizontalPodAutoscaler", poddisruptionbudgets: "PodDisruptionBudget", gateways: "Gateway" }[p.split("/").pop() as string];
-    for (const o of await api.list(p.replace("NS", namespace))) live.push({ ...o, kind });
+  for (const [kind, group, resource] of kinds) {
+    for (const o of await api.list(`/${group}/namespaces/${namespace}/${resource}`)) live.push({ ...o, kind });
   }
   // The namespace's own account, made by Kubernetes for every namespace.
   return live.filter((o) => !(o.kind === "ServiceAccount" && o.metadata.name === "default"))
@@ -105,7 +105,7 @@ async function unmanaged(api: KubeApi, ws: Workspace, namespace: string): Promis
 }
 
 /** The install as its tool leaves it, a route bound to its Gateway, and its pods serving. */
-async function install(api: KubeApi, state: Parameters<typeof kubectl>[0], start: Start): Promise<void> {
+async function install(api: KubeApi, state: ClusterState, start: Start): Promise<void> {
   for (const ns of [start.namespace, start.routes]) await api.create("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
   await kubectl(state, [...start.apply, "-f", path.join(FIXTURES, start.fixture)]);
   // The route's destination, so that the analyzers have nothing to say of the VirtualService but its binding.
@@ -144,7 +144,7 @@ for (const start of STARTS) {
     after(() => ws?.remove());
 
     it("binds the VirtualService before anything changes (Istio's analyzers find nothing wrong)", async () => {
-      assert.deepStrictEqual(await virtualServiceFindings(cluster().state, start), []);
+      assert.deepStrictEqual(virtualServiceFindings(cluster().state, start), []);
     });
 
     if (start.fixture === "istioctl.yaml") {
@@ -223,7 +223,7 @@ for (const start of STARTS) {
 
     it("leaves the VirtualService bound (same Gateway, Istio's analyzers find nothing wrong) and nothing unmanaged", async () => {
       const { api, state } = cluster();
-      assert.deepStrictEqual(await virtualServiceFindings(state, start), []);
+      assert.deepStrictEqual(virtualServiceFindings(state, start), []);
       assert.deepStrictEqual(await unmanaged(api, ws as Workspace, start.namespace), []);
       const deployments = (await api.list(`/apis/apps/v1/namespaces/${start.namespace}/deployments`)).map((d) => d.metadata.name);
       assert.deepStrictEqual(deployments, [`${GATEWAY}-${REVISION}`]);

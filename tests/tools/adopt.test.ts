@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { splitReplicas } from "../../components/plan/canary";
-import { readLiveObjects } from "../../tools/adopt/command";
+import { adoptInto, readLiveObjects } from "../../tools/adopt/command";
 import { adoptFromLive, adoptionSteps, AdoptRequest, LiveObject } from "../../tools/adopt/from-live";
 import { entriesOf } from "../../tools/engine/manifest";
 import { runStack } from "../../tools/engine/render-stack";
@@ -89,6 +89,14 @@ describe("adopt: what cannot be adopted is refused, nothing written", () => {
   for (const [what, objects, extra, namespace, expected] of cases) {
     it(`refuses ${what}`, () => assert.throws(() => adoptFromLive(request(namespace, extra), objects), expected));
   }
+
+  it("refuses an entry the stack file would refuse, saying it was written from the cluster", () => {
+    const objects = live("istioctl.yaml");
+    ((objects.find((x) => x.kind === "Service") as LiveObject).spec as { ports: Array<{ name: string }> }).ports[1].name = "web";
+    const { entry } = adoptFromLive(request("istio-system"), objects);
+    assert.throws(() => adoptInto("", "/tmp/Pulumi.prod.yaml", "istio-ingressgateway", entry),
+      /the entry written from the cluster's objects is refused, nothing written: stack "prod", gateway "istio-ingressgateway": service\.ports\[0\]\.name is "web";.*change the object in the cluster/);
+  });
 
   it("refuses a gateway the stack file has already, and leaves the file as it was", async () => {
     const file = tempStackFile("prod", fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"));

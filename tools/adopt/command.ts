@@ -7,7 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, parseAllDocuments, parseDocument } from "yaml";
-import { CONFIG_KEY, readStackConfig } from "../../stacks/config";
+import { ConfigError } from "../../components/plan/errors";
+import { CONFIG_KEY, readStackConfig, StackConfigError } from "../../stacks/config";
 import { parseArgs, UsageError } from "../engine/cli";
 import { CommandIO } from "../engine/command";
 import { PROJECT_DIR } from "../engine/render-stack";
@@ -40,11 +41,6 @@ function namespaceOf(objects: readonly LiveObject[], flag: string | undefined): 
   throw new UsageError(`adopt: the objects are in ${namespaces.length === 0 ? "no namespace" : `namespaces ${namespaces.join(", ")}`}; name one with --namespace`);
 }
 
-export interface AdoptResult {
-  output: string;
-  newText: string;
-}
-
 /** The stack file's new text with the gateway's entry, checked as `pulumi up` would check it. */
 export function adoptInto(stackText: string, file: string, gateway: string, entry: Record<string, unknown>): string {
   const doc = parseDocument(stackText);
@@ -59,7 +55,15 @@ export function adoptInto(stackText: string, file: string, gateway: string, entr
   else if (!isMap(gateways)) config.set(CONFIG_KEY, doc.createNode({ [gateway]: entry }));
   else gateways.set(gateway, doc.createNode(entry));
   const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-  readStackConfig(stackNameOf(file), (parseDocument(text).toJS() as { config: Record<string, unknown> }).config[CONFIG_KEY]);
+  try {
+    readStackConfig(stackNameOf(file), (doc.toJS() as { config: Record<string, unknown> }).config[CONFIG_KEY]);
+  } catch (e) {
+    // The key it names was written from a live object: say so, or the reader looks for it in a file nobody wrote.
+    if (e instanceof ConfigError || e instanceof StackConfigError) {
+      throw new AdoptRefused(`the entry written from the cluster's objects is refused, nothing written: ${e.message}; change the object in the cluster (or adopt by hand) and run again`);
+    }
+    throw e;
+  }
   return text;
 }
 

@@ -4,7 +4,8 @@
  * over, said before anything changes. Pure: objects in, the entry and notes out.
  */
 import { splitReplicas } from "../../components/plan/canary";
-import { gatewayLabels } from "../../components/plan/labels";
+import { isDeepStrictEqual } from "util";
+import { gatewayLabels, selects } from "../../components/plan/labels";
 import { STATUS_PORT } from "../../components/plan/service";
 import { DEFAULT_STEPS } from "../../components/plan/validate";
 import { UserError } from "../engine/errors";
@@ -42,10 +43,8 @@ export interface Adopted {
 
 type Labels = Record<string, string>;
 
-const selects = (selector: Labels, labels: Labels) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 const obj = (v: unknown) => (typeof v === "object" && v !== null ? v as Record<string, unknown> : {});
 const show = (l: Labels) => JSON.stringify(l);
-const sorted = (l: Labels): Labels => Object.fromEntries(Object.entries(l).sort(([a], [b]) => a.localeCompare(b)));
 
 // Written by installers about themselves, or by Kubernetes: the stack has no business owning them.
 const INSTALLER_ANNOTATIONS = /^(kubectl\.kubernetes\.io\/|meta\.helm\.sh\/|deployment\.kubernetes\.io\/|install\.operator\.istio\.io\/|operator\.istio\.io\/)/;
@@ -83,7 +82,7 @@ function serviceEntry(req: AdoptRequest, objects: readonly LiveObject[]): { serv
   if (spec.type === "ExternalName" || spec.clusterIP === "None") {
     throw new AdoptRefused(`Service ${req.gateway} is ${spec.type === "ExternalName" ? "an ExternalName" : "headless"}; a gateway's Service has a ClusterIP that clients reach, so it cannot be adopted`);
   }
-  if (show(sorted(selector)) !== show(sorted(ours))) {
+  if (!isDeepStrictEqual(selector, ours)) {
     throw new AdoptRefused(`Service ${req.gateway} selects ${show(selector)}, and a gateway named "${req.gateway}" runs pods labelled ${show(ours)}: `
       + "its selector would change and leave the running pods behind. It can only be adopted by a gateway whose labels are its selector (app: <name>, istio: <name without \"istio-\">)");
   }
@@ -152,10 +151,9 @@ function sizing(objects: readonly LiveObject[], deployment: LiveObject): { size:
 /** The Istio Gateway that selects the pods, kept under its own name with its selector and servers as they are. */
 function gatewayEntry(req: AdoptRequest, objects: readonly LiveObject[], pods: Labels): { entry: Record<string, unknown>; name?: string; notes: string[] } {
   const gateways = ofKind(objects, "Gateway", "networking.istio.io");
-  const chosen = req.istioGateway !== undefined ? find(gateways, "Gateway", req.istioGateway)
+  const list = req.istioGateway !== undefined ? gateways.filter((g) => g.metadata.name === req.istioGateway)
     : gateways.filter((g) => selects((obj(g.spec).selector as Labels) ?? {}, pods));
-  if (req.istioGateway !== undefined && !chosen) throw new AdoptRefused(`no Istio Gateway "${req.istioGateway}" in namespace ${req.namespace} (there: ${gateways.map((g) => g.metadata.name).join(", ") || "none"})`);
-  const list = Array.isArray(chosen) ? chosen : [chosen as LiveObject];
+  if (req.istioGateway !== undefined && list.length === 0) throw new AdoptRefused(`no Istio Gateway "${req.istioGateway}" in namespace ${req.namespace} (there: ${gateways.map((g) => g.metadata.name).join(", ") || "none"})`);
   if (list.length > 1) throw new AdoptRefused(`Istio Gateways ${list.map((g) => g.metadata.name).join(", ")} all select these pods; name the one the gateway keeps with --istio-gateway (the others stay as they are)`);
   if (list.length === 0) {
     return { entry: {}, notes: [`no Istio Gateway in ${req.namespace} selects these pods: the gateway creates ${req.namespace}/${req.gateway} with the default server (port 80, every host); Gateways elsewhere keep selecting the new pods, which carry ${show(gatewayLabels(req.gateway))}`] };
@@ -168,7 +166,7 @@ function gatewayEntry(req: AdoptRequest, objects: readonly LiveObject[], pods: L
     // A bare host means any namespace to Istio; written as "*/host" the planner keeps it exactly as it is.
     hosts: ((s.hosts as string[]) ?? []).map((h) => (h.includes("/") ? h : `*/${h}`)),
   }));
-  const sameSelector = show(sorted(selector)) === show(sorted(gatewayLabels(req.gateway)));
+  const sameSelector = isDeepStrictEqual(selector, gatewayLabels(req.gateway));
   return {
     name: g.metadata.name,
     entry: {

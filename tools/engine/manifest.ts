@@ -80,7 +80,7 @@ export function canonical(value: unknown, path = ""): unknown {
 }
 
 export function toYaml(manifests: readonly Manifest[]): string {
-  return manifests.map((m) => `---\n${stringify(m, { lineWidth: 0 })}`).join("");
+  return entriesToYaml(manifests.map((manifest) => ({ urn: "", manifest })));
 }
 
 /**
