@@ -10,7 +10,10 @@ import * as path from "path";
 import { deploymentName } from "../../components/plan/deployment";
 import { KubeObject, sleep, waitFor } from "../../tools/cluster/kube-api";
 import { sessionMembers, startApiServer, stopApiServer } from "../../tools/cluster/control-plane";
+import { istiodChoice } from "../../tools/cluster/istiod";
+import { TRACK_LABEL } from "../../components/plan/labels";
 import { LiveStack, useStack } from "./support/cluster";
+import { injectionProblem, revisionRoutes } from "./support/injection";
 import { liveDifferences } from "./support/live";
 import { ReadySampler } from "./support/sampler";
 import { watchedCommand, watchedUp } from "./support/steps";
@@ -73,21 +76,28 @@ async function stateOf(ws: Workspace): Promise<{ resources: number; pending: str
 describe("faults, real engine", function () {
   const live = useStack(path.join(__dirname, "fixtures", "Pulumi.faults.yaml"),
     ({ ws, api }) => watchedUp(ws, api, "faults", "up from empty"),
-    { revisions: { neverReady: [BROKEN], slowMs: { [SLOW]: 8000 } } });
+    // 1-27-0 has an istiod too: its pods are injected and still never Ready, as proxies that never get config are.
+    { revisions: { neverReady: [BROKEN], slowMs: { [SLOW]: 8000 } }, istiod: istiodChoice(`${STABLE},${SLOW},${BROKEN}`) });
 
-  it("admits every gateway pod in a namespace that enforces the restricted Pod Security Standard", async () => {
-    const { api } = live();
+  it("admits every gateway pod in a namespace that enforces the restricted Pod Security Standard, as injected by istiod", async () => {
+    const { api, state } = live();
     const ns = await api.get<KubeObject>(`/api/v1/namespaces/${NAMESPACE}`);
     assert.strictEqual(ns.metadata.labels?.["pod-security.kubernetes.io/enforce"], "restricted");
     const stable = await api.get<KubeObject>(`${deployments}/${deploymentName(GATEWAY, STABLE)}`);
     assert.strictEqual((stable.status as { readyReplicas?: number }).readyReplicas, 4);
-    // The same pod without its seccomp profile is refused there: the level is enforced, not merely labelled.
-    const template = stable.spec?.template as { metadata: Record<string, unknown>; spec: { securityContext: Record<string, unknown> } };
+    // Pod Security admission judges the pod after the mutating webhooks: what it admitted is the injected pod.
+    const pods = (await api.list(`/api/v1/namespaces/${NAMESPACE}/pods`)).filter((p) => p.metadata.labels?.[TRACK_LABEL] === STABLE);
+    const routes = revisionRoutes(state.istiod ?? {});
+    assert.deepStrictEqual(pods.map((p) => injectionProblem(p, routes) ?? "injected"), ["injected", "injected", "injected", "injected"]);
+    // The same pod, injected too, without its seccomp profile is refused there: the level is enforced, not merely labelled.
+    const template = stable.spec?.template as { metadata: { labels: Record<string, string>; annotations: Record<string, string> }; spec: { securityContext: Record<string, unknown> } };
     const { seccompProfile: _dropped, ...securityContext } = template.spec.securityContext;
     const refused = await api.create(`/api/v1/namespaces/${NAMESPACE}/pods`, {
-      apiVersion: "v1", kind: "Pod", metadata: { name: "no-seccomp", labels: { probe: "psa" } }, spec: { ...template.spec, securityContext },
+      apiVersion: "v1", kind: "Pod",
+      metadata: { name: "no-seccomp", labels: { ...template.metadata.labels, [TRACK_LABEL]: "psa-probe" }, annotations: template.metadata.annotations },
+      spec: { ...template.spec, securityContext },
     }).then(() => "admitted", (e: Error) => e.message);
-    process.stdout.write(`      restricted namespace: 4/4 gateway pods ready; without seccompProfile: ${refused.slice(0, 160)}\n`);
+    process.stdout.write(`      restricted namespace: 4/4 injected gateway pods ready; without seccompProfile: ${refused.slice(0, 160)}\n`);
     assert.match(refused, /violates PodSecurity \\"restricted:latest\\": seccompProfile/);
   });
 

@@ -2,15 +2,15 @@
  * Gateway API mode with the real engine, against an API server that holds the Gateway API's standard CRDs (their
  * schemas and CEL rules): the README's stack comes up with a gateway.networking.k8s.io Gateway bound to the
  * Service, the README's HTTPRoute from another namespace is accepted with the stack's exported parentRefs, and the
- * canary walks to promotion with the ready-pod floor held. istiod does not run here, so the Gateway's Accepted and
- * Programmed conditions and the route's attachment status stay unset (docs/E2E.md).
+ * canary walks to promotion with the ready-pod floor held. istiod runs (one per revision): its gateway controller
+ * writes the Gateway's and the route's status, and must leave a manually deployed gateway's pods and Service alone.
  */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { KubeObject } from "../../tools/cluster/kube-api";
+import { KubeObject, waitFor } from "../../tools/cluster/kube-api";
 import { yamlBlocksIn } from "../support/readme";
 import { ROOT } from "../support/run";
 import { useStack } from "./support/cluster";
@@ -66,6 +66,31 @@ describe("Gateway API stack (the README's), real engine", function () {
     assert.strictEqual(outputs.gateways[GATEWAY].gatewayRef, undefined);
     const stored = await api.get(apiPath(route));
     process.stdout.write(`      gateway-api: HTTPRoute ${namespace}/${route.metadata.name} stored (uid ${stored.metadata.uid}), parentRefs = the stack's output\n`);
+  });
+
+  it("is served by istiod's gateway controller: the Gateway Accepted and Programmed, the route Accepted by it, no Deployment or Service of istiod's own", async () => {
+    const { ws, api } = live();
+    const conditions = (status: unknown) => Object.fromEntries(((status as { conditions?: Array<{ type: string; status: string; reason: string }> } | undefined)?.conditions ?? [])
+      .map((c) => [c.type, `${c.status} (${c.reason})`]));
+    const gateway = await waitFor("istiod to accept and program the Gateway", 60000, async () => {
+      const g = await api.get(GATEWAY_PATH);
+      const c = conditions(g.status);
+      return c.Accepted?.startsWith("True") && c.Programmed?.startsWith("True") ? g : undefined;
+    }).catch(async (e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(conditions((await api.get(GATEWAY_PATH)).status))}`); });
+    const route = parse(routeYaml) as KubeObject & { apiVersion: string; kind: string };
+    const parents = await waitFor("istiod to write the HTTPRoute's parent status", 60000, async () => {
+      const stored = await api.get(apiPath(route));
+      const p = ((stored.status as { parents?: Array<{ parentRef: { name: string }; controllerName: string; conditions: unknown[] }> } | undefined)?.parents ?? []);
+      return p.some((x) => x.parentRef.name === GATEWAY && conditions(x).Accepted?.startsWith("True")) ? p : undefined;
+    });
+    // A manual deployment (spec.addresses names the Service): istiod's deployment controller must create nothing.
+    const deployments = (await api.list("/apis/apps/v1/namespaces/edge/deployments")).map((d) => d.metadata.name).sort();
+    const services = (await api.list("/api/v1/namespaces/edge/services")).map((d) => d.metadata.name).sort();
+    const rendered = await ws.render();
+    const named = (kind: string) => rendered.filter((m) => m.kind === kind && (m.metadata as { namespace?: string }).namespace === "edge").map((m) => (m.metadata as { name: string }).name).sort();
+    process.stdout.write(`      gateway-api: Gateway ${JSON.stringify(conditions(gateway.status))}; route parents ${JSON.stringify(parents.map((p) => [p.controllerName, conditions(p)]))}; deployments ${JSON.stringify(deployments)}, services ${JSON.stringify(services)}\n`);
+    assert.deepStrictEqual(deployments, named("Deployment"));
+    assert.deepStrictEqual(services, named("Service"));
   });
 
   it("walks the canary to promotion with the ready-pod floor held; the Gateway API Gateway and the route stay as they were", async () => {

@@ -8,7 +8,7 @@ import { ReadyWatcher } from "../e2e/support/watch";
 
 function pod(uid: string, track: string, ready: boolean, terminating = false): KubeObject {
   return {
-    metadata: { name: uid, uid, labels: { "pulumi-istio-gateway/track": track }, ...(terminating && { deletionTimestamp: "2026-11-30T00:00:00Z" }) },
+    metadata: { name: uid, namespace: "ns", uid, labels: { "pulumi-istio-gateway/track": track }, ...(terminating && { deletionTimestamp: "2026-11-30T00:00:00Z" }) },
     status: { conditions: [{ type: "Ready", status: ready ? "True" : "False" }] },
   };
 }
@@ -25,8 +25,8 @@ function scripted(initial: KubeObject[], events: Array<[string, KubeObject]>, fi
   } as unknown as KubeApi;
 }
 
-async function watch(initial: KubeObject[], events: Array<[string, KubeObject]>, final: KubeObject[]) {
-  const watcher = new ReadyWatcher(scripted(initial, events, final), "ns", { app: "gw" }, 0);
+async function watch(initial: KubeObject[], events: Array<[string, KubeObject]>, final: KubeObject[], routes?: Record<string, string>) {
+  const watcher = new ReadyWatcher(scripted(initial, events, final), "ns", { app: "gw" }, 0, routes);
   await watcher.start();
   await watcher.stop();
   return watcher.report();
@@ -67,5 +67,18 @@ describe("ready-pod watcher (the e2e floor's instrument)", () => {
 
   it("is not broken when its view matches the final list", async () => {
     assert.strictEqual((await watch(stable, [], stable)).broken, undefined);
+  });
+
+  it("checks every pod it sees once for injection, and names the uninjected ones", async () => {
+    // These pods carry no istio-proxy container: as a cluster without a running injector would store them.
+    const r = await watch(stable, [["ADDED", pod("c1", "new", false)], ["MODIFIED", pod("c1", "new", true)]], [...stable, pod("c1", "new", true)],
+      { default: "1-25-1", old: "1-25-1", new: "1-26-0" });
+    assert.strictEqual(r.injectionChecked, 3);
+    assert.deepStrictEqual(r.uninjected, ["ns/s1: no istio-proxy container", "ns/s2: no istio-proxy container", "ns/c1: no istio-proxy container"]);
+  });
+
+  it("checks no injection where no istiod runs", async () => {
+    const r = await watch(stable, [], stable);
+    assert.deepStrictEqual([r.injectionChecked, r.uninjected], [0, []]);
   });
 });

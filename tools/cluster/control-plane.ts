@@ -16,6 +16,7 @@ import * as path from "path";
 import { UserError } from "../engine/errors";
 import { KubeApi, sleep, waitFor } from "./kube-api";
 import { clusterNodes, NodeSpec } from "./nodes";
+import { IstiodChoice, istiodExportLines, IstiodHost, IstiodInstance, istiodProcessName, restartIstiod, startIstiods } from "./istiod";
 import { kwokConfig, RevisionReadiness } from "./stages";
 import { ROOT, Toolchain } from "./toolchain";
 
@@ -38,6 +39,8 @@ export interface ClusterState {
   bin: string;
   ports: Record<string, number>;
   processes: ClusterProcess[];
+  /** Each revision's istiod (`up --istiod`), keyed by revision. */
+  istiod?: Record<string, IstiodInstance>;
 }
 
 /** Where clusters keep their state: one folder per cluster name. */
@@ -68,6 +71,8 @@ export interface ClusterOptions {
   revisions?: RevisionReadiness;
   /** How long kwok waits before it marks a new pod Ready, as a kubelet with probes would. @default 1000 */
   podReadyDelayMs?: number;
+  /** Revisions (and tags) whose istiod runs as a local process, with its webhooks installed. @default none */
+  istiod?: IstiodChoice;
   /** Stop the cluster when this process dies (the e2e run): a killed test run leaves nothing behind. */
   watchPid?: number;
   log?: (line: string) => void;
@@ -126,7 +131,11 @@ async function startProcesses(state: ClusterState, opts: ClusterOptions, log: (l
   await createNodes(api, opts.nodes ?? clusterNodes());
   await applyCrds(state, opts.toolchain);
   await waitFor("the default ServiceAccount", 60000, () => api.find("/api/v1/namespaces/default/serviceaccounts/default"));
-  log(`cluster: "${state.name}" up in ${((Date.now() - started) / 1000).toFixed(1)} s (${(opts.nodes ?? clusterNodes()).length} nodes, Istio and Gateway API CRDs)`);
+  if (opts.istiod) {
+    state.istiod = await startIstiods(istiodHost(state), opts.istiod, log);
+    saveState(state);
+  }
+  log(`cluster: "${state.name}" up in ${((Date.now() - started) / 1000).toFixed(1)} s (${(opts.nodes ?? clusterNodes()).length} nodes, Istio and Gateway API CRDs${state.istiod ? `, istiod ${Object.keys(state.istiod).join(", ")}` : ""})`);
 }
 
 function apiServerArgs(state: ClusterState): string[] {
@@ -173,10 +182,35 @@ function writeCredentials(state: ClusterState): void {
   ].join("\n"), { mode: 0o600 });
 }
 
+/** What istiod.ts needs of the cluster: its folder, its binaries, ports, and a way to start processes it records. */
+function istiodHost(state: ClusterState): IstiodHost {
+  return {
+    dir: state.dir, kubeconfig: state.kubeconfig, bin: state.bin, api: new KubeApi(state), freePorts,
+    launch: (name, args, env, cwd) => launch(state, name, args, path.join(state.bin, "pilot-discovery"), { env, cwd }),
+    kubectl: (args) => kubectl(state, args),
+  };
+}
+
+/** Stops one revision's istiod alone, as an outage of that control plane: its webhooks stay and now fail. */
+export async function stopIstiod(state: ClusterState, revision: string): Promise<void> {
+  const name = istiodProcessName(revision);
+  await stopSessions(state.processes.filter((p) => p.name === name));
+  state.processes = state.processes.filter((p) => p.name !== name);
+  saveState(state);
+}
+
+/** Starts a stopped revision's istiod again, with the folder, ports and certificates it had. */
+export async function startIstiod(state: ClusterState, revision: string): Promise<void> {
+  const instance = state.istiod?.[revision];
+  if (!instance) throw new ClusterError(`cluster "${state.name}" runs no istiod of revision ${revision}`);
+  await restartIstiod(istiodHost(state), instance);
+}
+
 /** Starts a binary of the toolchain as a group leader, output to logs/<name>.log, and records its pid. */
-function launch(state: ClusterState, name: string, args: string[], command = path.join(state.bin, name)): void {
+function launch(state: ClusterState, name: string, args: string[], command = path.join(state.bin, name),
+  extra: { env?: Record<string, string>; cwd?: string } = {}): void {
   const out = fs.openSync(path.join(state.dir, "logs", `${name}.log`), "a");
-  const child = spawn(command, args, { detached: true, stdio: ["ignore", out, out], env: { ...process.env, KUBECONFIG: state.kubeconfig } });
+  const child = spawn(command, args, { detached: true, stdio: ["ignore", out, out], cwd: extra.cwd, env: { ...process.env, KUBECONFIG: state.kubeconfig, ...extra.env } });
   fs.closeSync(out);
   if (child.pid === undefined) throw new ClusterError(`cluster: cannot start ${command}`);
   child.on("error", () => undefined);
@@ -237,7 +271,7 @@ export function kubectl(state: ClusterState, args: string[]): Promise<string> {
 }
 
 /** Ports nobody listens on now, asked of the kernel; two clusters started side by side get different ones. */
-async function freePorts<K extends string>(names: K[]): Promise<Record<K, number>> {
+export async function freePorts<K extends string>(names: K[]): Promise<Record<K, number>> {
   const servers = await Promise.all(names.map(() => new Promise<net.Server>((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
@@ -351,5 +385,6 @@ export function exportsText(state: ClusterState): string {
   const quote = (v: string) => `'${v.replace(/'/g, "'\\''")}'`;
   // PATH keeps the user's own entries as their shell has them, not this process's (npm adds its own).
   const value = (k: string, v: string) => (k === "PATH" ? `${quote(state.bin)}:"$PATH"` : quote(v));
-  return `${Object.entries(clusterEnv(state)).map(([k, v]) => `export ${k}=${value(k, v)}`).join("\n")}\n`;
+  const lines = Object.entries(clusterEnv(state)).map(([k, v]) => `export ${k}=${value(k, v)}`);
+  return `${[...lines, ...istiodExportLines(state.istiod ?? {})].join("\n")}\n`;
 }

@@ -3,15 +3,19 @@
  * `pulumi preview/up` and kubectl by hand.
  *
  * - `up` finds or builds the toolchain (one progress line per part, on stderr), starts the cluster and prints
- *   shell exports on stdout: `eval "$(npm run -s cluster -- up)"`.
+ *   shell exports on stdout: `eval "$(npm run -s cluster -- up)"`. `--istiod 1-25-1,1-26-0` adds one istiod per
+ *   revision (istiod.ts) and `--istiod-tag prod-stable=1-25-1` revision tags; a `default` tag goes to the first
+ *   revision unless named.
+ * - `toolchain` only finds or builds the toolchain (CI builds it while the offline suite runs).
  * - `env` prints the exports of a running cluster again.
  * - `down` stops every process the cluster started, by pid, and removes its folder (Pulumi state included).
  */
 import { fail, parseArgs, UsageError } from "../engine/cli";
 import { ClusterError, ClusterState, exportsText, readState, startCluster, stopCluster } from "./control-plane";
-import { ensureToolchain } from "./toolchain";
+import { istiodChoice } from "./istiod";
+import { ensureToolchain, formatSeconds } from "./toolchain";
 
-const USAGE = "usage: npm run cluster -- <up|down|env> [--name <name>]";
+const USAGE = "usage: npm run cluster -- <up|down|env|toolchain> [--name <name>] [--istiod <rev>[,<rev>…]] [--istiod-tag <tag>=<rev>[,…]]";
 
 function running(name: string): ClusterState {
   const state = readState(name);
@@ -20,15 +24,23 @@ function running(name: string): ClusterState {
 }
 
 async function main(): Promise<void> {
-  const { flags, positional } = parseArgs(process.argv.slice(2), { name: "string" }, "cluster");
+  const { flags, positional } = parseArgs(process.argv.slice(2), { name: "string", istiod: "string", "istiod-tag": "string" }, "cluster");
   if (positional.length !== 1) throw new UsageError(`cluster: name one verb; ${USAGE}`);
   const name = flags.name ?? "local";
   const log = (line: string) => process.stderr.write(`${line}\n`);
   switch (positional[0]) {
     case "up": {
+      if (flags["istiod-tag"] && !flags.istiod) throw new UsageError("cluster: --istiod-tag needs --istiod (the revisions its tags point at)");
+      const istiod = flags.istiod === undefined ? undefined : istiodChoice(flags.istiod, flags["istiod-tag"]);
       const toolchain = await ensureToolchain(log);
-      process.stdout.write(exportsText(await startCluster({ name, toolchain, log })));
+      process.stdout.write(exportsText(await startCluster({ name, toolchain, istiod, log })));
       log(`cluster: "${name}" is up; \`npm run cluster -- down${name === "local" ? "" : ` --name ${name}`}\` stops it`);
+      return;
+    }
+    case "toolchain": {
+      const started = Date.now();
+      await ensureToolchain(log);
+      log(`cluster: toolchain ready in ${formatSeconds((Date.now() - started) / 1000)}`);
       return;
     }
     case "env":

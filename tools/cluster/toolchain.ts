@@ -1,7 +1,8 @@
 /**
  * The e2e toolchain: the real Pulumi CLI, its Node.js, Python, Go and YAML language hosts, the Kubernetes and random providers, a
- * Kubernetes control plane, kwok and istioctl. Each part is taken from PATH when its version matches, or else
- * built from Go modules into a cache and reused. Every version is pinned in a committed wrapper module
+ * Kubernetes control plane, kwok, and Istio (istioctl, istiod's pilot-discovery and an xDS probe). Each part is taken
+ * from PATH when its version matches, or else built from Go modules into a cache and reused; missing parts build
+ * two at a time (a Go build leaves a core idle while it downloads, links or runs a generator). Every version is pinned in a committed wrapper module
  * (tools/cluster/go/<module>/go.mod + go.sum); the provider plugins' versions come from package-lock.json, so the
  * engine finds exactly the plugins the SDKs ask for. ../shared/e2e/RECIPE.md records why each build looks as it does.
  */
@@ -54,25 +55,31 @@ export interface Part {
   versionOf?: (binary: string) => string | undefined;
   /** Files outside the wrapper module that the build reads (they join the cache key). */
   sources?: () => string[];
+  /** Its cold build, alone on 2 cores (docs/E2E.md): the longest start first, so the slots finish together. */
+  coldMinutes: number;
+  /** A part to build first: the two share compiled packages, which the Go build cache then holds for this one. */
+  after?: string;
   build(ctx: BuildContext): Promise<void>;
 }
 
 const K8S_VERSION = "v1.34.3";
 const ETCD_VERSION = "3.6.4";
 const KWOK_VERSION = "v0.8.0";
+/** No symbol table or DWARF: the linker's slowest and largest output, which nothing here reads. */
+const STRIP = "-s -w";
 
 /** Every part, in build order. */
 export function parts(): Part[] {
   const v = lockedVersions();
-  const pulumiLdflags = `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${v.pulumi}`;
+  const pulumiLdflags = `${STRIP} -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${v.pulumi}`;
   return [
     {
-      name: "pulumi", binaries: ["pulumi"], version: `v${v.pulumi}`, module: "pulumi",
+      name: "pulumi", coldMinutes: 8, binaries: ["pulumi"], version: `v${v.pulumi}`, module: "pulumi",
       versionOf: (bin) => firstLine(bin, ["version"]),
       build: ({ out }) => go("pulumi", ["build", "-ldflags", pulumiLdflags, "-o", path.join(out, "pulumi"), "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"]),
     },
     {
-      name: "pulumi-language-nodejs", binaries: ["pulumi-language-nodejs"], version: `v${v.pulumi}`, module: "pulumi-language-nodejs",
+      name: "pulumi-language-nodejs", coldMinutes: 0.2, after: "pulumi", binaries: ["pulumi-language-nodejs"], version: `v${v.pulumi}`, module: "pulumi-language-nodejs",
       versionOf: (bin) => firstLine(bin, ["-version"]),
       sources: () => goFiles(path.join(sourcesRoot(), "pulumi-language-hosts", "pulumi-language-nodejs")),
       build: async ({ out, work }) => {
@@ -83,7 +90,7 @@ export function parts(): Part[] {
       },
     },
     {
-      name: "pulumi-language-python", binaries: ["pulumi-language-python", "pulumi-language-python-exec"], version: `v${v.pulumi}`, module: "pulumi-language-python",
+      name: "pulumi-language-python", coldMinutes: 0.2, after: "pulumi", binaries: ["pulumi-language-python", "pulumi-language-python-exec"], version: `v${v.pulumi}`, module: "pulumi-language-python",
       // Never taken from PATH: its exec script must come from the same SDK version, and a script has no version to ask.
       sources: () => goFiles(path.join(sourcesRoot(), "pulumi-language-hosts", "pulumi-language-python")),
       build: async ({ out, work }) => {
@@ -97,7 +104,7 @@ export function parts(): Part[] {
       },
     },
     {
-      name: "pulumi-language-go", binaries: ["pulumi-language-go"], version: `v${v.pulumi}`, module: "pulumi-language-go",
+      name: "pulumi-language-go", coldMinutes: 0.2, after: "pulumi", binaries: ["pulumi-language-go"], version: `v${v.pulumi}`, module: "pulumi-language-go",
       versionOf: (bin) => firstLine(bin, ["-version"]),
       sources: () => treeFiles(path.join(sourcesRoot(), "pulumi-language-hosts", "pulumi-language-go")).filter((f) => f.endsWith(".go")),
       build: async ({ out, work }) => {
@@ -107,22 +114,22 @@ export function parts(): Part[] {
       },
     },
     {
-      name: "pulumi-language-yaml", binaries: ["pulumi-language-yaml"], version: moduleVersion("pulumi-language-yaml", "github.com/pulumi/pulumi-yaml"), module: "pulumi-language-yaml",
-      build: ({ out }) => go("pulumi-language-yaml", ["build", "-o", path.join(out, "pulumi-language-yaml"), "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"]),
+      name: "pulumi-language-yaml", coldMinutes: 2, binaries: ["pulumi-language-yaml"], version: moduleVersion("pulumi-language-yaml", "github.com/pulumi/pulumi-yaml"), module: "pulumi-language-yaml",
+      build: ({ out }) => go("pulumi-language-yaml", ["build", "-ldflags", STRIP, "-o", path.join(out, "pulumi-language-yaml"), "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"]),
     },
     {
-      name: "pulumi-resource-kubernetes", binaries: ["pulumi-resource-kubernetes"], version: v.kubernetes, module: "kubernetes-provider",
+      name: "pulumi-resource-kubernetes", coldMinutes: 17, binaries: ["pulumi-resource-kubernetes"], version: v.kubernetes, module: "kubernetes-provider",
       build: async ({ out, work }) => {
         // The provider's main package embeds a schema that upstream generates (generate.go) and does not publish.
         copyModule("kubernetes-provider", work);
         const dir = downloadedModule("kubernetes-provider", "github.com/pulumi/pulumi-kubernetes/provider/v4");
         copySources(path.join(dir, "cmd", "pulumi-resource-kubernetes"), work, "the Kubernetes provider");
         await run("go", ["run", "generate.go"], work, { VERSION: v.kubernetes });
-        await run("go", ["build", "-ldflags", `-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${v.kubernetes}`, "-o", path.join(out, "pulumi-resource-kubernetes"), "."], work);
+        await run("go", ["build", "-ldflags", `${STRIP} -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${v.kubernetes}`, "-o", path.join(out, "pulumi-resource-kubernetes"), "."], work);
       },
     },
     {
-      name: "pulumi-resource-random", binaries: ["pulumi-resource-random"], version: v.random, module: "random-provider",
+      name: "pulumi-resource-random", coldMinutes: 3, binaries: ["pulumi-resource-random"], version: v.random, module: "random-provider",
       sources: () => [...treeFiles(path.join(sourcesRoot(), "pulumi-random-provider")), ...treeFiles(path.join(sourcesRoot(), "bridge-deps"))],
       build: async ({ out, work }) => {
         // The wrapper go.mod replaces the bridge's two unserved pseudo-versions with ./bridge-deps (copied beside it).
@@ -130,29 +137,33 @@ export function parts(): Part[] {
         copySources(path.join(sourcesRoot(), "bridge-deps"), path.join(work, "bridge-deps"), "the random provider's bridge dependencies");
         copyModule("random-provider", work);
         await run("go", ["run", "generate.go"], path.join(work, "cmd", "pulumi-resource-random"), { VERSION: v.random });
-        await run("go", ["build", "-ldflags", `-X github.com/pulumi/pulumi-random/provider/v4/pkg/version.Version=${v.random}`, "-o", path.join(out, "pulumi-resource-random"), "./cmd/pulumi-resource-random"], work);
+        await run("go", ["build", "-ldflags", `${STRIP} -X github.com/pulumi/pulumi-random/provider/v4/pkg/version.Version=${v.random}`, "-o", path.join(out, "pulumi-resource-random"), "./cmd/pulumi-resource-random"], work);
       },
     },
     {
-      name: "kubernetes", binaries: ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"], version: K8S_VERSION, module: "kubernetes",
+      name: "kubernetes", coldMinutes: 9, binaries: ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"], version: K8S_VERSION, module: "kubernetes",
       versionOf: (bin) => (path.basename(bin) === "kubectl" ? kubectlVersion(bin) : firstLine(bin, ["--version"])?.split(" ").pop()),
       build: ({ out }) => go("kubernetes", ["build", "-ldflags", kubernetesLdflags(), "-o", out + path.sep,
         ...["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"].map((c) => `k8s.io/kubernetes/cmd/${c}`)]),
     },
     {
-      name: "etcd", binaries: ["etcd"], version: ETCD_VERSION, module: "kubernetes",
+      name: "etcd", coldMinutes: 0.3, binaries: ["etcd"], version: ETCD_VERSION, module: "kubernetes", after: "kubernetes",
       versionOf: (bin) => /etcd Version: (\S+)/.exec(firstLine(bin, ["--version"]) ?? "")?.[1],
       // etcd's main package is the server module's root (the binary would be named "server").
-      build: ({ out }) => go("kubernetes", ["build", "-o", path.join(out, "etcd"), "go.etcd.io/etcd/server/v3"]),
+      build: ({ out }) => go("kubernetes", ["build", "-ldflags", STRIP, "-o", path.join(out, "etcd"), "go.etcd.io/etcd/server/v3"]),
     },
     {
-      name: "kwok", binaries: ["kwok"], version: KWOK_VERSION, module: "kwok",
+      name: "kwok", coldMinutes: 2, binaries: ["kwok"], version: KWOK_VERSION, module: "kwok",
       versionOf: (bin) => /(v\d+\.\d+\.\d+)/.exec(firstLine(bin, ["--version"]) ?? "")?.[1],
-      build: ({ out }) => go("kwok", ["build", "-o", out + path.sep, "sigs.k8s.io/kwok/cmd/kwok"]),
+      build: ({ out }) => go("kwok", ["build", "-ldflags", STRIP, "-o", out + path.sep, "sigs.k8s.io/kwok/cmd/kwok"]),
     },
     {
-      name: "istioctl", binaries: ["istioctl"], version: "istio.io/istio@" + moduleVersion("istioctl", "istio.io/istio"), module: "istioctl",
-      build: ({ out }) => go("istioctl", ["build", "-o", out + path.sep, "istio.io/istio/istioctl/cmd/istioctl"]),
+      // One module and one build for istioctl, istiod and the probe: they share most of Istio's packages, compiled once.
+      name: "istio", coldMinutes: 8, binaries: ["istioctl", "pilot-discovery", "xds-probe"], version: "istio.io/istio@" + moduleVersion("istio", "istio.io/istio"), module: "istio",
+      sources: () => goFiles(path.join(WRAPPERS, "istio", "xds-probe")),
+      // CGO_ENABLED=0 as Istio's own release build (its binaries run on distroless images).
+      build: ({ out }) => run("go", ["build", "-ldflags", STRIP, "-o", out + path.sep, "istio.io/istio/istioctl/cmd/istioctl",
+        "istio.io/istio/pilot/cmd/pilot-discovery", "./xds-probe"], path.join(WRAPPERS, "istio"), { CGO_ENABLED: "0" }),
     },
   ];
 }
@@ -287,28 +298,58 @@ function goVersion(): string {
   }
 }
 
-/** Finds every part on PATH or in the cache, building what is missing; one progress line per part. */
+/** How many parts build at once: two Go builds keep both cores busy through each other's downloads and links. */
+const BUILD_SLOTS = 2;
+
+/**
+ * Finds every part on PATH or in the cache and builds what is missing, BUILD_SLOTS at a time, longest first
+ * (coldMinutes) and each after the part it names in `after`; one progress line per part.
+ */
 export async function ensureToolchain(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<Toolchain> {
   const gov = lazy(goVersion);
-  const located: Located[] = [];
-  for (const part of parts()) {
-    const started = Date.now();
+  const all = parts();
+  const located = new Map<string, Located>();
+  const report = (l: Located) => log(`toolchain: ${l.part.name} ${l.part.version} ${l.how === "built" ? `built in ${formatSeconds(l.seconds)}` : `from ${l.how}`} (${l.dir})`);
+  const missing: Array<{ part: Part; dir: string }> = [];
+  const longestFirst = [...all].sort((a, b) => b.coldMinutes - a.coldMinutes);
+  for (const part of longestFirst) {
     const fromPath = onPath(part);
-    if (fromPath) {
-      located.push({ part, dir: fromPath, how: "PATH", seconds: 0 });
+    const dir = fromPath ?? path.join(cacheRoot(), `${part.name}-${partKey(part, gov())}`);
+    if (fromPath || part.binaries.every((b) => fs.existsSync(path.join(dir, b)))) {
+      located.set(part.name, { part, dir, how: fromPath ? "PATH" : "cache", seconds: 0 });
+      report(located.get(part.name) as Located);
     } else {
-      const dir = path.join(cacheRoot(), `${part.name}-${partKey(part, gov())}`);
-      const cached = part.binaries.every((b) => fs.existsSync(path.join(dir, b)));
-      if (!cached) {
-        log(`toolchain: building ${part.name} ${part.version} (Go modules; cold builds take minutes)…`);
-        await buildInto(part, dir);
-      }
-      located.push({ part, dir, how: cached ? "cache" : "built", seconds: (Date.now() - started) / 1000 });
+      missing.push({ part, dir });
     }
-    const l = located[located.length - 1];
-    log(`toolchain: ${part.name} ${part.version} ${l.how === "built" ? `built in ${formatSeconds(l.seconds)}` : `from ${l.how}`} (${l.dir})`);
   }
-  return toolchainOf(located);
+  const done = new Set(located.keys());
+  let failure: unknown;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (failure) return;
+      const next = missing.findIndex((m) => !m.part.after || done.has(m.part.after) || !missing.some((o) => o.part.name === m.part.after));
+      if (next < 0) {
+        if (missing.length === 0) return;
+        await new Promise((r) => setTimeout(r, 200)); // the part it waits for is building in the other slot
+        continue;
+      }
+      const [{ part, dir }] = missing.splice(next, 1);
+      const started = Date.now();
+      log(`toolchain: building ${part.name} ${part.version} (Go modules; cold builds take minutes)…`);
+      try {
+        await buildInto(part, dir);
+      } catch (e) {
+        failure ??= e;
+        return;
+      }
+      located.set(part.name, { part, dir, how: "built", seconds: (Date.now() - started) / 1000 });
+      done.add(part.name);
+      report(located.get(part.name) as Located);
+    }
+  };
+  await Promise.all(Array.from({ length: BUILD_SLOTS }, worker));
+  if (failure) throw failure;
+  return toolchainOf(all.map((p) => located.get(p.name) as Located));
 }
 
 function lazy<T>(f: () => T): () => T {
@@ -367,7 +408,7 @@ function toolchainOf(located: Located[]): Toolchain {
     }
   }
   return {
-    bin, istioCrds: downloadedModule("istioctl", "istio.io/api"), gatewayApi: downloadedModule("istioctl", "sigs.k8s.io/gateway-api"), kwokStages: downloadedModule("kwok", "sigs.k8s.io/kwok"), parts: located,
+    bin, istioCrds: downloadedModule("istio", "istio.io/api"), gatewayApi: downloadedModule("istio", "sigs.k8s.io/gateway-api"), kwokStages: downloadedModule("kwok", "sigs.k8s.io/kwok"), parts: located,
   };
 }
 

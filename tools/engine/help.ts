@@ -49,16 +49,21 @@ Renders the stack at the base (default: the merge base with main) and in the wor
 Markdown for a pull-request comment: objects added, changed, removed, replacements and namespace deletions.
 
 example: npm run diff -- --stack prod --base origin/main`,
-  cluster: `usage: npm run cluster -- <up|down|env> [--name <name>]
+  cluster: `usage: npm run cluster -- <up|down|env|toolchain> [--name <name>] [--istiod <rev>[,<rev>…]] [--istiod-tag <tag>=<rev>[,…]]
 
 A local control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok nodes) built from Go modules.
 
   up     start it (build the toolchain first when it is not cached) and print its environment
   env    print KUBECONFIG, PATH, PULUMI_HOME… for a cluster that is up
   down   stop every process it started
-  --name <name>   several clusters side by side (default: "local")
+  toolchain  only find or build the toolchain (cold: Go builds from empty caches, docs/E2E.md)
+  --name <name>           several clusters side by side (default: "local")
+  --istiod <revs>         with up: one istiod per revision (local processes), its webhooks and config, as
+                          istioctl install --set revision=<rev> would install; "default" names the default revision
+  --istiod-tag <t>=<rev>  with up: revision tags, as istioctl tag set makes them; a "default" tag goes to the
+                          first revision unless named, so unlabelled Gateways and pods have a validator and injector
 
-example: eval "$(npm run -s cluster -- up)"`,
+example: eval "$(npm run -s cluster -- up --istiod 1-25-1,1-26-0)"`,
   fleet: `usage: npm run fleet -- <plan|next|status|abort> --fleet <fleet.yaml> [--wave <name>]
 
 One revision moved across many stacks (one per cluster) in waves, through Pulumi's Automation API

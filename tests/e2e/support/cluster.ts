@@ -6,6 +6,7 @@
 import { AWS_READINESS_GATE_LABEL } from "../../../components/plan/analyze";
 import { ClusterState, startCluster, stopCluster } from "../../../tools/cluster/control-plane";
 import { KubeApi } from "../../../tools/cluster/kube-api";
+import { IstiodChoice, istiodChoice } from "../../../tools/cluster/istiod";
 import { RevisionReadiness } from "../../../tools/cluster/stages";
 import { ensureToolchain, Toolchain } from "../../../tools/cluster/toolchain";
 import { Workspace } from "./workspace";
@@ -28,7 +29,16 @@ export interface ClusterChoices {
   extraStages?: string;
   /** Revisions whose pods kwok never readies, or readies late (stages.ts). */
   revisions?: RevisionReadiness;
+  /** The istiods the cluster runs; false for none (a suite that creates no pod). @default E2E_ISTIOD */
+  istiod?: IstiodChoice | false;
 }
+
+/**
+ * Every suite's cluster runs istiod, as a real one would: the two revisions the committed stacks name, the stable
+ * one also as the `default` tag (what unlabelled pods and config reach), so every gateway pod a suite creates is
+ * injected by its own revision's istiod and every Istio object passes a validation webhook.
+ */
+export const E2E_ISTIOD: IstiodChoice = istiodChoice("1-25-1,1-26-0");
 
 export function useCluster(options: ClusterChoices = {}): () => LiveCluster {
   let live: LiveCluster | undefined;
@@ -36,7 +46,7 @@ export function useCluster(options: ClusterChoices = {}): () => LiveCluster {
     this.timeout(5 * 60 * 1000);
     const name = `e2e-${process.pid}-${++count}`;
     const state = await startCluster({ name, toolchain: await e2eToolchain(), watchPid: process.pid, extraStages: options.extraStages, revisions: options.revisions,
-      log: (line) => process.stdout.write(`      ${line}\n`) });
+      istiod: options.istiod === false ? undefined : options.istiod ?? E2E_ISTIOD, log: (line) => process.stdout.write(`      ${line}\n`) });
     live = { state, api: new KubeApi(state) };
   });
   after(async function () {

@@ -8,7 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_REPLICAS } from "../../../components/plan/validate";
 import { KubeApi, waitFor } from "../../../tools/cluster/kube-api";
+import { revisionRoutes } from "./injection";
 import { ReadyWatcher, WatchReport } from "./watch";
+import { checkXds } from "./xds";
 import { CommandResult, engineWarnings, Workspace } from "./workspace";
 
 export interface StepRow {
@@ -24,26 +26,45 @@ export interface StepRow {
 }
 
 const rows: StepRow[] = [];
+/** What istiod sent the gateway pods after each settled step (xds.ts). */
+const xdsRows: Array<{ scenario: string; step: string; pods: number; listeners: Record<string, number[]>; rejected: number; conflicts: number }> = [];
 /** Each warning the engine printed during a step's `pulumi up`, with the step. */
 const warnings: string[] = [];
 
-/** Every row so far, as a Markdown table (printed at the end of the run, copied into docs/E2E.md). */
-export function stepTable(): string {
+/** Rows as a Markdown table (printed at the end of the run, copied into docs/E2E.md). */
+export function stepTable(table: StepRow[] = rows): string {
   const head = "| scenario | step | gateway | `pulumi up` s (+ rolling on) | ready min (floor) | ready min per revision | pods created / deleted | pod events |";
-  const lines = rows.map((r) => {
+  const lines = table.map((r) => {
     const perTrack = Object.entries(r.report.minByTrack).map(([t, n]) => `${t}: ${n}`).join(", ") || "none";
     return `| ${r.scenario} | ${r.step} | ${r.gateway} | ${r.upSeconds.toFixed(1)}${r.settleSeconds >= 0.5 ? ` (+${r.settleSeconds.toFixed(1)})` : ""} | ${r.report.minTotal} (${r.floor ?? "–"}) | ${perTrack} | ${r.report.created} / ${r.report.deleted} | ${r.report.events} |`;
   });
   return [head, "| --- | --- | --- | ---: | ---: | --- | ---: | ---: |", ...lines].join("\n");
 }
 
-export function writeStepTable(file: string | undefined): void {
-  if (rows.length === 0) return;
-  process.stdout.write(`\n${stepTable()}\n`);
-  process.stdout.write(`\nengine warnings: ${warnings.length === 0 ? "none" : `\n${warnings.map((w) => `  ${w}`).join("\n")}`}\n`);
+/** What one lane of the run saw (tools/e2e runs the suites in lanes, each a process of its own). */
+export interface LaneReport { rows: StepRow[]; xds: typeof xdsRows; warnings: string[] }
+
+export function laneReport(): LaneReport {
+  return { rows, xds: xdsRows, warnings };
+}
+
+/** Every lane's rows as one table, istiod's config summary and the engine's warnings; the table also to `file`. */
+export function writeMergedReport(reports: LaneReport[], file: string | undefined): void {
+  const all = reports.flatMap((r) => r.rows);
+  if (all.length === 0) return;
+  process.stdout.write(`\n${stepTable(all)}\n`);
+  const xds = reports.flatMap((r) => r.xds);
+  if (xds.length > 0) {
+    const probed = xds.reduce((n, r) => n + r.pods, 0);
+    const injected = all.reduce((n, r) => n + r.report.injectionChecked, 0);
+    process.stdout.write(`\nistiod: ${injected} pods checked for their revision's injection; xDS after ${xds.length} steps, ${probed} pod probes, `
+      + `rejected configs ${xds.reduce((n, r) => n + r.rejected, 0)}, conflicts ${xds.reduce((n, r) => n + r.conflicts, 0)}\n`);
+  }
+  const engine = reports.flatMap((r) => r.warnings);
+  process.stdout.write(`\nengine warnings: ${engine.length === 0 ? "none" : `\n${engine.map((w) => `  ${w}`).join("\n")}`}\n`);
   if (file) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${stepTable()}\n`);
+    fs.writeFileSync(file, `${stepTable(all)}\n`);
   }
 }
 
@@ -96,7 +117,9 @@ export interface Watched {
 export async function watchedCommand(ws: Workspace, api: KubeApi, scenario: string, step: string,
   command: () => Promise<CommandResult>, opts: { settle: boolean; floor?: number }): Promise<Watched> {
   const before = await gatewaysOf(ws);
-  const watchers = before.map((g) => new ReadyWatcher(api, g.namespace, g.selector));
+  // Where istiod runs, every pod the step creates (or finds) must have been injected by its own revision's istiod.
+  const routes = ws.cluster.istiod && revisionRoutes(ws.cluster.istiod);
+  const watchers = before.map((g) => new ReadyWatcher(api, g.namespace, g.selector, undefined, routes));
   await Promise.all(watchers.map((w) => w.start()));
   let result: CommandResult;
   let settleSeconds = 0;
@@ -119,11 +142,19 @@ export async function watchedCommand(ws: Workspace, api: KubeApi, scenario: stri
   for (const r of stepRows) {
     process.stdout.write(`      ${scenario} · ${step} · ${r.gateway}: ${result.code === 0 ? "up" : `exit ${result.code ?? result.signal} after`} ${r.upSeconds.toFixed(1)} s`
       + `${opts.settle ? ` (rolled out ${r.settleSeconds.toFixed(1)} s later)` : ""}, ready min ${r.report.minTotal}`
-      + ` (floor ${r.floor ?? "–"}), ${JSON.stringify(r.report.minByTrack)}, ${r.report.created} created / ${r.report.deleted} deleted\n`);
+      + ` (floor ${r.floor ?? "–"}), ${JSON.stringify(r.report.minByTrack)}, ${r.report.created} created / ${r.report.deleted} deleted`
+      + `${routes ? `, ${r.report.injectionChecked - r.report.uninjected.length}/${r.report.injectionChecked} pods injected by their revision's istiod` : ""}\n`);
     assert.strictEqual(r.report.broken, undefined, `${scenario} · ${step}: ${r.gateway}'s pod watch is incomplete`);
+    assert.deepStrictEqual(r.report.uninjected, [], `${scenario} · ${step}: ${r.gateway} ran pods its revision's istiod did not inject:\n  ${r.report.uninjected.join("\n  ")}`);
     if (r.floor !== undefined) {
       assert.ok(r.report.minTotal >= r.floor, `${scenario} · ${step}: ${r.gateway} fell to ${r.report.minTotal} ready pods, below its ${r.floor} replicas`);
     }
+  }
+  if (opts.settle && result.code === 0 && ws.cluster.istiod && routes) {
+    const xds = await checkXds(api, ws.cluster.bin, ws.cluster.istiod, routes, before);
+    xdsRows.push({ scenario, step, pods: xds.pods, listeners: xds.listeners, rejected: xds.rejected, conflicts: xds.conflicts });
+    process.stdout.write(`      ${scenario} · ${step} · xDS: ${xds.pods} pods probed, listeners ${JSON.stringify(xds.listeners)}, rejected ${xds.rejected}, conflicts ${xds.conflicts}\n`);
+    assert.deepStrictEqual(xds.problems, [], `${scenario} · ${step}: what istiod generated does not match the Gateways`);
   }
   return { result, rows: stepRows };
 }

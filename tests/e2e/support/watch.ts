@@ -6,6 +6,7 @@
  */
 import { TRACK_LABEL } from "../../../components/plan/labels";
 import { KubeApi, KubeObject, podServes, sleep } from "../../../tools/cluster/kube-api";
+import { injectionProblem, RevisionRoutes } from "./injection";
 
 export interface WatchReport {
   /** Pod changes seen (the first list counts as one). */
@@ -19,6 +20,10 @@ export interface WatchReport {
   after: Record<string, string[]>;
   created: number;
   deleted: number;
+  /** Pods whose injection was checked (each once, as the API server first showed it), when istiod runs. */
+  injectionChecked: number;
+  /** Why pods were not injected by their own revision's istiod (injection.ts), one line per pod. */
+  uninjected: string[];
   /** The watch ended on its own or disagreed with the final list: the figures may miss a change. */
   broken?: string;
 }
@@ -37,10 +42,15 @@ export class ReadyWatcher {
   private last: Record<string, string[]> = {};
   private close?: () => void;
   private broken?: string;
+  private readonly uninjected: string[] = [];
 
-  /** @param lingerMs how long `stop` lets in-flight events arrive before it closes the watch */
+  /**
+   * @param lingerMs how long `stop` lets in-flight events arrive before it closes the watch
+   * @param routes the cluster's istiod revisions and tags: every pod seen is checked for its revision's injection
+   *   (none when no istiod runs)
+   */
   constructor(private readonly api: KubeApi, private readonly namespace: string, private readonly selector: Record<string, string>,
-    private readonly lingerMs = 500) {}
+    private readonly lingerMs = 500, private readonly routes?: RevisionRoutes) {}
 
   private get path(): string {
     return podsPath(this.namespace, this.selector);
@@ -75,6 +85,11 @@ export class ReadyWatcher {
 
   private apply(type: string, pod: KubeObject): void {
     const uid = pod.metadata.uid as string;
+    // The injector acts at creation and a pod's containers never change after, so the first view is the one.
+    if (this.routes && type !== "DELETED" && !this.seen.has(uid)) {
+      const problem = injectionProblem(pod, this.routes);
+      if (problem) this.uninjected.push(problem);
+    }
     this.seen.add(uid);
     if (type === "DELETED") this.pods.delete(uid);
     else this.pods.set(uid, pod);
@@ -113,6 +128,8 @@ export class ReadyWatcher {
       minByTrack, before: this.first, after: this.last,
       created: [...this.seen].filter((uid) => !before.has(uid)).length,
       deleted: [...before].filter((uid) => !after.has(uid)).length,
+      injectionChecked: this.routes ? this.seen.size : 0,
+      uninjected: [...this.uninjected],
       ...(this.broken && { broken: this.broken }),
     };
   }
