@@ -99,14 +99,19 @@ async function unmanaged(api: KubeApi, ws: Workspace, namespace: string): Promis
   for (const [kind, group, resource] of kinds) {
     for (const o of await api.list(`/${group}/namespaces/${namespace}/${resource}`)) live.push({ ...o, kind });
   }
-  // The namespace's own account, made by Kubernetes for every namespace.
-  return live.filter((o) => !(o.kind === "ServiceAccount" && o.metadata.name === "default"))
+  // The namespace's own account, made by Kubernetes for every namespace; in istio-system, the control plane's own
+  // accounts and roles (istiod's and the reader's, from the base and istiod charts), which no gateway install holds.
+  const controlPlane = (o: KubeObject) => ["istiod", "istio-reader"].includes(o.metadata.labels?.["app.kubernetes.io/name"] ?? "");
+  return live.filter((o) => !(o.kind === "ServiceAccount" && o.metadata.name === "default") && !controlPlane(o))
     .map((o) => `${o.kind}/${namespace}/${o.metadata.name}`).filter((k) => !held.has(k));
 }
 
 /** The install as its tool leaves it, a route bound to its Gateway, and its pods serving. */
 async function install(api: KubeApi, state: ClusterState, start: Start): Promise<void> {
-  for (const ns of [start.namespace, start.routes]) await api.create("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+  // istio-system is there already where istiod runs (as on a real cluster, where istioctl installed both).
+  for (const ns of [start.namespace, start.routes]) {
+    if (!(await api.find(`/api/v1/namespaces/${ns}`))) await api.create("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+  }
   await kubectl(state, [...start.apply, "-f", path.join(FIXTURES, start.fixture)]);
   // The route's destination, so that the analyzers have nothing to say of the VirtualService but its binding.
   await api.create(`/api/v1/namespaces/${start.routes}/services`, { apiVersion: "v1", kind: "Service", metadata: { name: "productpage" },

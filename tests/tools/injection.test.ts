@@ -58,6 +58,13 @@ describe("injection check (the e2e suite's view of istiod's injector)", () => {
     });
   }
 
+  it("leaves an installer's pod that opts out of injection alone, but never one of the component's tracks", () => {
+    const optOut = injected((p) => { p.metadata.labels = { "istio.io/rev": "default", "sidecar.istio.io/inject": "false" }; p.spec.containers[0].image = "docker.io/istio/proxyv2:1.24.0"; });
+    assert.strictEqual(injectionProblem(optOut, routes), undefined);
+    const ours = injected((p) => { p.metadata.labels["sidecar.istio.io/inject"] = "false"; p.spec.containers[0].image = "auto"; });
+    assert.match(injectionProblem(ours, routes) ?? "passed", /image is "auto"/);
+  });
+
   const injectors: Array<[string, Record<string, string>, string | undefined]> = [
     ["a pod with no track, by its revision label", { "istio.io/rev": "1-26-0" }, "1-26-0"],
     ["a pod with no track, by its tag label", { "istio.io/rev": "prod-stable" }, "1-25-1"],

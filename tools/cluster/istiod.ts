@@ -57,7 +57,6 @@ export function istiodChoice(revisionsFlag: string, tagsFlag?: string): IstiodCh
     if (!revisions.includes(revision)) throw new IstiodError(`cluster: --istiod-tag ${tag}=${revision}: ${revision} is not one of --istiod's revisions (${revisions.join(", ")})`);
     if (revisions.includes(tag)) throw new IstiodError(`cluster: --istiod-tag ${tag}: a tag cannot take the name of a revision`);
     if (tag in tags) throw new IstiodError(`cluster: --istiod-tag names tag ${tag} twice`);
-    if (tag === DEFAULT_REVISION && revisions.includes(DEFAULT_REVISION)) throw new IstiodError("cluster: --istiod-tag default: the default revision runs already");
     tags[tag] = revision;
   }
   if (!revisions.includes(DEFAULT_REVISION) && !(DEFAULT_REVISION in tags)) tags[DEFAULT_REVISION] = revisions[0];

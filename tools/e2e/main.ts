@@ -18,35 +18,14 @@ import * as os from "os";
 import * as path from "path";
 import { fail, parseArgs, UsageError } from "../engine/cli";
 import { ROOT, ensureToolchain, formatSeconds } from "../cluster/toolchain";
+import { intoLanes } from "./lanes";
 
 const USAGE = "usage: npm run e2e [-- --stack-file <Pulumi.<stack>.yaml>] [--grep <text>] [--lanes <n>]";
 const E2E_DIR = path.join(ROOT, "tests", "e2e");
 
-/**
- * Each suite's minutes in a run from a fresh clone (docs/E2E.md), to balance the lanes; a suite not listed counts 3.
- * Only the order they give matters, so rough figures do.
- */
-const SUITE_MINUTES: Record<string, number> = {
-  "languages.e2e.ts": 9, "faults.e2e.ts": 6, "fleet.e2e.ts": 5, "adopt.e2e.ts": 4, "dev.e2e.ts": 4, "gateway-api.e2e.ts": 3,
-  "istiod.e2e.ts": 3, "modes.e2e.ts": 3, "policy.e2e.ts": 3, "prod.e2e.ts": 2, "namespaces.e2e.ts": 2, "bad-input.e2e.ts": 2,
-  "istio-validate.e2e.ts": 2, "restart.e2e.ts": 1.5, "bench.e2e.ts": 1,
-};
-
 function suites(stackFile: string | undefined): string[] {
   if (stackFile) return [path.join(E2E_DIR, "stack-file.e2e.ts")];
   return fs.readdirSync(E2E_DIR).filter((f) => f.endsWith(".e2e.ts") && f !== "stack-file.e2e.ts").sort().map((f) => path.join(E2E_DIR, f));
-}
-
-/** Longest first into the lane with the least work so far (LPT scheduling). */
-export function intoLanes(files: string[], lanes: number): string[][] {
-  const out = Array.from({ length: Math.max(1, Math.min(lanes, files.length)) }, () => ({ files: [] as string[], minutes: 0 }));
-  const minutes = (f: string) => SUITE_MINUTES[path.basename(f)] ?? 3;
-  for (const f of [...files].sort((a, b) => minutes(b) - minutes(a) || a.localeCompare(b))) {
-    const lane = out.reduce((best, l) => (l.minutes < best.minutes ? l : best));
-    lane.files.push(f);
-    lane.minutes += minutes(f);
-  }
-  return out.map((l) => l.files);
 }
 
 /** What one lane reports back: its mocha counts and its rows (steps.ts). */

@@ -4,7 +4,7 @@
  * injector of the revision its `istio.io/rev` label names (a revision, or a tag that points at one; no label: the
  * `default` tag) rewrote it: Istio, "Installing Gateways" (gateway injection) and `istioctl tag set`.
  */
-import { ADOPTED_TRACK, REVISION_LABEL, TEMPLATES_ANNOTATION, TRACK_LABEL } from "../../../components/plan/labels";
+import { ADOPTED_TRACK, INJECT_LABEL, REVISION_LABEL, TEMPLATES_ANNOTATION, TRACK_LABEL } from "../../../components/plan/labels";
 import { DEFAULT_REVISION, istiodName, PROXY_HUB, proxyTag } from "../../../tools/cluster/istiod";
 import { KubeObject } from "../../../tools/cluster/kube-api";
 
@@ -53,6 +53,9 @@ export function injectionProblem(pod: KubeObject, routes: RevisionRoutes): strin
   const revision = expectedInjector(pod, routes);
   const track = pod.metadata.labels?.[TRACK_LABEL];
   if (revision === undefined) return `${name}: no istiod serves ${track !== undefined && track !== ADOPTED_TRACK ? `its track ${track}` : label === undefined ? "the default tag" : `revision or tag ${label}`}`;
+  // An installer's own gateway pod that opts out of injection (istioctl's profiles run proxyv2 as the image itself,
+  // `sidecar.istio.io/inject: "false"`) is not the injector's to judge; the component's pods always opt in.
+  if ((track === undefined || track === ADOPTED_TRACK) && pod.metadata.labels?.[INJECT_LABEL] === "false") return undefined;
   const spec = pod.spec as { containers?: Container[] } | undefined;
   const proxy = spec?.containers?.find((c) => c.name === "istio-proxy");
   if (!proxy) return `${name}: no istio-proxy container`;

@@ -59,8 +59,8 @@ export interface GatewayPods { name: string; namespace: string; selector: Record
 
 /**
  * Every Ready pod of the stack's gateways gets listeners from the istiod of its revision, and every Istio Gateway
- * selecting it has each server as a listener on it, on a port that a Service selecting the pod maps as a
- * targetPort; a pod gets no listener that no Gateway asked for (where no Gateway API Gateway adds its own); a proxy
+ * selecting it has each server as a listener on it: on the targetPort of the Service port of that number, or on
+ * the number itself when it is a targetPort of a Service selecting the pod; a pod gets no listener that no Gateway asked for (where no Gateway API Gateway adds its own); a proxy
  * that no Gateway selects gets none at all; istiod counts no rejected or conflicting config. Retried for
  * `withinMs`: istiod debounces a change before it pushes it.
  */
@@ -101,17 +101,23 @@ async function checkOnce(api: KubeApi, bin: string, istiods: Record<string, Isti
       }
       const ports = new Set(report.listeners.map((l) => l.port));
       if (ports.size === 0) problems.push(`${where}: istiod ${istiod.revision} sent gateway ${gw.name}'s pod no listener at all (does a Gateway's selector name its pods?)`);
-      const targetPorts = new Set(services.filter((s) => selects((s.spec?.selector ?? {}) as Record<string, string>, labels))
-        .flatMap((s) => ((s.spec?.ports ?? []) as Array<{ port: number; targetPort?: number | string }>).map((p) => (typeof p.targetPort === "number" ? p.targetPort : p.port))));
+      const servicePorts = services.filter((s) => selects((s.spec?.selector ?? {}) as Record<string, string>, labels))
+        .flatMap((s) => ((s.spec?.ports ?? []) as Array<{ port: number; targetPort?: number | string }>)
+          .map((p) => ({ port: p.port, target: typeof p.targetPort === "number" ? p.targetPort : p.port })));
+      const targetPorts = new Set(servicePorts.map((p) => p.target));
+      // istiod reads a server's port as a Service port when a Service selecting the pod has it, and listens on that
+      // port's targetPort (istioctl's profiles map 80 → 8080); otherwise the number itself must be a targetPort.
+      const listenerPort = (n: number) => servicePorts.find((p) => p.port === n)?.target ?? n;
       const asked = new Set<number>();
       for (const g of gateways.filter((x) => selects((x.spec?.selector ?? {}) as Record<string, string>, labels))) {
         const key = `${g.metadata.namespace}/${g.metadata.name}`;
         const mine = new Set<number>();
         for (const s of (g.spec?.servers ?? []) as Server[]) {
-          asked.add(s.port.number);
-          mine.add(s.port.number);
-          if (!ports.has(s.port.number)) problems.push(`${where}: istiod ${istiod.revision} sent no listener on ${s.port.number} for Gateway ${key}'s server ${s.port.name} (listeners: ${[...ports].join(", ") || "none"})`);
-          if (!targetPorts.has(s.port.number)) problems.push(`${where}: Gateway ${key}'s server port ${s.port.number} is no targetPort of a Service selecting the pod (${[...targetPorts].join(", ")})`);
+          const port = listenerPort(s.port.number);
+          asked.add(port);
+          mine.add(port);
+          if (!ports.has(port)) problems.push(`${where}: istiod ${istiod.revision} sent no listener on ${port} for Gateway ${key}'s server ${s.port.name} (port ${s.port.number}; listeners: ${[...ports].join(", ") || "none"})`);
+          if (!targetPorts.has(port)) problems.push(`${where}: Gateway ${key}'s server port ${s.port.number} is neither a port nor a targetPort of a Service selecting the pod (${[...targetPorts].join(", ")})`);
         }
         listeners[key] = [...new Set([...(listeners[key] ?? []), ...[...ports].filter((p) => mine.has(p))])].sort((a, b) => a - b);
       }

@@ -1,0 +1,28 @@
+/**
+ * How `npm run e2e` shares the suites among its lanes (main.ts): longest first, each into the lane with the least
+ * work so far. Pure, so npm test checks it.
+ */
+import * as path from "path";
+
+/**
+ * Each suite's minutes in a run from a fresh clone (docs/E2E.md), to balance the lanes; a suite not listed counts 3.
+ * Only the order they give matters, so rough figures do.
+ */
+const SUITE_MINUTES: Record<string, number> = {
+  "languages.e2e.ts": 9, "faults.e2e.ts": 6, "fleet.e2e.ts": 5, "adopt.e2e.ts": 4, "dev.e2e.ts": 4, "gateway-api.e2e.ts": 3,
+  "istiod.e2e.ts": 3, "modes.e2e.ts": 3, "policy.e2e.ts": 3, "prod.e2e.ts": 2, "namespaces.e2e.ts": 2, "bad-input.e2e.ts": 2,
+  "istio-validate.e2e.ts": 2, "restart.e2e.ts": 1.5, "bench.e2e.ts": 1,
+};
+
+/** Longest first into the lane with the least work so far (LPT scheduling). */
+export function intoLanes(files: string[], lanes: number): string[][] {
+  const out = Array.from({ length: Math.max(1, Math.min(lanes, files.length)) }, () => ({ files: [] as string[], minutes: 0 }));
+  const minutes = (f: string) => SUITE_MINUTES[path.basename(f)] ?? 3;
+  for (const f of [...files].sort((a, b) => minutes(b) - minutes(a) || a.localeCompare(b))) {
+    const lane = out.reduce((best, l) => (l.minutes < best.minutes ? l : best));
+    lane.files.push(f);
+    lane.minutes += minutes(f);
+  }
+  return out.map((l) => l.files);
+}
+
