@@ -188,14 +188,11 @@ export class IstioGateway extends pulumi.ComponentResource {
 }
 
 /**
- * The track whose Deployment is updated first (plan/order.ts). `ISTIO_GATEWAY_TEST_REVERSE_ORDER=1` reverses it:
- * a test-only switch with which the e2e suite shows that its ready-pod floor catches a wrong order (docs/E2E.md).
- * Never set it on a real stack: the shrinking Deployment would go first and capacity would drop.
+ * The track whose Deployment is updated first (plan/order.ts). The e2e suite shows that its ready-pod floor catches
+ * the wrong one with a mutant of this function in a copy of the program (tests/e2e/mutants.e2e.ts).
  */
 function firstRole(plan: GatewayPlan): "canary" | "stable" {
-  const role = plan.move?.first ?? "stable";
-  if (process.env.ISTIO_GATEWAY_TEST_REVERSE_ORDER !== "1") return role;
-  return role === "canary" ? "stable" : "canary";
+  return plan.move?.first ?? "stable";
 }
 
 /** The planned Deployment with its restart token in the pod template. */

@@ -171,10 +171,7 @@ describe("istiod's checks catch a broken copy of the component", function () {
       const { state, api } = cluster();
       const ws = new Workspace(state, path.join(ROOT, "Pulumi.dev.yaml"));
       ws.setGateway(GATEWAY, (gw) => { gw.namespace = `mutant-${i + 1}`; });
-      const file = path.join(ws.dir, m.file);
-      const source = fs.readFileSync(file, "utf8");
-      assert.ok(source.includes(m.from), `the mutant no longer applies: ${m.file} has no ${m.from}`);
-      fs.writeFileSync(file, source.replace(m.from, m.to));
+      ws.mutate(m.file, m.from, m.to);
       await ws.init();
       const error = await watchedUp(ws, api, `mutant: ${m.what}`, "up from empty (25%)").then(() => undefined, (e: Error) => e);
       // Gone before the next mutant: Istio matches a Gateway's selector against pods of every namespace

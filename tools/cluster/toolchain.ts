@@ -323,17 +323,21 @@ export async function ensureToolchain(log: (line: string) => void = (l) => proce
     }
   }
   const done = new Set(located.keys());
+  const building = new Set<string>();
   let failure: unknown;
   const worker = async (): Promise<void> => {
     for (;;) {
       if (failure) return;
-      const next = missing.findIndex((m) => !m.part.after || done.has(m.part.after) || !missing.some((o) => o.part.name === m.part.after));
+      // A part waits while the one it names in `after` is still to build or building (then its packages are cached).
+      const waits = (m: { part: Part }) => !!m.part.after && (missing.some((o) => o.part.name === m.part.after) || building.has(m.part.after));
+      const next = missing.findIndex((m) => !waits(m));
       if (next < 0) {
         if (missing.length === 0) return;
         await new Promise((r) => setTimeout(r, 200)); // the part it waits for is building in the other slot
         continue;
       }
       const [{ part, dir }] = missing.splice(next, 1);
+      building.add(part.name);
       const started = Date.now();
       log(`toolchain: building ${part.name} ${part.version} (Go modules; cold builds take minutes)…`);
       try {
@@ -343,6 +347,7 @@ export async function ensureToolchain(log: (line: string) => void = (l) => proce
         return;
       }
       located.set(part.name, { part, dir, how: "built", seconds: (Date.now() - started) / 1000 });
+      building.delete(part.name);
       done.add(part.name);
       report(located.get(part.name) as Located);
     }

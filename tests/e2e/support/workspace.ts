@@ -165,6 +165,17 @@ export class Workspace {
     fs.writeFileSync(this.stackFile, stringify(doc));
   }
 
+  /**
+   * A mutant: replaces `from` by `to` in one file of this workspace's own copy of the program (never the package),
+   * so a test can show that its check fails when the claim it guards breaks.
+   */
+  mutate(file: string, from: string, to: string): void {
+    const target = path.join(this.dir, file);
+    const source = fs.readFileSync(target, "utf8");
+    if (!source.includes(from)) throw new Error(`the mutant no longer applies: ${file} has no ${JSON.stringify(from)}`);
+    fs.writeFileSync(target, source.replace(from, to));
+  }
+
   remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
