@@ -12,7 +12,7 @@ import * as path from "path";
 import { deploymentName } from "../../components/plan/deployment";
 import { TRACK_LABEL } from "../../components/plan/labels";
 import { kubectl, startIstiod, stopIstiod } from "../../tools/cluster/control-plane";
-import { defaultRevisionOf, IstiodInstance } from "../../tools/cluster/istiod";
+import { defaultRevisionOf, istiodChoice, IstiodInstance } from "../../tools/cluster/istiod";
 import { KubeObject, podServes } from "../../tools/cluster/kube-api";
 import { ROOT } from "../support/run";
 import { E2E_ISTIOD, useCluster, useStack } from "./support/cluster";
@@ -181,5 +181,28 @@ describe("istiod's checks catch a broken copy of the component", function () {
       assert.ok(error, `the mutant survived: ${m.what}`);
       assert.match(error.message, m.caught);
     });
+  });
+});
+
+/**
+ * A stack that names a revision tag instead of a revision (`istioctl tag set prod-stable --revision 1-25-1`): its
+ * pods go through the tag's webhook to 1-25-1's injector, and the injection and xDS checks of every step follow the
+ * tag to that revision.
+ */
+describe("a revision tag: the stable named by its tag", function () {
+  const live = useStack(path.join(ROOT, "Pulumi.dev.yaml"), async ({ ws }) => {
+    ws.setGateway(GATEWAY, (gw) => { gw.revision = "prod-stable"; });
+  }, { istiod: istiodChoice(`${STABLE},${CANARY}`, `prod-stable=${STABLE}`) });
+
+  it("has the tag's pods injected by the revision the tag points at, and the canary's by its own", async () => {
+    const { ws, api } = live();
+    await watchedUp(ws, api, "revision tag", "up from empty (25%)");
+    const images = (await live().api.list(`/api/v1/namespaces/${NAMESPACE}/pods`)).filter(podServes)
+      .map((p) => `${p.metadata.labels?.[TRACK_LABEL]}: ${((p.spec?.containers ?? []) as Array<{ name: string; image: string }>).find((c) => c.name === "istio-proxy")?.image}`).sort();
+    process.stdout.write(`      revision tag: ${JSON.stringify(images)}\n`);
+    assert.deepStrictEqual(images, [
+      `${CANARY}: docker.io/istio/proxyv2:1.26.0`,
+      ...Array(3).fill("prod-stable: docker.io/istio/proxyv2:1.25.1"),
+    ].sort());
   });
 });

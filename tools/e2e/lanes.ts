@@ -10,7 +10,7 @@ import * as path from "path";
  */
 const SUITE_MINUTES: Record<string, number> = {
   "languages.e2e.ts": 9, "faults.e2e.ts": 6, "fleet.e2e.ts": 5, "adopt.e2e.ts": 4, "dev.e2e.ts": 4, "gateway-api.e2e.ts": 3,
-  "istiod.e2e.ts": 3, "modes.e2e.ts": 3, "policy.e2e.ts": 3, "prod.e2e.ts": 2, "namespaces.e2e.ts": 2, "bad-input.e2e.ts": 2,
+  "istiod.e2e.ts": 5, "modes.e2e.ts": 3, "policy.e2e.ts": 3, "prod.e2e.ts": 2, "namespaces.e2e.ts": 2, "bad-input.e2e.ts": 2,
   "istio-validate.e2e.ts": 2, "restart.e2e.ts": 1.5, "mutants.e2e.ts": 1.5, "bench.e2e.ts": 1,
 };
 
