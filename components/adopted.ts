@@ -5,10 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AdoptedKind } from "./args";
-import { adoptionProblems, LiveAdopted, objectKey, RETIRED_KEPT } from "./plan/adopt";
-import { GatewayPlan } from "./plan/plan";
-import { K8sObject } from "./plan/types";
-import { ValidGateway } from "./plan/validate";
+import { adoptionProblems, GatewayPlan, K8sObject, LiveAdopted, objectKey, RETIRED_KEPT, ValidGateway } from "./core";
 import { previewFailure } from "./preview-failure";
 
 /** `import: <namespace>/<name>` when the plan adopts the object, so the engine reads it instead of creating it. */

@@ -375,7 +375,7 @@ export interface Drain {
   terminationGracePeriodSeconds?: number;
 }
 
-/** What the gateway is for; each mode sets what Istio's own profiles set (components/plan/modes.ts). */
+/** What the gateway is for; each mode sets what Istio's own profiles set (components/core/validate/modes.ts). */
 export const Mode = {
   /** Traffic from outside the cluster: a LoadBalancer Service in front of the servers' ports. */
   Ingress: "ingress",

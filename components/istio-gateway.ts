@@ -1,18 +1,15 @@
 /**
- * IstioGateway: the thin Pulumi shell over the pure planner. It validates, plans, and registers what the plan
- * says; it decides nothing itself.
+ * IstioGateway: the thin Pulumi shell over the pure core. It registers what the core planned; it decides nothing
+ * itself.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { IstioGatewayArgs } from "./args";
-import { analyzeGateway, analyzeNamespace, errorsOf, readinessGate, warningsOf } from "./plan/analyze";
-import { ConfigError, Finding } from "./plan/errors";
-import { ParentRef } from "./plan/gateway-api";
-import { GatewayPlan, isOwnDeployment, planGateway, PlannedTrack, TrackSplit } from "./plan/plan";
-import { RESTART_ANNOTATION } from "./plan/restart";
-import { validateGateway, ValidGateway } from "./plan/validate";
-import { K8sObject } from "./plan/types";
+import {
+  analyzeNamespace, ConfigError, errorsOf, GatewayPlan, isOwnDeployment, K8sObject, ParentRef, PlannedTrack, PreparedGateway, readinessGate,
+  RESTART_ANNOTATION, takeOver, TrackSplit, ValidGateway, warningsOf,
+} from "./core";
 import { importOf, registerRetired, verifyAdoption } from "./adopted";
 import { previewFailure } from "./preview-failure";
 
@@ -80,7 +77,7 @@ export class IstioGateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: IstioGatewayArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate and plan before registering anything: bad input must fail the preview with nothing half-created.
-    const { gateway: valid, plan, findings } = planOrFail(name, args);
+    const { gateway: valid, plan, findings } = prepareOrFail(name, args);
     super(ISTIO_GATEWAY_TYPE, name, {}, opts);
     for (const w of warningsOf(findings)) void pulumi.log.warn(w.message, this);
 
@@ -217,15 +214,13 @@ function childDependsOn(outer: pulumi.ResourceOptions["dependsOn"], deps: pulumi
   return [...deps, outer as pulumi.Input<pulumi.Resource>];
 }
 
-function planOrFail(name: string, args: IstioGatewayArgs): { gateway: ValidGateway; plan: GatewayPlan; findings: Finding[] } {
+/**
+ * The gateway validated, planned and analyzed once: by the stack program, which hands the pass over with the
+ * arguments (core/prepare.ts), or here.
+ */
+function prepareOrFail(name: string, args: IstioGatewayArgs): PreparedGateway {
   try {
-    const where = { stack: pulumi.getStack(), gateway: name };
-    const gateway = validateGateway(where, args);
-    const plan = planGateway(gateway);
-    const findings = analyzeGateway(where, gateway, plan);
-    const error = errorsOf(findings)[0];
-    if (error) throw error;
-    return { gateway, plan, findings };
+    return takeOver({ stack: pulumi.getStack(), gateway: name }, args);
   } catch (e) {
     // A RunError is reported by Pulumi as its message alone: no stack trace for a configuration mistake.
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);

@@ -1,11 +1,9 @@
 /**
  * The pack's rules as plain functions over plain objects: what a resource policy or a stack policy would report,
  * one message per finding. The policies (policies.ts) only hand the objects over. Where the component already
- * knows a rule, it is imported from components/plan rather than written again.
+ * knows a rule, it is imported from components/core rather than written again.
  */
-import { splitReplicas } from "../components/plan/canary";
-import { PROXY_SECURITY_CONTEXT, UNPRIVILEGED_PORTS_SYSCTL } from "../components/plan/deployment";
-import { INJECT_LABEL, REVISION_LABEL, TEMPLATES_ANNOTATION } from "../components/plan/labels";
+import { INJECT_LABEL, PROXY_SECURITY_CONTEXT, REVISION_LABEL, splitReplicas, TEMPLATES_ANNOTATION, UNPRIVILEGED_PORTS_SYSCTL } from "../components/core";
 import {
   containers, DEPLOYMENT, ISTIO_GATEWAY_TYPES, labels, list, looksLikeGateway, matchLabels, NAMESPACE, nameOf,
   namespaceInjects, namespaceOf, Obj, obj, PDB, podInjects, podTemplate, selects, SERVICE, StackObject,
@@ -81,7 +79,7 @@ export function podNotHardened(deployment: Obj): string[] {
  * (Kubernetes forbids overlapping controllers); the classic case is a canary Deployment copied from the stable one.
  */
 export function overlappingSelectors(objects: readonly StackObject[]): Finding[] {
-  // A Deployment whose selector the stack keeps as the cluster has it is an adopted one (components/plan/adopt.ts):
+  // A Deployment whose selector the stack keeps as the cluster has it is an adopted one (components/core/plan/adopt.ts):
   // istioctl's and the chart's select {app, istio}, which the new revision's pods carry too. The overlap is the old
   // install's, the ReplicaSets' pod-template-hash keeps the pods apart, and promote deletes it.
   const deployments = ofType(objects, DEPLOYMENT).filter((d) => !(d.ignoreChanges ?? []).includes("spec.selector"));
@@ -162,7 +160,7 @@ const COMPONENT = "istio-gateway:index:IstioGateway";
 
 /**
  * CanarySplitMismatch: an IstioGateway's Deployments must run the pods its split output says, and that split must
- * be the one the canary arithmetic gives for the requested weight (components/plan/canary.ts).
+ * be the one the canary arithmetic gives for the requested weight (components/core/model/canary.ts).
  */
 export function canarySplitMismatch(objects: readonly StackObject[]): Finding[] {
   return ofType(objects, COMPONENT).flatMap((component) => {

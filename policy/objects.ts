@@ -3,7 +3,7 @@
  * render, this component), read defensively. Which Deployments are Istio gateways, what their pods carry, and
  * which objects select which pods.
  */
-import { INJECT_LABEL, REVISION_LABEL, TEMPLATES_ANNOTATION } from "../components/plan/labels";
+import { INJECT_LABEL, REVISION_LABEL, TEMPLATES_ANNOTATION } from "../components/core";
 
 export type Obj = Record<string, unknown>;
 export type Labels = Record<string, string>;

@@ -3,11 +3,7 @@
  * settings (README "Config reference"). Every gateway is checked before the program registers anything.
  */
 import { IstioGatewayArgs } from "../components/args";
-import { analyzeGateway, analyzeStack, Code, errorsOf, warningsOf } from "../components/plan/analyze";
-import { ConfigError, Finding } from "../components/plan/errors";
-import { planGateway } from "../components/plan/plan";
-import { nearest } from "../components/plan/suggest";
-import { ValidGateway, validateGateway } from "../components/plan/validate";
+import { analyzeStack, Code, ConfigError, errorsOf, Finding, nearest, PreparedGateway, preparedFrom, validateGateway, ValidGateway, warningsOf } from "../components/core";
 
 export const CONFIG_KEY = "istio-gateways:gateways";
 
@@ -19,10 +15,19 @@ export interface StackNamespace {
   retain: boolean;
 }
 
+/** One gateway as the program hands it to its component: the arguments, and the pass already made over them. */
+export interface StackComponent {
+  name: string;
+  /** The settings as written, but for the namespace: the stack creates it (once) and the component does not. */
+  args: IstioGatewayArgs;
+  prepared: PreparedGateway;
+}
+
 export interface StackConfig {
+  /** Every gateway as the stack file wrote it, validated. */
   gateways: ValidGateway[];
-  /** Each gateway's settings as written, for the component (which validates them the same way). */
-  args: Record<string, IstioGatewayArgs>;
+  /** Every gateway as its component builds it, validated, planned and analyzed once. */
+  components: StackComponent[];
   namespaces: StackNamespace[];
   /**
    * Warnings about the namespaces the stack creates, which the program must log itself: it hands each component
@@ -51,21 +56,24 @@ export function readStackConfig(stack: string, raw: unknown, configKeys: readonl
   }
   const entries = Object.entries(raw as Record<string, unknown>);
   const gateways = entries.map(([gateway, value]) => validateGateway({ stack, gateway }, value));
-  const args = Object.fromEntries(entries.map(([name, value]) => [name, value as IstioGatewayArgs]));
-  const findings = preflight(stack, gateways);
-  return {
-    gateways, args, namespaces: stackNamespaces(stack, gateways),
-    namespaceWarnings: warningsOf(findings).filter((f) => f.code === Code.NamespaceDeletedWithStack),
-  };
-}
-
-/** Every gateway's findings, then the stack's (ConflictingGateways): the first error stops the program. */
-function preflight(stack: string, gateways: ValidGateway[]): Finding[] {
-  const planned = gateways.map((gw) => ({ gw, plan: planGateway(gw) }));
-  const findings = [...planned.flatMap(({ gw, plan }) => analyzeGateway({ stack, gateway: gw.name }, gw, plan)), ...analyzeStack(stack, planned)];
-  const error = errorsOf(findings)[0];
-  if (error) throw error;
-  return findings;
+  const namespaces = stackNamespaces(stack, gateways);
+  const created = new Set(namespaces.map((ns) => ns.name));
+  const components = gateways.map((written, i): StackComponent => {
+    // The stack created the namespace (once): the component only waits for it. An adopted one, it verifies.
+    const verifyNamespace = created.has(written.namespace) ? false : written.verifyNamespace;
+    const { retainNamespace: _retained, ...settings } = entries[i][1] as IstioGatewayArgs; // eslint-disable-line @typescript-eslint/no-unused-vars
+    const args = { ...settings, createNamespace: false, verifyNamespace };
+    const gateway = { ...written, createNamespace: false, verifyNamespace };
+    return { name: written.name, args, prepared: preparedFrom({ stack, gateway: written.name }, gateway, written) };
+  });
+  // The namespaces are the stack's: their warnings are the program's to log, once, not a component's.
+  const ofNamespace = (f: Finding) => f.code === Code.NamespaceDeletedWithStack;
+  const namespaceWarnings = components.flatMap((c) => warningsOf(c.prepared.findings).filter(ofNamespace));
+  for (const c of components) c.prepared = { ...c.prepared, findings: c.prepared.findings.filter((f) => !ofNamespace(f)) };
+  // Across gateways (ConflictingGateways): the first error stops the program.
+  const error = errorsOf(analyzeStack(stack, components.map((c) => ({ gw: c.prepared.gateway, plan: c.prepared.plan }))))[0];
+  if (error) throw error.refusal();
+  return { gateways, components, namespaces, namespaceWarnings };
 }
 
 /** One entry per namespace that any of its gateways asks to create, its labels merged; conflicts are refused. */

@@ -5,8 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IstioGateway } from "../components";
-import { ConfigError } from "../components/plan/errors";
-import { planNamespace } from "../components/plan/namespace";
+import { ConfigError, handOver, planNamespace } from "../components/core";
 import { readStackConfig, StackConfig, StackConfigError } from "./config";
 
 function readConfig(): StackConfig {
@@ -26,14 +25,12 @@ const config = readConfig();
 const namespaces = new Map(config.namespaces.map((ns) =>
   [ns.name, new k8s.core.v1.Namespace(`namespace-${ns.name}`, planNamespace(ns.name, ns.labels), { retainOnDelete: ns.retain })]));
 
-for (const w of config.namespaceWarnings) void pulumi.log.warn(w.message, namespaces.get(config.args[w.where.gateway].namespace));
+for (const w of config.namespaceWarnings) void pulumi.log.warn(w.message, namespaces.get(config.gateways.find((g) => g.name === w.where.gateway)?.namespace ?? ""));
 
-const components = config.gateways.map(({ name, namespace, verifyNamespace }) => {
-  const created = namespaces.get(namespace);
-  // The stack created the namespace (once): the component only waits for it. An adopted one, it verifies.
-  const { retainNamespace: _retained, ...settings } = config.args[name]; // eslint-disable-line @typescript-eslint/no-unused-vars
-  const args = { ...settings, createNamespace: false, verifyNamespace: created ? false : verifyNamespace };
-  return new IstioGateway(name, args, { dependsOn: created ? [created] : [] });
+// Each component takes over the pass the stack file's reading made (validated, planned, analyzed once).
+const components = config.components.map(({ name, args, prepared }) => {
+  const created = namespaces.get(prepared.gateway.namespace);
+  return new IstioGateway(name, handOver(args, { stack: pulumi.getStack(), gateway: name }, prepared), { dependsOn: created ? [created] : [] });
 });
 
 /**
@@ -41,7 +38,7 @@ const components = config.gateways.map(({ name, namespace, verifyNamespace }) =>
  * (`gatewayRef` for VirtualServices, `parentRefs` for HTTPRoutes, as its routingApi has them), and with external
  * traffic shifting the weight of each revision for the outer load balancer or DNS.
  */
-export const gateways = Object.fromEntries(components.map((c, i) => [config.gateways[i].name, {
+export const gateways = Object.fromEntries(components.map((c, i) => [config.components[i].name, {
   serviceDnsName: c.serviceDnsName,
   selectorLabels: c.selectorLabels,
   split: c.split,

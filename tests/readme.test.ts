@@ -1,12 +1,11 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { manifestsOf } from "../tools/engine/manifest";
+import { Manifest, manifestsOf } from "../tools/engine/manifest";
 import { violations } from "./support/invariants";
 import { register } from "./support/mocks";
 import { codeBlockAfter, yamlBlocksIn } from "./support/readme";
 import { schemaErrors } from "./support/schema";
-import { Manifest } from "../tools/engine/manifest";
 import { parse } from "yaml";
 import { ROOT } from "./support/run";
 
@@ -74,7 +73,7 @@ describe("README", () => {
 
   it("documents every stack-file key the validator accepts", () => {
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    const { GATEWAY_KEYS } = require("../components/plan/validate");
+    const { GATEWAY_KEYS } = require("../components/core");
     const reference = readme.slice(readme.indexOf("## Config reference"), readme.indexOf("## Autoscaling"));
     const rows = reference.split("\n").filter((l) => l.startsWith("| `")).map((l) => l.split(" | ")[0]);
     for (const key of GATEWAY_KEYS as string[]) assert.ok(rows.some((r) => r.includes(`\`${key}`)), `README's config reference lacks ${key}`);
@@ -87,7 +86,7 @@ describe("README findings table", () => {
   const listed = [...table.matchAll(/^\| `(\w+)` \| (error|warning) \|/gm)].map((m) => m[1]);
 
   it("lists every finding code the analyzer emits", () => {
-    const { Code } = require("../components/plan/analyze");
+    const { Code } = require("../components/core");
     for (const code of Object.values(Code) as string[]) assert.ok(listed.includes(code), `${code} missing from the README`);
   });
 

@@ -7,11 +7,10 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { deploymentName } from "../../components/plan/deployment";
+import { deploymentName, TRACK_LABEL } from "../../components/core";
 import { KubeObject, sleep, waitFor } from "../../tools/cluster/kube-api";
 import { sessionMembers, startApiServer, stopApiServer } from "../../tools/cluster/control-plane";
 import { istiodChoice } from "../../tools/cluster/istiod";
-import { TRACK_LABEL } from "../../components/plan/labels";
 import { LiveStack, useStack } from "./support/cluster";
 import { injectionProblem, revisionRoutes } from "./support/injection";
 import { liveDifferences } from "./support/live";

@@ -9,8 +9,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { deploymentName } from "../../components/plan/deployment";
-import { TRACK_LABEL } from "../../components/plan/labels";
+import { deploymentName, TRACK_LABEL } from "../../components/core";
 import { kubectl, startIstiod, stopIstiod } from "../../tools/cluster/control-plane";
 import { defaultRevisionOf, istiodChoice, IstiodInstance } from "../../tools/cluster/istiod";
 import { KubeObject, podServes } from "../../tools/cluster/kube-api";
@@ -156,7 +155,7 @@ describe("istiod's checks catch a broken copy of the component", function () {
   const cluster = useCluster();
   const mutants: Array<{ what: string; file: string; from: string; to: string; caught: RegExp }> = [
     {
-      what: "the canary's pods labelled with the stable's revision", file: "components/plan/labels.ts",
+      what: "the canary's pods labelled with the stable's revision", file: "components/core/model/labels.ts",
       from: "labels[REVISION_LABEL] = revision;", to: `labels[REVISION_LABEL] = "${STABLE}";`, caught: /ran pods its revision's istiod did not inject/,
     },
     {

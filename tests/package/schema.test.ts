@@ -59,7 +59,7 @@ const ENUMS: Array<[name: string, usedAt: (s: PackageSchema) => SchemaProperty |
 ];
 
 function knownKeys(raw: Record<string, unknown>): string[] {
-  const { validateGateway } = require("../../components/plan/validate");
+  const { validateGateway } = require("../../components/core");
   try {
     validateGateway({ stack: "test", gateway: "gw" }, raw);
   } catch (e) {

@@ -4,11 +4,7 @@
  */
 import * as assert from "assert";
 import fc from "fast-check";
-import { adoptedDeploymentKept, adoptionProblems, objectKey, RETIRED_KEPT } from "../../components/plan/adopt";
-import { ConfigError } from "../../components/plan/errors";
-import { ADOPTED_TRACK } from "../../components/plan/labels";
-import { GatewayPlan, isOwnDeployment, objectsOf, planGateway } from "../../components/plan/plan";
-import { validateGateway } from "../../components/plan/validate";
+import { ADOPTED_TRACK, adoptedDeploymentKept, adoptionProblems, ConfigError, GatewayPlan, isOwnDeployment, objectKey, objectsOf, planGateway, RETIRED_KEPT, validateGateway } from "../../components/core";
 
 type Config = Record<string, unknown>;
 const where = { stack: "t", gateway: "istio-ingressgateway" };

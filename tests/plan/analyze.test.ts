@@ -1,7 +1,5 @@
 import * as assert from "assert";
-import { analyzeGateway, analyzeNamespace, analyzeStack, Code, readinessGate } from "../../components/plan/analyze";
-import { planGateway } from "../../components/plan/plan";
-import { validateGateway } from "../../components/plan/validate";
+import { analyzeGateway, analyzeNamespace, analyzeStack, Code, planGateway, readinessGate, validateGateway } from "../../components/core";
 
 type Config = Record<string, unknown>;
 const https = (extra: Config = {}, tls: Config = {}) =>

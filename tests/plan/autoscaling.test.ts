@@ -1,7 +1,5 @@
 import * as assert from "assert";
-import { planHpa, trackBounds } from "../../components/plan/autoscaling";
-import { planGateway } from "../../components/plan/plan";
-import { validateGateway } from "../../components/plan/validate";
+import { planGateway, planHpa, trackBounds, validateGateway } from "../../components/core";
 import { bestCanaryPodsBySearch } from "../support/oracle";
 
 const settings = { minReplicas: 3, maxReplicas: 10, targetCPUUtilizationPercentage: 80 };

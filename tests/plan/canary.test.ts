@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import fc from "fast-check";
-import { canSplit, splitReplicas } from "../../components/plan/canary";
+import { canSplit, splitReplicas } from "../../components/core";
 import { bestCanaryPodsBySearch } from "../support/oracle";
 
 describe("canary split", () => {

@@ -1,6 +1,5 @@
 import * as assert from "assert";
-import { planDeployment } from "../../components/plan/deployment";
-import { DEFAULT_DRAIN } from "../../components/plan/drain";
+import { DEFAULT_DRAIN, planDeployment } from "../../components/core";
 
 describe("gateway Deployment", () => {
   const d = planDeployment({ gateway: "istio-ingressgateway", namespace: "istio-ingress", revision: "1-26-0", replicas: 3, drain: DEFAULT_DRAIN, updateTimeoutSeconds: 600 });

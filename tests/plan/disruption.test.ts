@@ -1,7 +1,5 @@
 import * as assert from "assert";
-import { evictable } from "../../components/plan/disruption";
-import { planGateway } from "../../components/plan/plan";
-import { validateGateway } from "../../components/plan/validate";
+import { evictable, planGateway, validateGateway } from "../../components/core";
 
 function plan(extra: Record<string, unknown>) {
   return planGateway(validateGateway({ stack: "t", gateway: "gw" }, { namespace: "ns", revision: "1-25-1", ...extra }));

@@ -1,6 +1,5 @@
 import * as assert from "assert";
-import { planGateway } from "../../components/plan/plan";
-import { validateGateway } from "../../components/plan/validate";
+import { planGateway, validateGateway } from "../../components/core";
 
 function plan(weight: number, extra: Record<string, unknown> = {}) {
   return planGateway(validateGateway({ stack: "t", gateway: "gw" }, {

@@ -1,9 +1,6 @@
 import * as assert from "assert";
 import fc from "fast-check";
-import { analyzeGateway, errorsOf } from "../../components/plan/analyze";
-import { objectsOf, planGateway } from "../../components/plan/plan";
-import { ConfigError } from "../../components/plan/errors";
-import { validateGateway } from "../../components/plan/validate";
+import { analyzeGateway, ConfigError, errorsOf, objectsOf, planGateway, validateGateway } from "../../components/core";
 import { Manifest } from "../../tools/engine/manifest";
 import { gatewayApiConfig } from "../support/arbitrary";
 import { expectedFrom, violations } from "../support/invariants";

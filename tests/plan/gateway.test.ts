@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { Topology } from "../../components/args";
-import { delegatedHosts, planIstioGateway } from "../../components/plan/gateway";
+import { delegatedHosts, planIstioGateway } from "../../components/core";
 
 describe("Istio Gateway resource", () => {
   const cases: Array<[topology: Topology, routeNamespaces: string[], hosts: string[], expected: string[], rule: string]> = [

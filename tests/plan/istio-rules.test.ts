@@ -1,9 +1,5 @@
 import * as assert from "assert";
-import { analyzeGateway, errorsOf } from "../../components/plan/analyze";
-import { ConfigError } from "../../components/plan/errors";
-import { planGateway } from "../../components/plan/plan";
-import { validateGateway } from "../../components/plan/validate";
-import { withPortNames } from "../../components/plan/validate-servers";
+import { analyzeGateway, ConfigError, errorsOf, planGateway, validateGateway, withPortNames } from "../../components/core";
 import { istioRuleCases } from "../support/istio-rules";
 
 

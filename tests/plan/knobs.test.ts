@@ -1,8 +1,5 @@
 import * as assert from "assert";
-import { analyzeGateway } from "../../components/plan/analyze";
-import { ConfigError } from "../../components/plan/errors";
-import { GatewayPlan, ownDeployment, planGateway } from "../../components/plan/plan";
-import { validateGateway } from "../../components/plan/validate";
+import { analyzeGateway, ConfigError, GatewayPlan, ownDeployment, planGateway, validateGateway } from "../../components/core";
 
 type Config = Record<string, unknown>;
 const where = { stack: "t", gateway: "istio-ingressgateway" };

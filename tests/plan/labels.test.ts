@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { gatewayLabels, podAnnotations, podLabels, TRACK_LABEL, trackSelector } from "../../components/plan/labels";
+import { gatewayLabels, podAnnotations, podLabels, TRACK_LABEL, trackSelector } from "../../components/core";
 
 describe("Istio labels", () => {
   const selectorCases: Array<[gateway: string, istio: string]> = [

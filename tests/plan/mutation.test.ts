@@ -1,8 +1,6 @@
 import * as assert from "assert";
 import fc from "fast-check";
-import { analyzeGateway, errorsOf } from "../../components/plan/analyze";
-import { planGateway } from "../../components/plan/plan";
-import { validateGateway } from "../../components/plan/validate";
+import { analyzeGateway, errorsOf, planGateway, validateGateway } from "../../components/core";
 import { gatewayConfig } from "../support/arbitrary";
 
 type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,5 @@
 import * as assert from "assert";
-import { moveOf } from "../../components/plan/order";
-import { ValidCanary } from "../../components/plan/validate";
+import { moveOf, ValidCanary } from "../../components/core";
 
 const canary = (weight: number, previousWeight?: number): ValidCanary =>
   ({ revision: "1-26-0", weight, steps: [10, 25, 50, 100], ...(previousWeight !== undefined && { previousWeight }) });

@@ -1,8 +1,6 @@
 import * as assert from "assert";
 import fc from "fast-check";
-import { PATCH_FORCE_ANNOTATION } from "../../components/plan/ownership";
-import { objectsOf, planGateway } from "../../components/plan/plan";
-import { validateGateway } from "../../components/plan/validate";
+import { objectsOf, PATCH_FORCE_ANNOTATION, planGateway, validateGateway } from "../../components/core";
 import { gatewayConfig } from "../support/arbitrary";
 
 const objects = (config: Record<string, unknown>) => objectsOf(planGateway(validateGateway({ stack: "test", gateway: "gw" }, config)));

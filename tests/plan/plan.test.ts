@@ -1,8 +1,6 @@
 import * as assert from "assert";
 import fc from "fast-check";
-import { analyzeGateway, errorsOf } from "../../components/plan/analyze";
-import { objectsOf, ownDeployment, planGateway } from "../../components/plan/plan";
-import { validateGateway } from "../../components/plan/validate";
+import { analyzeGateway, errorsOf, objectsOf, ownDeployment, planGateway, validateGateway } from "../../components/core";
 import { Manifest } from "../../tools/engine/manifest";
 import { gatewayConfig } from "../support/arbitrary";
 import { expectedFrom, violations } from "../support/invariants";

@@ -1,10 +1,8 @@
 import * as assert from "assert";
 import { ServerProtocol } from "../../components/args";
-import { planService, servicePorts, serviceDnsName } from "../../components/plan/service";
-import { ValidService } from "../../components/plan/validate-service";
+import { planService, serviceDnsName, servicePorts, ValidServer, ValidService } from "../../components/core";
 
 const svc = (type: ValidService["type"]): ValidService => ({ type, extraPorts: [], annotations: {}, labels: {} });
-import { ValidServer } from "../../components/plan/validate";
 
 function server(number: number, protocol: ServerProtocol, hosts = ["*"]): ValidServer {
   return { port: { number, name: `p-${number}`, protocol }, hosts };

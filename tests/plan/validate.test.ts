@@ -1,6 +1,5 @@
 import * as assert from "assert";
-import { ConfigError } from "../../components/plan/errors";
-import { DEFAULT_STEPS, validateGateway } from "../../components/plan/validate";
+import { ConfigError, DEFAULT_STEPS, validateGateway } from "../../components/core";
 
 const where = { stack: "dev", gateway: "istio-ingressgateway" };
 

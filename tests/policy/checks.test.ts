@@ -1,7 +1,6 @@
 import * as assert from "assert";
 import fc from "fast-check";
-import { objectsOf, planGateway } from "../../components/plan/plan";
-import { validateGateway } from "../../components/plan/validate";
+import { objectsOf, planGateway, validateGateway } from "../../components/core";
 import * as checks from "../../policy/checks";
 import { Obj, StackObject } from "../../policy/objects";
 import { gatewayApiConfig, gatewayConfig } from "../support/arbitrary";

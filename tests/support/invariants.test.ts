@@ -1,6 +1,5 @@
 import * as assert from "assert";
-import { objectsOf, planGateway } from "../../components/plan/plan";
-import { validateGateway } from "../../components/plan/validate";
+import { objectsOf, planGateway, validateGateway } from "../../components/core";
 import { Manifest } from "../../tools/engine/manifest";
 import { violations } from "./invariants";
 

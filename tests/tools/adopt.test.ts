@@ -8,7 +8,7 @@ import fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { splitReplicas } from "../../components/plan/canary";
+import { splitReplicas } from "../../components/core";
 import { adoptInto, readLiveObjects } from "../../tools/adopt/command";
 import { adoptFromLive, adoptionSteps, AdoptRequest, LiveObject } from "../../tools/adopt/from-live";
 import { entriesOf } from "../../tools/engine/manifest";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import fc from "fast-check";
-import { validateGateway } from "../../components/plan/validate";
+import { validateGateway } from "../../components/core";
 import { checkFleet, FleetError } from "../../tools/fleet/fleet-file";
 import { showTracks, unhealthyTracks, trackOf } from "../../tools/fleet/engine";
 import {

@@ -5,8 +5,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { didYouMean, distance, nearest } from "../../components/plan/suggest";
-import { GATEWAY_KEYS } from "../../components/plan/validate";
+import { didYouMean, distance, GATEWAY_KEYS, nearest } from "../../components/core";
 import { HELP } from "../../tools/engine/help";
 import { yamlProblem } from "../../tools/engine/yaml-error";
 import { parse } from "yaml";

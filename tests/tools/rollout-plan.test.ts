@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { validateGateway, ValidCanary, ValidGateway } from "../../components/plan/validate";
+import { validateGateway, ValidCanary, ValidGateway } from "../../components/core";
 import { exactReplicas, move, MoveRefused, planWarnings, stepRows, Verb } from "../../tools/rollout/plan";
 
 function gateway(replicas: number, weight: number, steps = [10, 25, 50, 100]) {

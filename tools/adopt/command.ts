@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, parseAllDocuments, parseDocument } from "yaml";
-import { ConfigError } from "../../components/plan/errors";
+import { ConfigError } from "../../components/core";
 import { CONFIG_KEY, readStackConfig, StackConfigError } from "../../stacks/config";
 import { parseArgs, UsageError } from "../engine/cli";
 import { CommandIO } from "../engine/command";

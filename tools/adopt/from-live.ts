@@ -3,11 +3,8 @@
  * nobody transcribes names, labels, ports and annotations by hand; and every reason the install cannot be taken
  * over, said before anything changes. Pure: objects in, the entry and notes out.
  */
-import { splitReplicas } from "../../components/plan/canary";
+import { DEFAULT_STEPS, gatewayLabels, selects, splitReplicas, STATUS_PORT } from "../../components/core";
 import { isDeepStrictEqual } from "util";
-import { gatewayLabels, selects } from "../../components/plan/labels";
-import { STATUS_PORT } from "../../components/plan/service";
-import { DEFAULT_STEPS } from "../../components/plan/validate";
 import { UserError } from "../engine/errors";
 
 export class AdoptRefused extends UserError {}

@@ -3,8 +3,7 @@
  * run them), and the same Kubernetes objects declared flat, for the baseline.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { objectsOf, planGateway } from "../../components/plan/plan";
-import { validateGateway } from "../../components/plan/validate";
+import { objectsOf, planGateway, validateGateway } from "../../components/core";
 import { CONFIG_KEY } from "../../stacks/config";
 import { runOffline } from "../engine/offline";
 import { requireProgram } from "../engine/render-stack";

@@ -2,7 +2,7 @@
  * Per gateway, the pods of each revision and the weight they give, read back from rendered objects: what a
  * reviewer of a stack change wants to see first.
  */
-import { percentOf } from "../../components/plan/canary";
+import { percentOf } from "../../components/core";
 import { Manifest } from "../engine/manifest";
 
 export interface RevisionPods {

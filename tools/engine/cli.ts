@@ -3,8 +3,7 @@
  * stack trace for mistakes a user can fix).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../components/plan/errors";
-import { didYouMean } from "../../components/plan/suggest";
+import { ConfigError, didYouMean } from "../../components/core";
 import { StackConfigError } from "../../stacks/config";
 import { ProgramError } from "./offline";
 import { UserError } from "./errors";

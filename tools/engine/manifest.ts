@@ -27,7 +27,7 @@ export function manifestsOf(resources: readonly Registered[]): Manifest[] {
 export interface Entry {
   urn: string;
   manifest: Manifest;
-  /** Adopted: the engine imports the running object `<namespace>/<name>` (components/plan/adopt.ts). */
+  /** Adopted: the engine imports the running object `<namespace>/<name>` (components/core/plan/adopt.ts). */
   imported?: string;
 }
 

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { ValidGateway } from "../../components/plan/validate";
+import { ValidGateway } from "../../components/core";
 import { readStackConfig } from "../../stacks/config";
 import { parseArgs, UsageError } from "../engine/cli";
 import { CommandIO } from "../engine/command";

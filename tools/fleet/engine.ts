@@ -80,7 +80,7 @@ export async function liveTracks(stack: Stack, gateways: readonly string[]): Pro
 /**
  * The gateway and track of a Deployment: its parent is the gateway's component (named after the gateway), and its
  * own Pulumi name is `<gateway>-<track>`. Not from its labels: an adopted Deployment keeps the labels its installer
- * gave it (components/plan/adopt.ts).
+ * gave it (components/core/plan/adopt.ts).
  */
 export function trackOf(urn: string, parent: string | undefined, gateways: readonly string[]): { gateway: string; track: string } | undefined {
   const gateway = parent?.split("::").pop();

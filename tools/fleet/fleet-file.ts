@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { DNS1123_LABEL } from "../../components/plan/rules";
+import { DNS1123_LABEL } from "../../components/core";
 import { UserError } from "../engine/errors";
 
 export interface Wave {

@@ -8,7 +8,7 @@
  * after a halt, the same `next` resumes where the fleet stopped and never moves an earlier wave further while a
  * later one is behind.
  */
-import { ValidGateway } from "../../components/plan/validate";
+import { ValidGateway } from "../../components/core";
 import { FleetError, Fleet, Wave } from "./fleet-file";
 
 /** The result of a stack's last `pulumi up` (Pulumi's update history), or "none" before the first. */

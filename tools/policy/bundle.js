@@ -1,7 +1,7 @@
 /**
  * `npm run policy:bundle`: the policy pack as one self-contained folder, .build/policy-pack/, for
  * `pulumi policy publish` (which uploads only the pack's own folder, while policy/ imports its rules from
- * components/plan/). tsc compiles policy/ and the rules it imports side by side; the pack's PulumiPolicy.yaml and a
+ * components/core/). tsc compiles policy/ and the rules it imports side by side; the pack's PulumiPolicy.yaml and a
  * package.json whose main is the compiled index.js go beside them. Plain JavaScript: it runs before any
  * TypeScript loader.
  */

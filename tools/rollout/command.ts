@@ -3,13 +3,12 @@
  * text), and `rollout` as a function of the arguments, which reads and writes the file (main.ts runs it).
  */
 import * as fs from "fs";
-import { ValidGateway } from "../../components/plan/validate";
-import { StackConfig } from "../../stacks/config";
+import { ValidGateway } from "../../components/core";
+import { readStackConfig, StackConfig } from "../../stacks/config";
 import { Edit, move, MoveRefused, statusText, Verb } from "./plan";
 import { knownStacks, stackFilePath, stackNameOf, StackFileError } from "../engine/stack-file";
 import { StackDocument } from "./stack-edit";
 import * as path from "path";
-import { readStackConfig } from "../../stacks/config";
 import { CommandIO } from "../engine/command";
 import { parseArgs, UsageError } from "../engine/cli";
 import { PROJECT_DIR } from "../engine/render-stack";

@@ -2,10 +2,7 @@
  * The rollout plan of a canary, as plain values: the split at every step, the warnings a reviewer needs, and
  * the moves of the rollout command (next, back, abort, promote). No files, no Pulumi.
  */
-import { trackBounds } from "../../components/plan/autoscaling";
-import { collapsedSteps, splitReplicas } from "../../components/plan/canary";
-import { ADOPTED_TRACK, trackName } from "../../components/plan/labels";
-import { ValidCanary, ValidGateway } from "../../components/plan/validate";
+import { ADOPTED_TRACK, collapsedSteps, splitReplicas, trackBounds, trackName, ValidCanary, ValidGateway } from "../../components/core";
 import { UserError } from "../engine/errors";
 
 /** A gap between requested and achieved weight, in percentage points, worth a warning. */

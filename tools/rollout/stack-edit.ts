@@ -46,14 +46,14 @@ export class StackDocument {
   apply(gateway: string, edit: Edit): void {
     if (edit.kind === "weight") {
       this.set(this.path(gateway, "canary", "weight"), edit.to);
-      // Tells the next `pulumi up` which revision grows (components/plan/order.ts).
+      // Tells the next `pulumi up` which revision grows (components/core/plan/order.ts).
       this.set(this.path(gateway, "canary", "previousWeight"), edit.from, "weight");
       return;
     }
     this.set(this.path(gateway, "revision"), edit.revision, "replicas");
     this.remove(this.path(gateway, "canary"));
     // Everything adopted is imported by now, and the adopted Deployment and the old install's objects go with
-    // this update (components/plan/adopt.ts): the block has nothing left to say.
+    // this update (components/core/plan/adopt.ts): the block has nothing left to say.
     if (this.expected.hasIn(this.path(gateway, "adopt"))) this.remove(this.path(gateway, "adopt"));
   }
 

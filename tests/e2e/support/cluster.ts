@@ -3,7 +3,7 @@
  * after them. The watchdog (control-plane.ts) stops it too if this process dies, so an interrupted run leaves no
  * process behind.
  */
-import { AWS_READINESS_GATE_LABEL } from "../../../components/plan/analyze";
+import { AWS_READINESS_GATE_LABEL } from "../../../components/core";
 import { ClusterState, startCluster, stopCluster } from "../../../tools/cluster/control-plane";
 import { KubeApi } from "../../../tools/cluster/kube-api";
 import { IstiodChoice, istiodChoice } from "../../../tools/cluster/istiod";

@@ -4,7 +4,7 @@
  * injector of the revision its `istio.io/rev` label names (a revision, or a tag that points at one; no label: the
  * `default` tag) rewrote it: Istio, "Installing Gateways" (gateway injection) and `istioctl tag set`.
  */
-import { ADOPTED_TRACK, INJECT_LABEL, REVISION_LABEL, TEMPLATES_ANNOTATION, TRACK_LABEL } from "../../../components/plan/labels";
+import { ADOPTED_TRACK, INJECT_LABEL, REVISION_LABEL, TEMPLATES_ANNOTATION, TRACK_LABEL } from "../../../components/core";
 import { DEFAULT_REVISION, istiodName, PROXY_HUB, proxyTag } from "../../../tools/cluster/istiod";
 import { KubeObject } from "../../../tools/cluster/kube-api";
 

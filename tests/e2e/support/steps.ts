@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_REPLICAS } from "../../../components/plan/validate";
+import { DEFAULT_REPLICAS } from "../../../components/core";
 import { KubeApi, waitFor } from "../../../tools/cluster/kube-api";
 import { revisionRoutes } from "./injection";
 import { ReadyWatcher, WatchReport } from "./watch";

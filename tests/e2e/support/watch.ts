@@ -4,7 +4,7 @@
  * sampling gap for a dip to hide in. Capacity is what endpoints would route to: pods that are Ready and not
  * terminating. At the end, the watch's view is checked against a fresh list, so a lost event cannot pass unseen.
  */
-import { TRACK_LABEL } from "../../../components/plan/labels";
+import { TRACK_LABEL } from "../../../components/core";
 import { KubeApi, KubeObject, podServes, sleep } from "../../../tools/cluster/kube-api";
 import { injectionProblem, RevisionRoutes } from "./injection";
 

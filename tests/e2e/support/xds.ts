@@ -8,7 +8,7 @@
 import { execFile } from "child_process";
 import * as http from "http";
 import * as path from "path";
-import { selects } from "../../../components/plan/labels";
+import { selects } from "../../../components/core";
 import { IstiodInstance } from "../../../tools/cluster/istiod";
 import { KubeApi, KubeObject, podServes, sleep } from "../../../tools/cluster/kube-api";
 import { expectedInjector, RevisionRoutes } from "./injection";

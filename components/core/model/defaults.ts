@@ -1,0 +1,28 @@
+import { DisruptionSettings, DrainSettings } from "./gateway";
+import { ValidServer } from "./types";
+
+export const DEFAULT_REPLICAS = 2;
+
+export const DEFAULT_STEPS: readonly number[] = [10, 25, 50, 100];
+
+/** Kubernetes' own progressDeadlineSeconds default, and the provider's Deployment await (10 minutes). */
+export const DEFAULT_UPDATE_TIMEOUT_SECONDS = 600;
+
+export const DEFAULT_DRAIN: DrainSettings = { durationSeconds: 45, terminationGracePeriodSeconds: 60 };
+
+export const DEFAULT_DISRUPTION: DisruptionSettings = { maxUnavailable: 1 };
+
+/**
+ * Autoscaling defaults: the istio/gateway chart's maximum (5) and CPU target (80 %), but a minimum of 2 where the
+ * chart has 1, since a single pod is no capacity at all through a node drain, a restart or a canary step.
+ */
+export const DEFAULT_AUTOSCALING = { minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 80 };
+
+/** The chart's resources: requests 100m/128Mi, limits 2 CPU/1Gi. */
+export const DEFAULT_RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2", memory: "1Gi" } };
+
+export const DEFAULT_GATEWAY_CLASS = "istio";
+
+export const DEFAULT_SERVERS: readonly ValidServer[] = [
+  { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] },
+];
