@@ -67,7 +67,10 @@ export type TlsMode = (typeof TlsMode)[keyof typeof TlsMode];
 
 /** The port an Istio Gateway server listens on. */
 export interface GatewayServerPort {
-  /** Port the gateway's Envoy listens on; also the Service's `targetPort` for it. */
+  /**
+   * Port the gateway's Envoy listens on; also the Service's `targetPort` for it. 1 to 65535, but not a port the
+   * proxy binds itself (15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090).
+   */
   number: number;
   /**
    * Name of the server port, unique within the Gateway.
@@ -92,11 +95,11 @@ export interface GatewayServerTls {
   caCertificates?: string;
   /** MUTUAL: Secret or ConfigMap holding the CA that verifies clients (Istio 1.28+). @default the credential's ca.crt */
   caCertCredentialName?: string;
-  /** Lowest TLS version accepted, e.g. `TLSV1_2`. @default Istio's default */
+  /** Lowest TLS version accepted: `TLS_AUTO`, `TLSV1_0` … `TLSV1_3`; below 1.2 needs `cipherSuites`. @default Istio's default */
   minProtocolVersion?: string;
   /** Highest TLS version accepted. @default Istio's default */
   maxProtocolVersion?: string;
-  /** Cipher suites offered. @default Istio's default */
+  /** Cipher suites offered, from Istio's list. @default Istio's default */
   cipherSuites?: string[];
   /** Subject alternative names accepted from clients (MUTUAL). @default none */
   subjectAltNames?: string[];
@@ -109,7 +112,8 @@ export interface GatewayServer {
   /**
    * Hosts this server accepts. A host written `namespace/host` limits which namespace's VirtualServices may bind
    * (`*` any, `.` the Gateway's own). A bare host is delegated for you: to each of `routeNamespaces` (or `*`) on a
-   * shared gateway, to the gateway's own namespace (`./`) on a dedicated one.
+   * shared gateway, to the gateway's own namespace (`./`) on a dedicated one. The host is `*`, a fully qualified
+   * name, `*.domain` or an IP address: short names such as `shop` are refused, as Istio refuses them.
    */
   hosts: string[];
   /** TLS settings. @default none */
@@ -129,9 +133,9 @@ export type TrackRole = (typeof TrackRole)[keyof typeof TrackRole];
 
 /** A canary: a second Deployment on another Istio revision behind the same Service. */
 export interface Canary {
-  /** Istio revision (or revision tag) the canary's pods are injected by, e.g. `1-26-0`. */
+  /** Istio revision (or revision tag) the canary's pods are injected by, e.g. `1-26-0`; it must differ from `revision`. */
   revision: string;
-  /** Percent of the pods on the canary now; one of `steps`, or 0. @default 0 */
+  /** Percent of the pods on the canary now: 0 or one of `steps`. @default 0 */
   weight?: number;
   /** The rollout plan: increasing percentages ending at 100. @default [10, 25, 50, 100] */
   steps?: number[];
@@ -143,7 +147,7 @@ export interface Canary {
   previousWeight?: number;
 }
 
-/** An object of this gateway that already runs under the name the gateway gives it (README "Coming from istioctl, Helm or YAML"). */
+/** An object of this gateway that already runs under the name the gateway gives it (docs/adoption.md). */
 export const AdoptedKind = {
   /** The Service `<name>`: kept, so its ClusterIP, node ports and load-balancer address stay. */
   Service: "Service",
@@ -339,9 +343,9 @@ export interface Autoscaling {
   minReplicas?: number;
   /** Most pods across revisions; the canary never gets more than its weight's share. @default max(5, minReplicas) */
   maxReplicas?: number;
-  /** Average CPU use, in percent of requests, the HPA aims for. @default 80 */
+  /** Average CPU use, in percent of requests, the HPA aims for (1 to 1000). @default 80 */
   targetCPUUtilizationPercentage?: number;
-  /** Average memory use, in percent of requests, the HPA aims for. @default none */
+  /** Average memory use, in percent of requests, the HPA aims for (1 to 1000). @default none */
   targetMemoryUtilizationPercentage?: number;
   /** Scaling behavior of every HPA. @default Kubernetes' defaults */
   behavior?: ScalingBehavior;
@@ -367,7 +371,7 @@ export interface DisruptionBudget {
 export interface Drain {
   /**
    * How long the proxy drains connections after SIGTERM: both Envoy's drain window (ProxyConfig `drainDuration`)
-   * and how long the agent waits before stopping Envoy (`terminationDrainDuration`).
+   * and how long the agent waits before stopping Envoy (`terminationDrainDuration`). 0 to 3600.
    * @default 45
    */
   durationSeconds?: number;
@@ -432,7 +436,7 @@ export interface IstioGatewayArgs {
   gatewayClassName?: string;
   /** Istio topology. @default "shared" */
   topology?: Topology;
-  /** Total gateway pods across both revisions; not used (and refused) with `autoscaling`. @default 2 */
+  /** Total gateway pods across both revisions, 1 to 10000; refused with `autoscaling`. @default 2 */
   replicas?: number;
   /** HPAs own the pod count, one per revision. @default none: `replicas` pods */
   autoscaling?: Autoscaling;
@@ -463,9 +467,12 @@ export interface IstioGatewayArgs {
    * @default the gateway's name
    */
   istioGatewayName?: string;
-  /** Objects already running that this gateway takes over (README "Coming from istioctl, Helm or YAML"). @default none */
+  /** Objects already running that this gateway takes over (docs/adoption.md). @default none */
   adopt?: Adoption;
-  /** Istio revision or tag of the stable pods, e.g. `1-25-1` or `prod-stable`. @default the default revision */
+  /**
+   * Istio revision or tag of the stable pods, a DNS-1123 label: `1-25-1` or `prod-stable`, not `1.25.1`.
+   * @default the default revision
+   */
   revision?: string;
   /** A canary on another revision. @default none */
   canary?: Canary;
@@ -514,7 +521,7 @@ export interface IstioGatewayArgs {
   podAnnotations?: Record<string, string>;
   /**
    * Bump to restart every pod of the gateway (a rolling restart that keeps capacity), e.g. after moving the
-   * revision tag its pods use so that they are injected by the new control plane.
+   * revision tag its pods use so that they are injected by the new control plane. A whole number, 0 or more.
    * @default 0
    */
   restartGeneration?: number;

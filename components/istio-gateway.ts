@@ -98,7 +98,7 @@ export class IstioGateway extends pulumi.ComponentResource {
     const tracks = this.registerTracks(name, plan, after(serviceAccount, roleBinding));
     this.deployments = tracks.deployments;
     this.trackServices = Object.fromEntries(plan.tracks.filter((t) => t.service).map((t) =>
-      [t.split.revision, new k8s.core.v1.Service(`${name}-${t.split.revision}-service`, t.service!, after())])); // eslint-disable-line @typescript-eslint/no-non-null-assertion
+      [t.split.revision, new k8s.core.v1.Service(`${name}-${t.split.revision}-service`, t.service!, after())]));
     this.externalWeights = plan.externalWeights;
     // The ClusterIP is allocated once and immutable (the provider replaces a Service whose clusterIP changes). An
     // adopted Service's import brings the live one into the stack's inputs; ignoring it keeps every later update,

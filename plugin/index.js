@@ -5,7 +5,7 @@
 // reads the types from index.ts beside this file either way.
 "use strict";
 const path = require("path");
-const { DIST_DIR, builtDigest, distSourceDigest } = require("../tools/engine/build-digest.js");
+const { DIST_DIR, builtDigest, distSourceDigest } = require("../components/build-digest.js");
 
 const root = path.resolve(__dirname, "..");
 const built = builtDigest(root, DIST_DIR);

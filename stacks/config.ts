@@ -61,7 +61,7 @@ export function readStackConfig(stack: string, raw: unknown, configKeys: readonl
   const components = gateways.map((written, i): StackComponent => {
     // The stack created the namespace (once): the component only waits for it. An adopted one, it verifies.
     const verifyNamespace = created.has(written.namespace) ? false : written.verifyNamespace;
-    const { retainNamespace: _retained, ...settings } = entries[i][1] as IstioGatewayArgs; // eslint-disable-line @typescript-eslint/no-unused-vars
+    const { retainNamespace: _retained, ...settings } = entries[i][1] as IstioGatewayArgs;
     const args = { ...settings, createNamespace: false, verifyNamespace };
     const gateway = { ...written, createNamespace: false, verifyNamespace };
     return { name: written.name, args, prepared: preparedFrom({ stack, gateway: written.name }, gateway, written) };

@@ -10,7 +10,7 @@
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
-const { programEntry } = require("../tools/engine/build-digest.js");
+const { programEntry } = require("../components/build-digest.js");
 
 const entry = programEntry(ROOT);
 if (!entry.compiled) require("ts-node").register({ transpileOnly: true, project: path.join(ROOT, "tsconfig.json") });

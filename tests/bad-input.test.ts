@@ -30,7 +30,7 @@ describe("bad-input corpus (tests/fixtures/bad-input.yaml), through the render c
 
   for (const c of cases) {
     it(`${c.name}: exit 1, ${c.expect.map((e) => JSON.stringify(e)).join(" and ")}, one line, no stack trace, no stdout, nothing registered`, () => {
-      const r = results.get(c.name)!; // eslint-disable-line @typescript-eslint/no-non-null-assertion
+      const r = results.get(c.name)!;
       assert.strictEqual(r.status, 1, r.stderr);
       assert.strictEqual(r.stdout, "");
       for (const words of c.expect) assert.ok(r.stderr.includes(words), `"${words}" not in: ${r.stderr}`);

@@ -43,7 +43,7 @@ describe("CI", () => {
   });
 
   it("pins every action to an exact version", () => {
-    for (const s of steps.filter((x) => x.uses)) assert.match(s.uses!, /@v\d+\.\d+\.\d+$/, s.uses); // eslint-disable-line @typescript-eslint/no-non-null-assertion
+    for (const s of steps.filter((x) => x.uses)) assert.match(s.uses!, /@v\d+\.\d+\.\d+$/, s.uses);
   });
 
   it("diffs every committed stack", () => {

@@ -61,7 +61,7 @@ describe("IstioGateway component (under mocks)", () => {
   });
 
   it("parents its children to itself", async () => {
-    const urns = await Promise.all([gw.service.urn, gw.gateway!.urn, ...Object.values(gw.deployments).map((d) => d.urn)].map(valueOf)); // eslint-disable-line @typescript-eslint/no-non-null-assertion
+    const urns = await Promise.all([gw.service.urn, gw.gateway!.urn, ...Object.values(gw.deployments).map((d) => d.urn)].map(valueOf));
     for (const urn of urns) assert.match(urn, /::istio-gateway:index:IstioGateway\$kubernetes:/);
   });
 
@@ -85,7 +85,7 @@ describe("IstioGateway component (under mocks)", () => {
 
   it("outputs the Service and the Gateway as resources", async () => {
     assert.strictEqual(await valueOf(gw.service.metadata.name), "istio-ingressgateway");
-    assert.strictEqual(await valueOf(gw.gateway!.apiVersion), "networking.istio.io/v1"); // eslint-disable-line @typescript-eslint/no-non-null-assertion
+    assert.strictEqual(await valueOf(gw.gateway!.apiVersion), "networking.istio.io/v1");
   });
 
   it("outputs the reference VirtualServices put in spec.gateways", () => {
@@ -131,7 +131,7 @@ describe("IstioGateway component (under mocks)", () => {
         assert.deepStrictEqual(kinds(rs), c.children);
         assert.strictEqual(made?.gatewayRef, c.gatewayRef);
         assert.deepStrictEqual(made?.parentRefs, [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "gw", namespace: "istio-ingress" }]);
-        assert.strictEqual(await valueOf(made!.kubernetesGateway!.apiVersion), "gateway.networking.k8s.io/v1"); // eslint-disable-line @typescript-eslint/no-non-null-assertion
+        assert.strictEqual(await valueOf(made!.kubernetesGateway!.apiVersion), "gateway.networking.k8s.io/v1");
         const service = rs.find((r) => r.name === "gw-service")?.urn;
         assert.ok(rs.find((r) => r.name === "gw-gateway-api")?.dependencies?.includes(service as string), "the Gateway API Gateway does not wait for the Service");
       });

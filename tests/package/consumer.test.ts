@@ -15,7 +15,7 @@ import * as path from "path";
 import { codeBlockAfter } from "../support/readme";
 import { ProcessResult, ROOT, startProcess } from "../support/run";
 
-const { builtDigest, distSourceDigest, DIST_DIR } = require("../../tools/engine/build-digest.js");
+const { builtDigest, distSourceDigest, DIST_DIR } = require("../../components/build-digest.js");
 const NODE_MODULES = path.join(ROOT, "node_modules");
 const TSC = path.join(NODE_MODULES, "typescript/bin/tsc");
 const TS_NODE = path.join(NODE_MODULES, "ts-node/register/transpile-only");

@@ -7,7 +7,7 @@ const where = { stack: "t", gateway: "istio-ingressgateway" };
 const base: Config = { namespace: "ns", replicas: 4, revision: "1-25-1", canary: { revision: "1-26-0", weight: 50, steps: [50, 100], previousWeight: 0 }, trafficShifting: "external" };
 const plan = (extra: Config) => planGateway(validateGateway(where, { ...base, ...extra }));
 const pods = (p: GatewayPlan) => p.tracks.map((t) => ownDeployment(t).spec.template);
-const services = (p: GatewayPlan) => [p.service, ...p.tracks.map((t) => t.service!)]; // eslint-disable-line @typescript-eslint/no-non-null-assertion
+const services = (p: GatewayPlan) => [p.service, ...p.tracks.map((t) => t.service!)];
 
 /** Each knob: its stack-file setting, where it lands, and what must be there, on every track's object. */
 const knobs: Array<[key: string, extra: Config, read: (p: GatewayPlan) => unknown[], expected: unknown]> = [
@@ -168,7 +168,7 @@ describe("fixed addresses with external traffic shifting", () => {
   for (const [key, extra, read, expected] of fixed) {
     it(`${key} stays on the shared Service`, () => assert.deepStrictEqual(read(plan(extra).service), expected));
     it(`${key} is not copied to any revision's Service`, () => {
-      for (const t of plan(extra).tracks) assert.strictEqual(read(t.service!), undefined, t.service!.metadata.name); // eslint-disable-line @typescript-eslint/no-non-null-assertion
+      for (const t of plan(extra).tracks) assert.strictEqual(read(t.service!), undefined, t.service!.metadata.name);
     });
   }
   it("keeps the other annotations on every revision's Service", () => {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { analyzeGateway, errorsOf, planGateway, validateGateway } from "../../components/core";
 import { gatewayConfig } from "../support/arbitrary";
 
-type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Config = Record<string, any>;
 const where = { stack: "test", gateway: "gw" };
 
 /** The message a configuration is refused with (validation, then preflight), or undefined when it passes. */

@@ -3,7 +3,7 @@ import { ConfigError, DEFAULT_STEPS, validateGateway } from "../../components/co
 
 const where = { stack: "dev", gateway: "istio-ingressgateway" };
 
-function base(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function base(): Record<string, any> {
   return {
     namespace: "istio-ingress",
     replicas: 4,
@@ -14,7 +14,7 @@ function base(): Record<string, any> { // eslint-disable-line @typescript-eslint
 }
 
 /** Each case breaks one rule; the message must name the key and the bad value. */
-const bad: Array<[rule: string, mutate: (g: any) => void, key: string, value: string]> = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+const bad: Array<[rule: string, mutate: (g: any) => void, key: string, value: string]> = [
   ["a missing namespace", (g) => delete g.namespace, "namespace", "missing"],
   ["a namespace that is not a DNS label", (g) => (g.namespace = "Istio_Ingress"), "namespace", '"Istio_Ingress"'],
   ["an unknown topology", (g) => (g.topology = "sidecar"), "topology", '"sidecar"'],

@@ -39,7 +39,7 @@ const find = (objects: StackObject[], kind: string, name: string) => {
   assert.ok(o, `${kind} ${name}`);
   return o;
 };
-const spec = (o: StackObject) => o.props.spec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const spec = (o: StackObject) => o.props.spec as Record<string, any>;
 
 describe("policy checks (policy/checks.ts)", () => {
   // Two advisories follow from a configuration rather than from the component: no `revision` is the default

@@ -9,8 +9,8 @@ import * as path from "path";
 import { parse } from "yaml";
 import { ROOT } from "../support/run";
 
-const { programEntry } = require("../../tools/engine/build-digest.js") as { programEntry(root: string): { compiled: boolean; file: string } };
-const digest = require("../../tools/engine/build-digest.js") as { programSourceDigest(root: string): string };
+const { programEntry } = require("../../components/build-digest.js") as { programEntry(root: string): { compiled: boolean; file: string } };
+const digest = require("../../components/build-digest.js") as { programSourceDigest(root: string): string };
 
 /** A project folder with a program, its settings and a build stamped for them. */
 function project(): string {

@@ -43,7 +43,7 @@ describe("stacks program (under mocks)", () => {
 
   it("dev runs one shared gateway with a canary in progress", async () => {
     const gateways = gatewaysIn(stacks[0].file);
-    const [only] = Object.values(gateways) as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const [only] = Object.values(gateways) as Array<Record<string, any>>;
     assert.strictEqual(Object.keys(gateways).length, 1);
     assert.strictEqual(only.topology ?? "shared", "shared");
     assert.ok(only.canary.weight > 0 && only.canary.weight < 100, "no canary in progress");
@@ -51,18 +51,18 @@ describe("stacks program (under mocks)", () => {
 
   it("prod delegates an HTTPS gateway to two app namespaces, with a canary at its first step, beside a dedicated one", async () => {
     const manifests = await renderManifests({ stackFile: stacks[1].file });
-    const gateways = manifests.filter((m) => m.kind === "Gateway") as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const shared = gateways.find((g) => g.spec.servers.some((s: any) => s.port.protocol === "HTTPS" && s.tls.credentialName)); // eslint-disable-line @typescript-eslint/no-explicit-any
-    const namespaces = new Set(shared.spec.servers.flatMap((s: any) => s.hosts.map((h: string) => h.split("/")[0]))); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const gateways = manifests.filter((m) => m.kind === "Gateway") as any[];
+    const shared = gateways.find((g) => g.spec.servers.some((s: any) => s.port.protocol === "HTTPS" && s.tls.credentialName));
+    const namespaces = new Set(shared.spec.servers.flatMap((s: any) => s.hosts.map((h: string) => h.split("/")[0])));
     assert.strictEqual(namespaces.size, 2);
-    assert.ok(gateways.some((g) => g.spec.servers.every((s: any) => s.hosts.every((h: string) => h.startsWith("./")))), "no dedicated gateway"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.ok(gateways.some((g) => g.spec.servers.every((s: any) => s.hosts.every((h: string) => h.startsWith("./")))), "no dedicated gateway");
     const config = gatewaysIn(stacks[1].file);
-    const withCanary = Object.values(config).find((g: any) => g.canary) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const withCanary = Object.values(config).find((g: any) => g.canary) as any;
     assert.strictEqual(withCanary.canary.weight, withCanary.canary.steps[0]);
   });
 
   it("renders HPAs whose bounds follow the weight, and no replicas on the Deployments they scale", async () => {
-    const manifests = (await renderManifests({ stackFile: stacks[3].file })) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const manifests = (await renderManifests({ stackFile: stacks[3].file })) as any[];
     const hpas = manifests.filter((m) => m.kind === "HorizontalPodAutoscaler");
     assert.deepStrictEqual(hpas.map((h) => [h.metadata.name, h.spec.minReplicas, h.spec.maxReplicas]),
       [["istio-ingressgateway-1-25-1", 3, 15], ["istio-ingressgateway-1-26-0", 1, 5]]);

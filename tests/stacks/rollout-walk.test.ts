@@ -29,7 +29,7 @@ describe("walking prod's canary plan through the program (under mocks)", () => {
   });
 
   const runs = new Map<string, Registered[]>();
-  const run = async (text: string) => runs.get(text) ?? runs.set(text, await runText(text)).get(text)!; // eslint-disable-line @typescript-eslint/no-non-null-assertion
+  const run = async (text: string) => runs.get(text) ?? runs.set(text, await runText(text)).get(text)!;
 
   function assertCapacity(from: Registered[], to: Registered[], what: string): void {
     const t = simulate(deploymentsOf(from), deploymentsOf(to));
@@ -66,30 +66,30 @@ describe("walking prod's canary plan through the program (under mocks)", () => {
   it("would lose capacity if the stable Deployment did not wait for the growing canary", async () => {
     const from = deploymentsOf(await run(states[1].text));
     const to = structuredClone(deploymentsOf(await run(states[2].text)));
-    const [stable, canary] = [to.find((d) => d.name.endsWith("1-25-1"))!, to.find((d) => d.name.endsWith("1-26-0"))!]; // eslint-disable-line @typescript-eslint/no-non-null-assertion
-    assert.ok(stable.dependencies?.includes(canary.urn!), "stable does not wait for the canary"); // eslint-disable-line @typescript-eslint/no-non-null-assertion
-    stable.dependencies = stable.dependencies!.filter((u) => u !== canary.urn); // eslint-disable-line @typescript-eslint/no-non-null-assertion
-    canary.dependencies = [...canary.dependencies!, stable.urn!]; // eslint-disable-line @typescript-eslint/no-non-null-assertion
+    const [stable, canary] = [to.find((d) => d.name.endsWith("1-25-1"))!, to.find((d) => d.name.endsWith("1-26-0"))!];
+    assert.ok(stable.dependencies?.includes(canary.urn!), "stable does not wait for the canary");
+    stable.dependencies = stable.dependencies!.filter((u) => u !== canary.urn);
+    canary.dependencies = [...canary.dependencies!, stable.urn!];
     assert.ok(simulate(from, to).minReady < 10);
   });
 
   it("makes the canary wait for the growing stable Deployment on a step back", async () => {
     const back = deploymentsOf(await run(afterVerb(states[3].text, "back")));
-    const [stable, canary] = [back.find((d) => d.name.endsWith("1-25-1"))!, back.find((d) => d.name.endsWith("1-26-0"))!]; // eslint-disable-line @typescript-eslint/no-non-null-assertion
-    assert.ok(canary.dependencies?.includes(stable.urn!)); // eslint-disable-line @typescript-eslint/no-non-null-assertion
-    assert.ok(!stable.dependencies?.includes(canary.urn!)); // eslint-disable-line @typescript-eslint/no-non-null-assertion
+    const [stable, canary] = [back.find((d) => d.name.endsWith("1-25-1"))!, back.find((d) => d.name.endsWith("1-26-0"))!];
+    assert.ok(canary.dependencies?.includes(stable.urn!));
+    assert.ok(!stable.dependencies?.includes(canary.urn!));
   });
 
   it("promotes without replacing or restarting the surviving Deployment", async () => {
     const [at100, promoted] = [deploymentsOf(await run(states[4].text)), deploymentsOf(await run(states[5].text))];
-    const survivor = (rs: Registered[]) => rs.find((d) => d.name === `${GATEWAY}-1-26-0`)!; // eslint-disable-line @typescript-eslint/no-non-null-assertion
+    const survivor = (rs: Registered[]) => rs.find((d) => d.name === `${GATEWAY}-1-26-0`)!;
     assert.strictEqual(survivor(promoted).urn, survivor(at100).urn);
     assert.deepStrictEqual(survivor(promoted).inputs, survivor(at100).inputs); // same name, selector, pod template, replicas
     assert.deepStrictEqual(promoted.map((d) => d.name), [`${GATEWAY}-1-26-0`]);
   });
 
   it("removes the old revision only once it runs no pod, after the new one holds them all", async () => {
-    const old = deploymentsOf(await run(states[4].text)).find((d) => d.name === `${GATEWAY}-1-25-1`)!; // eslint-disable-line @typescript-eslint/no-non-null-assertion
+    const old = deploymentsOf(await run(states[4].text)).find((d) => d.name === `${GATEWAY}-1-25-1`)!;
     assert.strictEqual((old.inputs.spec as { replicas: number }).replicas, 0);
   });
 

@@ -52,7 +52,7 @@ export const gatewayConfig = fc.record({
  */
 export const gatewayApiConfig = fc.tuple(gatewayConfig, fc.constantFrom("gateway-api", "both"), fc.constantFrom("SIMPLE", "MUTUAL", "ISTIO_MUTUAL"))
   .map(([config, routingApi, mode]) => {
-    const servers = (config.servers as Array<Record<string, any>> | undefined)?.map((s) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const servers = (config.servers as Array<Record<string, any>> | undefined)?.map((s) => {
       const protocol = s.port.protocol === "GRPC" ? "HTTP" : s.port.protocol;
       const tls = s.tls && (mode === "ISTIO_MUTUAL" ? { mode } : { ...s.tls, mode });
       return { ...s, port: { ...s.port, protocol }, hosts: protocol === "TCP" ? ["*"] : s.hosts, ...(tls && { tls }) };

@@ -42,7 +42,7 @@ export function simulate(before: Registered[], after: Registered[]): Timeline {
     const from = old.get(urn)?.replicas ?? 0;
     const changed = !old.has(urn) || old.get(urn)?.replicas !== d.replicas || old.get(urn)?.template !== d.template;
     window.set(urn, { start, end: changed ? start + 1 : start, from, to: d.replicas });
-    return window.get(urn)!.end; // eslint-disable-line @typescript-eslint/no-non-null-assertion
+    return window.get(urn)!.end;
   };
   [...now.keys()].forEach(endOf);
   const last = Math.max(0, ...[...window.values()].map((w) => w.end));

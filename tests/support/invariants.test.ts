@@ -6,13 +6,13 @@ import { violations } from "./invariants";
 // The invariant checker is what the stack tests trust; each rule must be able to fail.
 describe("invariant checker", () => {
   const expected = { gw: { namespace: "ns", replicas: 4, revision: "1-25-1", canary: { revision: "1-26-0", weight: 25 } } };
-  const fresh = (): any[] => // eslint-disable-line @typescript-eslint/no-explicit-any
+  const fresh = (): any[] =>
     structuredClone(objectsOf(planGateway(validateGateway({ stack: "t", gateway: "gw" }, {
       namespace: "ns", createNamespace: true, replicas: 4, revision: "1-25-1", canary: { revision: "1-26-0", weight: 25 },
     }))));
-  const find = (objs: any[], kind: string, i = 0) => objs.filter((o) => o.kind === kind)[i]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const find = (objs: any[], kind: string, i = 0) => objs.filter((o) => o.kind === kind)[i];
 
-  const breaks: Array<[string, (objs: any[]) => void, RegExp]> = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+  const breaks: Array<[string, (objs: any[]) => void, RegExp]> = [
     ["a Gateway that selects no pods", (o) => (find(o, "Gateway").spec.selector.app = "other"), /Gateway does not select/],
     ["a Service that misses a track", (o) => (find(o, "Service").spec.selector["pulumi-istio-gateway/track"] = "1-25-1"), /Service does not select gw-1-26-0/],
     ["overlapping Deployment selectors", (o) => delete find(o, "Deployment").spec.selector.matchLabels["pulumi-istio-gateway/track"], /selects the pods of/],
@@ -29,11 +29,11 @@ describe("invariant checker", () => {
   it("finds nothing wrong in a planned gateway", () => assert.deepStrictEqual(violations(fresh() as Manifest[], expected), []));
 
   const scaled = { gw: { namespace: "ns", replicas: 4, maxReplicas: 10, trafficShifting: "external", revision: "1-25-1", canary: { revision: "1-26-0", weight: 25 } } };
-  const freshScaled = (): any[] => // eslint-disable-line @typescript-eslint/no-explicit-any
+  const freshScaled = (): any[] =>
     structuredClone(objectsOf(planGateway(validateGateway({ stack: "t", gateway: "gw" }, {
       namespace: "ns", autoscaling: { minReplicas: 4, maxReplicas: 10 }, trafficShifting: "external", revision: "1-25-1", canary: { revision: "1-26-0", weight: 25 },
     }))));
-  const scaledBreaks: Array<[string, (objs: any[]) => void, RegExp]> = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+  const scaledBreaks: Array<[string, (objs: any[]) => void, RegExp]> = [
     ["replicas on an HPA-scaled Deployment", (o) => (find(o, "Deployment").spec.replicas = 3), /carries spec.replicas although an HPA scales it/],
     ["a canary HPA above its share", (o) => (find(o, "HorizontalPodAutoscaler", 1).spec.maxReplicas = 5), /canary may scale to 5, its share is 3/],
     ["a missing disruption budget", (o) => o.splice(o.indexOf(find(o, "PodDisruptionBudget")), 1), /0 disruption budgets for up to 7 pods/],

@@ -7,7 +7,7 @@ import { bestCanaryPodsBySearch } from "./oracle";
 
 type Labels = Record<string, string>;
 // Rendered objects are checked as untyped JSON, the way a cluster receives them.
-type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = any;
 
 /** What the stack file asked of one gateway, to check the split against. */
 export interface Expected {
@@ -197,7 +197,7 @@ function overlappingSelectors(objs: Obj[]): string[] {
 }
 
 /** Expected values straight from a stack file's gateways map (defaults as documented). */
-export function expectedFrom(gateways: Record<string, Record<string, any>>): Record<string, Expected> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function expectedFrom(gateways: Record<string, Record<string, any>>): Record<string, Expected> {
   return Object.fromEntries(Object.entries(gateways).map(([name, g]) => [name, {
     namespace: g.namespace,
     replicas: g.autoscaling ? g.autoscaling.minReplicas ?? 2 : g.replicas ?? 2,

@@ -9,7 +9,6 @@ import { Manifest } from "../../tools/engine/manifest";
 interface Model { validate(): void }
 type ModelClass = new (data: object) => Model;
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const MODELS: Record<string, () => ModelClass> = {
   "v1/Namespace": () => require("kubernetes-models/v1/Namespace").Namespace,
   "v1/ServiceAccount": () => require("kubernetes-models/v1/ServiceAccount").ServiceAccount,
@@ -23,7 +22,6 @@ const MODELS: Record<string, () => ModelClass> = {
   "gateway.networking.k8s.io/v1/Gateway": () => require("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway").Gateway,
   "gateway.networking.k8s.io/v1/HTTPRoute": () => require("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute").HTTPRoute,
 };
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Schema errors of each object, as "Kind ns/name: message"; an object of a kind with no schema is an error too. */
 export function schemaErrors(manifests: readonly Manifest[]): string[] {

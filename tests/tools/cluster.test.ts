@@ -45,7 +45,7 @@ describe("e2e toolchain versions", () => {
 });
 
 describe("e2e toolchain cache key", () => {
-  const part = () => parts().find((p) => p.name === "kwok")!; // eslint-disable-line @typescript-eslint/no-non-null-assertion
+  const part = () => parts().find((p) => p.name === "kwok")!;
 
   it("is the same for the same module, version and Go", () => {
     assert.strictEqual(partKey(part(), "go1.26.0"), partKey(part(), "go1.26.0"));

@@ -43,7 +43,7 @@ describe("offline diff", () => {
   it("flags a renamed gateway as a replacement", async () => {
     const doc = parseDocument(PROD);
     const gateways = doc.getIn(["config", "istio-gateways:gateways"]) as { items: Array<{ key: { value: string } }> };
-    gateways.items.find((i) => i.key.value === "payments-gateway")!.key.value = "pay-gateway"; // eslint-disable-line @typescript-eslint/no-non-null-assertion
+    gateways.items.find((i) => i.key.value === "payments-gateway")!.key.value = "pay-gateway";
     const { markdown } = diffMarkdown({ stack: "prod", baseLabel: "main", before: await entries(PROD), after: await entries(doc.toString()) });
     assert.match(markdown, /Replacement\*\*: Service payments\/payments-gateway is removed and payments\/pay-gateway created/);
     assert.match(markdown, /Replacement\*\*: Gateway payments\/payments-gateway is removed and payments\/pay-gateway created/);

@@ -21,7 +21,7 @@ describe("fleet file", () => {
       [["canary", ["dev"], 60, 1], ["early", ["prod-eu"], 0, 1], ["rest", ["prod-us", "prod-ap"], 0, 2]]);
   });
 
-  const bad: Array<[rule: string, edit: (f: Record<string, any>) => void, key: string]> = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+  const bad: Array<[rule: string, edit: (f: Record<string, any>) => void, key: string]> = [
     ["an unknown key", (f) => { f.wave = []; }, "wave is []"],
     ["a revision with dots", (f) => { f.revision = "1.26.0"; }, "revision is \"1.26.0\""],
     ["no gateways", (f) => { f.gateways = []; }, "gateways is []"],
@@ -37,7 +37,7 @@ describe("fleet file", () => {
   ];
   for (const [rule, edit, key] of bad) {
     it(`refuses ${rule}, naming the file and the key`, () => {
-      const f = structuredClone(valid) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const f = structuredClone(valid) as Record<string, any>;
       edit(f);
       assert.throws(() => checkFleet(FILE, f), (e: FleetError) => e instanceof FleetError && e.message.startsWith(`fleet "${FILE}": ${key}; `));
     });

@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT, runTool } from "../support/run";
 
-const { sourceDigest, builtDigest } = require("../../tools/engine/build-digest.js");
+const { sourceDigest, builtDigest } = require("../../components/build-digest.js");
 const DIGEST = path.join(ROOT, ".build", "SOURCE_DIGEST");
 
 function launch(args: string[]) {
@@ -73,7 +73,7 @@ describe("the command launcher (tools/engine/launch.js)", function () {
   });
 });
 
-describe("the source digest (tools/engine/build-digest.js)", () => {
+describe("the source digest (components/build-digest.js)", () => {
   let dir: string;
   const write = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });

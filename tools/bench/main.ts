@@ -14,7 +14,7 @@ import { fail, parseArgs, UsageError } from "../engine/cli";
 import { tuneForOfflineRun } from "../engine/offline";
 import { PROJECT_DIR } from "../engine/render-stack";
 
-const { builtDigest, sourceDigest } = require("../engine/build-digest.js") as { builtDigest(root: string): string | undefined; sourceDigest(root: string): string };
+const { builtDigest, sourceDigest } = require("../../components/build-digest.js") as { builtDigest(root: string): string | undefined; sourceDigest(root: string): string };
 
 interface Measure { ms: number; resources: number }
 interface Memory { resources: number; rssMb: number; heapMb: number }

@@ -44,9 +44,7 @@ export const FLAT_KINDS: Record<string, string> = {
 
 /** The baseline program: each object declared directly with @pulumi/kubernetes, no component, no validation. */
 export function declareFlat(objects: ReadonlyArray<{ name: string; object: Record<string, unknown> }>): void {
-  /* eslint-disable @typescript-eslint/no-explicit-any */
   const classOf = (kind: string) => FLAT_KINDS[kind].split(".").reduce((o: any, k) => o[k], k8s) as new (name: string, args: unknown) => unknown;
-  /* eslint-enable @typescript-eslint/no-explicit-any */
   for (const { name, object } of objects) new (classOf(object.kind as string))(name, object);
 }
 

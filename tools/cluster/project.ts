@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_DIR } from "../engine/render-stack";
 
-const PROGRAM_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.tools.json", "stacks", "components", "tools/engine/build-digest.js", ".build"];
+const PROGRAM_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.tools.json", "stacks", "components", ".build"];
 
 export function copyProgram(dir: string): void {
   for (const f of PROGRAM_FILES) {

@@ -14,7 +14,7 @@ import { PROJECT_DIR, runStack } from "../engine/render-stack";
 import { Entry } from "./object-diff";
 
 // Plain JavaScript beside the sources (not in the compiled build): found from the project, wherever this runs from.
-const { BUILD_DIR, builtDigest, sourceDigest } = require(path.join(PROJECT_DIR, "tools/engine/build-digest.js")) as {
+const { BUILD_DIR, builtDigest, sourceDigest } = require(path.join(PROJECT_DIR, "components/build-digest.js")) as {
   BUILD_DIR: string; builtDigest(root: string): string | undefined; sourceDigest(root: string): string;
 };
 

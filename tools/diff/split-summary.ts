@@ -15,7 +15,7 @@ export interface RevisionPods {
   percent: number;
 }
 
-type Obj = Manifest & { spec?: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Manifest & { spec?: Record<string, any> };
 
 const TRACK = "pulumi-istio-gateway/track";
 

@@ -100,7 +100,15 @@ With --engine: the real pulumi preview and pulumi up on a local cluster (npm run
   --previews-only  --engine: no pulumi up (at 100 gateways an up takes minutes)`,
   schema: `usage: npm run -s schema > schema.json
 
-Prints the multi-language package schema (JSON) that pulumi package add generates SDKs from.`,
+Prints the multi-language package schema (JSON) that pulumi package add generates SDKs from, offline.`,
+  reference: `usage: npm run reference [-- --check]
+
+Writes docs/config.md, the config reference, from components/args.ts (its types and JSDoc) and the validator's
+defaults. npm test fails when the committed file differs from a fresh generation.
+
+  --check   write nothing; exit 1 when docs/config.md differs from a fresh generation
+
+example: npm run reference && git diff docs/config.md`,
 };
 
 export function wantsHelp(argv: readonly string[]): boolean {

@@ -1,5 +1,5 @@
 /**
- * `npm run render|rollout|diff|cluster|e2e|schema|fleet|adopt`: starts the command from its compiled JavaScript (.build/, built by `npm ci` and
+ * `npm run render|rollout|diff|cluster|e2e|schema|fleet|adopt|reference`: starts the command from its compiled JavaScript (.build/, built by `npm ci` and
  * `npm run build:tools`) when that was built from exactly the sources on disk, and through ts-node otherwise.
  * Both run the same TypeScript; the compiled start skips loading the TypeScript compiler and transpiling ~50
  * files, which is most of a render's start-up (docs/BENCHMARKS.md). `LAUNCH_TRACE=1` says which one ran, on stderr.
@@ -7,10 +7,10 @@
  */
 "use strict";
 const path = require("path");
-const { BUILD_DIR, builtDigest, sourceDigest } = require("./build-digest.js");
+const { BUILD_DIR, builtDigest, sourceDigest } = require("../../components/build-digest.js");
 
 const ROOT = path.resolve(__dirname, "../..");
-const COMMANDS = ["render", "rollout", "diff", "cluster", "e2e", "schema", "fleet", "adopt"];
+const COMMANDS = ["render", "rollout", "diff", "cluster", "e2e", "schema", "fleet", "adopt", "reference"];
 
 const command = process.argv[2];
 if (!COMMANDS.includes(command)) {

@@ -68,7 +68,7 @@ export async function liveTracks(stack: Stack, gateways: readonly string[]): Pro
   const run = await timed(async () => { await stack.refresh({ color: "never" }); return undefined; });
   if (!run.ok) return { run, tracks: [] };
   const state = await stack.exportStack();
-  const resources = (state.deployment as { resources?: Array<{ type: string; urn: string; parent?: string; external?: boolean; outputs?: Record<string, any> }> }).resources ?? []; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const resources = (state.deployment as { resources?: Array<{ type: string; urn: string; parent?: string; external?: boolean; outputs?: Record<string, any> }> }).resources ?? [];
   const tracks = resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && !r.external).flatMap((r) => {
     const owner = trackOf(r.urn, r.parent, gateways);
     if (!owner) return [];

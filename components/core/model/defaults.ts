@@ -1,3 +1,8 @@
+/**
+ * Every default the validator applies that is a plain value, in one place. docs/config.md takes these values from
+ * here (npm run reference), and a test holds the `@default` of each key in components/args.ts (the JSDoc the
+ * multi-language schema and editors show) to the same value, so the three cannot drift.
+ */
 import { DisruptionSettings, DrainSettings } from "./gateway";
 import { ValidServer } from "./types";
 
@@ -21,8 +26,28 @@ export const DEFAULT_AUTOSCALING = { minReplicas: 2, maxReplicas: 5, targetCPUUt
 /** The chart's resources: requests 100m/128Mi, limits 2 CPU/1Gi. */
 export const DEFAULT_RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2", memory: "1Gi" } };
 
+/** Istio's controller serves the class `istio`. */
 export const DEFAULT_GATEWAY_CLASS = "istio";
 
 export const DEFAULT_SERVERS: readonly ValidServer[] = [
   { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] },
 ];
+
+/** The defaults above by the stack-file key they fill, plus the plain ones written inline nowhere else. */
+export const DEFAULTS: Readonly<Record<string, unknown>> = {
+  createNamespace: false,
+  retainNamespace: true,
+  replicas: DEFAULT_REPLICAS,
+  "canary.weight": 0,
+  "canary.steps": DEFAULT_STEPS,
+  restartGeneration: 0,
+  updateTimeoutSeconds: DEFAULT_UPDATE_TIMEOUT_SECONDS,
+  "drain.durationSeconds": DEFAULT_DRAIN.durationSeconds,
+  "podDisruptionBudget.maxUnavailable": DEFAULT_DISRUPTION.maxUnavailable,
+  "autoscaling.minReplicas": DEFAULT_AUTOSCALING.minReplicas,
+  "autoscaling.targetCPUUtilizationPercentage": DEFAULT_AUTOSCALING.targetCPUUtilizationPercentage,
+  gatewayClassName: DEFAULT_GATEWAY_CLASS,
+  "resources.requests": DEFAULT_RESOURCES.requests,
+  "resources.limits": DEFAULT_RESOURCES.limits,
+  servers: DEFAULT_SERVERS,
+};

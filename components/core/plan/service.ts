@@ -92,7 +92,7 @@ export const FIXED_ADDRESS_ANNOTATIONS: readonly string[] = [
 
 /** The shared Service's settings without its fixed addresses: what each per-revision Service gets. */
 export function withoutFixedAddresses(s: ValidService): ValidService {
-  const { loadBalancerIP: _ip, externalIPs: _external, ...rest } = s; // eslint-disable-line @typescript-eslint/no-unused-vars
+  const { loadBalancerIP: _ip, externalIPs: _external, ...rest } = s;
   const annotations = Object.fromEntries(Object.entries(s.annotations).filter(([k]) => !FIXED_ADDRESS_ANNOTATIONS.includes(k)));
   return { ...rest, annotations };
 }

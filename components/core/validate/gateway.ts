@@ -4,7 +4,7 @@
  * allowed; nothing is registered before all of them pass.
  */
 import { Mode, RoutingApi, Topology } from "../../args";
-import { ADOPTED_TRACK, canSplit, ConfigError, DEFAULT_REPLICAS, DEFAULT_STEPS, DEFAULT_TRACK, DEFAULT_UPDATE_TIMEOUT_SECONDS, deploymentName, servesGatewayApi, servesIstioApi, ServicePort, trackName, ValidAdoption, ValidCanary, ValidGateway, ValidService, Where } from "../model";
+import { ADOPTED_TRACK, canSplit, ConfigError, DEFAULT_REPLICAS, DEFAULT_STEPS, DEFAULTS, DEFAULT_TRACK, DEFAULT_UPDATE_TIMEOUT_SECONDS, deploymentName, servesGatewayApi, servesIstioApi, ServicePort, trackName, ValidAdoption, ValidCanary, ValidGateway, ValidService, Where } from "../model";
 import { checkAdoption } from "./adopt";
 import { bool, checkKeys, dnsLabel, objectAt, oneOf, required, stringList, wholeNumber } from "./read";
 import { DNS1035_LABEL, DNS1123_LABEL, isLabelValue } from "./rules";
@@ -81,7 +81,7 @@ export function validateGateway(where: Where, raw: unknown): ValidGateway {
     mode,
     ...(network !== undefined && { network }),
     pod: { ...pod, env: { ...preset.env, ...pod.env } },
-    restartGeneration: wholeNumber(where, "restartGeneration", args.restartGeneration ?? 0, 0, 1_000_000_000),
+    restartGeneration: wholeNumber(where, "restartGeneration", args.restartGeneration ?? DEFAULTS.restartGeneration, 0, 1_000_000_000),
     // Below 10 s a pod cannot even be scheduled and pulled; above 6 h nobody is watching the update any more.
     updateTimeoutSeconds: wholeNumber(where, "updateTimeoutSeconds", args.updateTimeoutSeconds ?? DEFAULT_UPDATE_TIMEOUT_SECONDS, 10, 21600),
     ...routing,
@@ -130,7 +130,7 @@ function checkCanary(where: Where, raw: unknown, stableTrack: string, replicas: 
       `it must differ from the stable track (${stableTrack === DEFAULT_TRACK ? "the default revision" : JSON.stringify(stableTrack)})`);
   }
   const steps = checkSteps(where, canary.steps ?? [...DEFAULT_STEPS]);
-  const weight = wholeNumber(where, "canary.weight", canary.weight ?? 0, 0, 100);
+  const weight = wholeNumber(where, "canary.weight", canary.weight ?? DEFAULTS["canary.weight"], 0, 100);
   if (weight !== 0 && !steps.includes(weight)) {
     throw new ConfigError(where, "canary.weight", weight, `use 0 or one of canary.steps: ${steps.join(", ")}`);
   }
@@ -178,7 +178,7 @@ function checkTrackNames(where: Where, name: string, stable: string | undefined,
  * deletes every object in it, the TLS Secrets the gateway serves included.
  */
 function checkNamespaceOwnership(where: Where, namespace: string, args: Record<string, unknown>): { createNamespace: boolean; retainNamespace: boolean } {
-  const createNamespace = bool(where, "createNamespace", args.createNamespace ?? false);
+  const createNamespace = bool(where, "createNamespace", args.createNamespace ?? DEFAULTS.createNamespace);
   if (createNamespace && SYSTEM_NAMESPACES.includes(namespace)) {
     throw new ConfigError(where, "createNamespace", true,
       `namespace "${namespace}" is a system namespace other workloads live in (${SYSTEM_NAMESPACES.join(", ")}); the stack must not create or delete it: remove createNamespace`);
@@ -186,7 +186,7 @@ function checkNamespaceOwnership(where: Where, namespace: string, args: Record<s
   if (args.retainNamespace !== undefined && !createNamespace) {
     throw new ConfigError(where, "retainNamespace", args.retainNamespace, "it only applies to a namespace the gateway creates (createNamespace: true)");
   }
-  return { createNamespace, retainNamespace: bool(where, "retainNamespace", args.retainNamespace ?? true) };
+  return { createNamespace, retainNamespace: bool(where, "retainNamespace", args.retainNamespace ?? DEFAULTS.retainNamespace) };
 }
 
 function checkNamespaceLabels(where: Where, raw: unknown): Record<string, string> {

@@ -4,7 +4,10 @@
  * compiled JavaScript only when this digest equals the one stamped at build time. Plain JavaScript, because it
  * runs before any TypeScript loader.
  *
- * `node tools/engine/build-digest.js --write` stamps the build (the last step of `npm run build:tools`);
+ * It lives beside the component, not with the commands, because the stacks program's entry (stacks/main.js) and
+ * the plugin's (plugin/index.js) need it and must not depend on the command-line tooling.
+ *
+ * `node components/build-digest.js --write` stamps the build (the last step of `npm run build:tools`);
  * `--write-dist` stamps the package's dist/ the same way (the last step of `npm run build`), so that a test can
  * tell whether dist/ is current.
  */
@@ -72,11 +75,11 @@ function programEntry(root) {
 module.exports = { BUILD_DIR, DIST_DIR, sourceDigest, builtDigest, distSourceDigest, programSourceDigest, builtProgramDigest, programEntry };
 
 if (require.main === module && process.argv[2] === "--write") {
-  const root = path.resolve(__dirname, "../..");
+  const root = path.resolve(__dirname, "..");
   fs.writeFileSync(path.join(root, BUILD_DIR, DIGEST_FILE), `${sourceDigest(root)}\n`);
   fs.writeFileSync(path.join(root, BUILD_DIR, PROGRAM_DIGEST_FILE), `${programSourceDigest(root)}\n`);
 }
 if (require.main === module && process.argv[2] === "--write-dist") {
-  const root = path.resolve(__dirname, "../..");
+  const root = path.resolve(__dirname, "..");
   fs.writeFileSync(path.join(root, DIST_DIR, DIGEST_FILE), `${distSourceDigest(root)}\n`);
 }
