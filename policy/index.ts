@@ -1,5 +1,5 @@
 /**
- * The CrossGuard pack: `pulumi preview --policy-pack policy/` (README, "A policy pack for every stack"). Each
+ * The CrossGuard pack: `pulumi preview --policy-pack policy/` (docs/policy.md). Each
  * policy's enforcement level can be changed with `--policy-pack-config` (or the organisation's policy group).
  */
 import { PolicyPack } from "@pulumi/policy";

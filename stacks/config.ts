@@ -1,6 +1,6 @@
 /**
  * The stack file, read into validated gateways: `istio-gateways:gateways` is a map from gateway name to its
- * settings (README "Config reference"). Every gateway is checked before the program registers anything.
+ * settings (docs/config.md). Every gateway is checked before the program registers anything.
  */
 import { IstioGatewayArgs } from "../components/args";
 import { analyzeStack, Code, ConfigError, errorsOf, Finding, nearest, PreparedGateway, preparedFrom, validateGateway, ValidGateway, warningsOf } from "../components/core";
@@ -49,7 +49,7 @@ export function readStackConfig(stack: string, raw: unknown, configKeys: readonl
   if (raw === undefined) {
     const near = configKeys.find((k) => nearest(k, [CONFIG_KEY]) !== undefined);
     const hint = near === undefined ? "" : ` (the stack file sets "${near}": did you mean "${CONFIG_KEY}"?)`;
-    throw new StackConfigError(stack, `${CONFIG_KEY} is missing${hint}; set it to a map from gateway name to its settings (README, "Config reference")`);
+    throw new StackConfigError(stack, `${CONFIG_KEY} is missing${hint}; set it to a map from gateway name to its settings (docs/config.md)`);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new StackConfigError(stack, `${CONFIG_KEY} is ${JSON.stringify(raw)}; use a map from gateway name to its settings`);

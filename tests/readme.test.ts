@@ -4,7 +4,7 @@ import * as path from "path";
 import { Manifest, manifestsOf } from "../tools/engine/manifest";
 import { violations } from "./support/invariants";
 import { register } from "./support/mocks";
-import { codeBlockAfter, yamlBlocksIn } from "./support/readme";
+import { codeBlockAfter, doc, yamlBlocksIn } from "./support/readme";
 import { schemaErrors } from "./support/schema";
 import { parse } from "yaml";
 import { ROOT } from "./support/run";
@@ -14,9 +14,9 @@ const EXTERNAL = path.join(ROOT, "examples/external-weights.ts");
 const GATEWAY_API = path.join(ROOT, "examples/gateway-api-route.ts");
 
 
-/** The README block must equal the example file (but for the import, and the file's first comment line). */
-function assertSameAsExample(heading: string, file: string): void {
-  const block = codeBlockAfter(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), heading);
+/** The README's (or a doc's) block must equal the example file (but for the import, and the file's first comment line). */
+function assertSameAsExample(heading: string, file: string, text = fs.readFileSync(path.join(ROOT, "README.md"), "utf8")): void {
+  const block = codeBlockAfter(text, heading);
   const example = fs.readFileSync(file, "utf8").split("\n").slice(1).join("\n");
   assert.strictEqual(block, example.replace('from "../components";', 'from "istio-gateway";'));
 }
@@ -26,12 +26,12 @@ describe("README", () => {
     assertSameAsExample("## Use it from your own program", EXAMPLE);
   });
 
-  it("shows the external traffic shifting example that examples/external-weights.ts type-checks, word for word", () => {
-    assertSameAsExample("### External traffic shifting", EXTERNAL);
+  it("'s docs/autoscaling.md shows the external traffic shifting example that examples/external-weights.ts type-checks, word for word", () => {
+    assertSameAsExample("## External traffic shifting", EXTERNAL, doc("autoscaling"));
   });
 
-  it("shows the Gateway API program that examples/gateway-api-route.ts type-checks, word for word", () => {
-    assertSameAsExample("### From a program", GATEWAY_API);
+  it("'s docs/gateway-api.md shows the program that examples/gateway-api-route.ts type-checks, word for word", () => {
+    assertSameAsExample("## From a program", GATEWAY_API, doc("gateway-api"));
   });
 
   it("'s Gateway API program attaches its HTTPRoute with the component's parentRefs, and both pass the Gateway API schema", async () => {
@@ -43,7 +43,7 @@ describe("README", () => {
   });
 
   it("'s Gateway API stack file and HTTPRoute agree: the route names the gateway the stack file makes, and passes the schema", () => {
-    const [stack, route] = yamlBlocksIn(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), "## Kubernetes Gateway API").map((b) => parse(b));
+    const [stack, route] = yamlBlocksIn(doc("gateway-api"), "# Kubernetes Gateway API").map((b) => parse(b));
     const gateways = stack.config["istio-gateways:gateways"];
     const [name] = Object.keys(gateways);
     assert.strictEqual(gateways[name].routingApi, "gateway-api");
@@ -71,23 +71,35 @@ describe("README", () => {
     }), []);
   });
 
-  it("documents every stack-file key the validator accepts", () => {
+  it("'s stack file is one the stacks program accepts, and its canary is at the step its runbook moves from", () => {
+    const [block] = yamlBlocksIn(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), "## A stack file");
+    const { readStackConfig } = require("../stacks/config");
+    const [gw] = readStackConfig("readme", parse(block).config["istio-gateways:gateways"]).gateways;
+    assert.deepStrictEqual([gw.canary.weight, gw.canary.steps], [25, [25, 50, 100]]);
+  });
+
+  it("answers \"how do I move the canary from 25 % to 50 %\" within its first 80 lines, and stays within 250", () => {
+    const lines = fs.readFileSync(path.join(ROOT, "README.md"), "utf8").split("\n");
+    assert.ok(lines.length <= 250, `${lines.length} lines`);
+    const at = lines.findIndex((l) => l.includes("npm run rollout -- --stack dev next"));
+    assert.ok(at >= 0 && at < 80, `the rollout command is at line ${at + 1}`);
+  });
+
+  it("links every file of docs/, and each link resolves", () => {
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    const { GATEWAY_KEYS } = require("../components/core");
-    const reference = readme.slice(readme.indexOf("## Config reference"), readme.indexOf("## Autoscaling"));
-    const rows = reference.split("\n").filter((l) => l.startsWith("| `")).map((l) => l.split(" | ")[0]);
-    for (const key of GATEWAY_KEYS as string[]) assert.ok(rows.some((r) => r.includes(`\`${key}`)), `README's config reference lacks ${key}`);
+    const linked = new Set([...readme.matchAll(/\]\((docs\/[^)]+)\)/g)].map((m) => m[1]));
+    for (const file of linked) assert.ok(fs.existsSync(path.join(ROOT, file)), `${file} does not exist`);
+    for (const file of fs.readdirSync(path.join(ROOT, "docs"))) assert.ok(linked.has(`docs/${file}`), `README does not link docs/${file}`);
   });
 });
 
-describe("README findings table", () => {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const table = readme.slice(readme.indexOf("## Preflight findings"), readme.indexOf("## Canary runbook"));
+describe("docs/findings.md's table", () => {
+  const table = doc("findings");
   const listed = [...table.matchAll(/^\| `(\w+)` \| (error|warning) \|/gm)].map((m) => m[1]);
 
   it("lists every finding code the analyzer emits", () => {
     const { Code } = require("../components/core");
-    for (const code of Object.values(Code) as string[]) assert.ok(listed.includes(code), `${code} missing from the README`);
+    for (const code of Object.values(Code) as string[]) assert.ok(listed.includes(code), `${code} missing from docs/findings.md`);
   });
 
   it("lists only codes that some test makes fire", () => {
@@ -97,7 +109,7 @@ describe("README findings table", () => {
   });
 });
 
-describe("README Helm mapping", () => {
+describe("docs/adoption.md's Helm mapping", () => {
   // The user-facing values of the istio/gateway chart (values.yaml, Istio 1.2x).
   const CHART_VALUES = [
     "name", "revision", "replicaCount", "kind", "rbac.enabled", "serviceAccount.create", "serviceAccount.name", "serviceAccount.annotations",
@@ -110,8 +122,8 @@ describe("README Helm mapping", () => {
     "imagePullSecrets", "imagePullPolicy", "networkGateway", "strategy", "minReadySeconds", "readinessProbe", "volumes", "volumeMounts",
     "lifecycle", "platform", "global.hub", "global.tag",
   ];
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const table = readme.slice(readme.indexOf("## Coming from the istio/gateway Helm chart"), readme.indexOf("## Pull-request previews"));
+  const adoption = doc("adoption");
+  const table = adoption.slice(adoption.indexOf("## Coming from the istio/gateway Helm chart"));
   const firstColumn = table.split("\n").filter((l) => l.startsWith("| `")).map((l) => l.split(" | ")[0]).join(" ");
 
   it("maps every user-facing value of the chart, or says why it is not needed", () => {

@@ -1,7 +1,7 @@
 /**
- * Adopting a gateway that runs (README "Coming from istioctl, Helm or YAML"), for three starting points: the seed's
+ * Adopting a gateway that runs (docs/adoption.md), for three starting points: the seed's
  * plain YAML, the istio/gateway chart's defaults, istioctl's default profile. Each is applied the way its tool
- * applies it, a VirtualService is bound to its Istio Gateway, and then the README's runbook runs, line by line, in
+ * applies it, a VirtualService is bound to its Istio Gateway, and then the runbook of docs/adoption.md runs, line by line, in
  * order: kubectl get, npm run adopt, pulumi preview/up, rollout next to 100 % and promote. Through every `pulumi up`
  * ready pods behind the Service never fall below the starting count; after every one the Service keeps its UID,
  * ClusterIP, node ports and load-balancer address and the Gateway its name and UID, and a repeated `pulumi up`
@@ -18,14 +18,14 @@ import { readLiveObjects } from "../../tools/adopt/command";
 import { adoptFromLive } from "../../tools/adopt/from-live";
 import { ClusterState, kubectl } from "../../tools/cluster/control-plane";
 import { KubeApi, KubeObject, podServes, waitFor } from "../../tools/cluster/kube-api";
-import { codeBlocksIn } from "../support/readme";
+import { codeBlocksIn, doc } from "../support/readme";
 import { ROOT } from "../support/run";
 import { useCluster } from "./support/cluster";
 import { podsPath } from "./support/watch";
 import { watchedUp } from "./support/steps";
 import { CommandFailed, Workspace } from "./support/workspace";
 
-const SECTION = "## Coming from istioctl, Helm or YAML: adopting a gateway that runs";
+const SECTION = "# Adopting a gateway that runs: coming from istioctl, Helm or YAML";
 const FIXTURES = path.join(ROOT, "tests", "e2e", "fixtures", "adopt");
 const GATEWAY = "istio-ingressgateway";
 const REVISION = "1-26-0";
@@ -47,10 +47,10 @@ const STARTS: Start[] = [
   { title: "istioctl's default profile", fixture: "istioctl.yaml", namespace: "istio-system", apply: ["apply", "--server-side", "--force-conflicts", "--field-manager=istio-operator"], routes: "bookinfo", istioGateway: "bookinfo-gateway" },
 ];
 
-/** The runbook's commands, as the README prints them (comments and blank lines dropped). */
+/** The runbook's commands, as docs/adoption.md prints them (comments and blank lines dropped). */
 function runbook(): string[] {
-  const [block] = codeBlocksIn(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), SECTION, "sh");
-  assert.ok(block, `README has no sh block under "${SECTION}"`);
+  const [block] = codeBlocksIn(doc("adoption"), SECTION, "sh");
+  assert.ok(block, `docs/adoption.md has no sh block under "${SECTION}"`);
   return block.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 }
 
@@ -128,7 +128,7 @@ async function install(api: KubeApi, state: ClusterState, start: Start): Promise
 }
 
 for (const start of STARTS) {
-  describe(`adopting ${start.title}: the README runbook, real engine`, function () {
+  describe(`adopting ${start.title}: the adoption runbook, real engine`, function () {
     const cluster = useCluster();
     let ws: Workspace | undefined;
     let floor = 0;
@@ -141,7 +141,7 @@ for (const start of STARTS) {
       floor = await servingPods(api, start);
       was = await identity(api, start);
       const stack = path.join(state.dir, `Pulumi.adopt-${start.fixture.replace(".yaml", "")}.yaml`);
-      fs.writeFileSync(stack, "# written by npm run adopt (README \"Coming from istioctl, Helm or YAML\")\n");
+      fs.writeFileSync(stack, "# written by npm run adopt (docs/adoption.md)\n");
       ws = new Workspace(state, stack);
       await ws.init();
       process.stdout.write(`      ${start.title}: ${floor} pod(s) serving; Service ${JSON.stringify(was.service)}, Gateway ${JSON.stringify(was.gateway)}\n`);

@@ -1,5 +1,5 @@
 /**
- * The fleet command on three local clusters at once, one per stack (README "Fleet rollouts", its fleet file): the
+ * The fleet command on three local clusters at once, one per stack (docs/fleet.md, its fleet file): the
  * "early" wave's cluster never readies pods of the new revision. `fleet next` moves the canary wave, halts at the
  * early wave with exit 2, and leaves the later wave untouched; `fleet abort` rolls the early wave back.
  */
@@ -8,13 +8,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { KubeApi, KubeObject } from "../../tools/cluster/kube-api";
-import { yamlBlocksIn } from "../support/readme";
+import { doc, yamlBlocksIn } from "../support/readme";
 import { ROOT } from "../support/run";
 import { LiveCluster, useCluster } from "./support/cluster";
 import { CommandResult, Workspace } from "./support/workspace";
 
 const FIXTURES = path.join(__dirname, "fixtures", "fleet");
-const [fleetYaml] = yamlBlocksIn(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), "## Fleet rollouts: one revision across many clusters, in waves");
+const [fleetYaml] = yamlBlocksIn(doc("fleet"), "# Fleet rollouts: one revision across many clusters, in waves");
 const fleetDoc = parse(fleetYaml) as { revision: string; waves: Array<{ name: string; stacks: string[] }> };
 const [canaryStack, earlyStack, restStack] = fleetDoc.waves.map((w) => w.stacks[0]);
 const DEPLOYMENTS = "/apis/apps/v1/namespaces/istio-ingress/deployments";
@@ -23,7 +23,7 @@ function readyByDeployment(deployments: KubeObject[]): Record<string, string> {
   return Object.fromEntries(deployments.map((d) => [d.metadata.name, `${(d.status as { readyReplicas?: number }).readyReplicas ?? 0}/${d.spec?.replicas}`]));
 }
 
-describe("fleet rollout across three clusters, real engine (README \"Fleet rollouts\")", function () {
+describe("fleet rollout across three clusters, real engine (docs/fleet.md)", function () {
   const clusters: Record<string, () => LiveCluster> = {
     [canaryStack]: useCluster(),
     // The early wave's cluster never readies the new revision's pods: a canary whose proxies never get ready.

@@ -1,7 +1,7 @@
 /**
  * Gateway API mode with the real engine, against an API server that holds the Gateway API's standard CRDs (their
- * schemas and CEL rules): the README's stack comes up with a gateway.networking.k8s.io Gateway bound to the
- * Service, the README's HTTPRoute from another namespace is accepted with the stack's exported parentRefs, and the
+ * schemas and CEL rules): the stack of docs/gateway-api.md comes up with a gateway.networking.k8s.io Gateway bound to the
+ * Service, the HTTPRoute of docs/gateway-api.md from another namespace is accepted with the stack's exported parentRefs, and the
  * canary walks to promotion with the ready-pod floor held. istiod runs (one per revision): its gateway controller
  * writes the Gateway's and the route's status, and must leave a manually deployed gateway's pods and Service alone.
  */
@@ -11,19 +11,18 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { KubeObject, waitFor } from "../../tools/cluster/kube-api";
-import { yamlBlocksIn } from "../support/readme";
-import { ROOT } from "../support/run";
+import { doc, yamlBlocksIn } from "../support/readme";
 import { useStack } from "./support/cluster";
 import { apiPath, liveDifferences } from "./support/live";
 import { walkCanary, watchedUp } from "./support/steps";
 
-const SECTION = "## Kubernetes Gateway API";
-const [stackYaml, routeYaml] = yamlBlocksIn(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), SECTION);
+const SECTION = "# Kubernetes Gateway API";
+const [stackYaml, routeYaml] = yamlBlocksIn(doc("gateway-api"), SECTION);
 const GATEWAY = "edge";
 
-/** The README's stack file, as a user would save it. */
+/** The stack file of docs/gateway-api.md, as a user would save it. */
 function readmeStackFile(): string {
-  assert.ok(stackYaml && routeYaml, `the README's "${SECTION}" has no stack file and HTTPRoute`);
+  assert.ok(stackYaml && routeYaml, `docs/gateway-api.md's "${SECTION}" has no stack file and HTTPRoute`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-api-stack-"));
   const file = path.join(dir, "Pulumi.gateway-api.yaml");
   fs.writeFileSync(file, stackYaml);
@@ -32,7 +31,7 @@ function readmeStackFile(): string {
 
 const GATEWAY_PATH = `/apis/gateway.networking.k8s.io/v1/namespaces/edge/gateways/${GATEWAY}`;
 
-describe("Gateway API stack (the README's), real engine", function () {
+describe("Gateway API stack (docs/gateway-api.md's), real engine", function () {
   const stackFile = readmeStackFile();
   after(() => fs.rmSync(path.dirname(stackFile), { recursive: true, force: true }));
   const live = useStack(stackFile);
@@ -55,7 +54,7 @@ describe("Gateway API stack (the README's), real engine", function () {
     await assert.rejects(api.create("/apis/gateway.networking.k8s.io/v1/namespaces/edge/gateways?dryRun=All", twice), /Listener name must be unique/);
   });
 
-  it("accepts the README's HTTPRoute from another namespace, whose parentRefs are the stack's exported ones", async () => {
+  it("accepts the HTTPRoute of docs/gateway-api.md from another namespace, whose parentRefs are the stack's exported ones", async () => {
     const { ws, api } = live();
     const route = parse(routeYaml) as KubeObject & { apiVersion: string; kind: string; spec: { parentRefs: unknown } };
     const namespace = route.metadata.namespace as string;

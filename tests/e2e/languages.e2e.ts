@@ -1,28 +1,28 @@
 /**
- * The README's Python, Go and YAML programs (README "From Python, Go or YAML"), run by the real CLI with its
- * language hosts against a local cluster: the README's install commands, `pulumi package add` of this repository's
+ * The Python, Go and YAML programs of docs/program.md (docs/program.md), run by the real CLI with its
+ * language hosts against a local cluster: the install commands of docs/program.md, `pulumi package add` of this repository's
  * plugin/ folder, `pulumi up` from empty, the outputs and live Deployments, one canary step (`canaryWeight` 50), and
- * `pulumi destroy`. The programs sit beside a folder named as the README's clone, `pulumi-istio-gateway`, which is
- * this repository, so the README's relative paths are run as written.
+ * `pulumi destroy`. The programs sit beside a folder named as docs/program.md's clone, `pulumi-istio-gateway`, which is
+ * this repository, so docs/program.md's relative paths are run as written.
  */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { KubeObject } from "../../tools/cluster/kube-api";
 import { lockedVersions } from "../../tools/cluster/toolchain";
-import { codeBlocksIn } from "../support/readme";
+import { codeBlocksIn, doc } from "../support/readme";
 import { ROOT } from "../support/run";
 import { LiveCluster, useCluster } from "./support/cluster";
 import { CommandResult, Workspace } from "./support/workspace";
 
-const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-const block = (lang: string, nth = 0) => codeBlocksIn(README, "### From Python, Go or YAML", lang)[nth] ?? "";
+const PROGRAMS = doc("program");
+const block = (lang: string, nth = 0) => codeBlocksIn(PROGRAMS, "## From Python, Go or YAML", lang)[nth] ?? "";
 const DEPLOYMENTS = "/apis/apps/v1/namespaces/payments/deployments";
 
 interface Language {
   name: string;
   files: Record<string, string>;
-  /** The README's install commands for it (a ```sh block), or none. */
+  /** The install commands of docs/program.md for it (a ```sh block), or none. */
   install?: string;
 }
 
@@ -48,7 +48,7 @@ function ready(deployments: KubeObject[]): Record<string, number> {
   return Object.fromEntries(deployments.map((d) => [d.metadata.name, (d.status as { readyReplicas?: number }).readyReplicas ?? 0]));
 }
 
-describe("the README's Python, Go and YAML programs, real CLI and language hosts", function () {
+describe("the Python, Go and YAML programs of docs/program.md, real CLI and language hosts", function () {
   const cluster: () => LiveCluster = useCluster();
   let ws: Workspace;
   let base: string;
@@ -68,7 +68,7 @@ describe("the README's Python, Go and YAML programs, real CLI and language hosts
     ws = new Workspace(cluster().state, path.join(ROOT, "Pulumi.dev.yaml"));
     base = path.join(ws.dir, "programs");
     fs.mkdirSync(base);
-    // The README's layout: the programs beside a clone named pulumi-istio-gateway (npm ci done: this checkout).
+    // docs/program.md's layout: the programs beside a clone named pulumi-istio-gateway (npm ci done: this checkout).
     fs.symlinkSync(ROOT, path.join(base, "pulumi-istio-gateway"));
     // Installed, as the CLI would download them: a plugin package's providers are not taken from PATH.
     const v = lockedVersions();
@@ -85,16 +85,16 @@ describe("the README's Python, Go and YAML programs, real CLI and language hosts
   });
 
   for (const lang of LANGUAGES) {
-    it(`${lang.name}: installs as the README says, comes up, moves one canary step, and is destroyed`, async function () {
+    it(`${lang.name}: installs as docs/program.md says, comes up, moves one canary step, and is destroyed`, async function () {
       this.timeout(25 * 60 * 1000);
       const { api } = cluster();
       const dir = path.join(base, lang.name);
       fs.mkdirSync(dir);
       for (const [file, text] of Object.entries(lang.files)) {
-        assert.ok(text.trim(), `the README has no ${file} for ${lang.name}`);
+        assert.ok(text.trim(), `docs/program.md has no ${file} for ${lang.name}`);
         fs.writeFileSync(path.join(dir, file), text);
       }
-      if (lang.install) await must(`${lang.name}: the README's install commands`, bash(dir, lang.install));
+      if (lang.install) await must(`${lang.name}: the install commands of docs/program.md`, bash(dir, lang.install));
       if (lang.name === "go") {
         // The Go SDK of the Kubernetes provider asks for the provider at its own version (the newest the proxy serves).
         const version = /github\.com\/pulumi\/pulumi-kubernetes\/sdk\/v4 v(\S+)/.exec(fs.readFileSync(path.join(dir, "go.mod"), "utf8"))?.[1];

@@ -2,7 +2,7 @@
  * Namespaces the stack creates, with the real engine: Pulumi's retainOnDelete is an option, not an input, so the
  * mocks can only show it is asked for. Here the stack lets go of its namespace (createNamespace removed) and the
  * namespace, with the gateway's pods in it, must still be there; and a namespace first created without retention
- * (as versions before retainNamespace did) is retained after one `pulumi up` that asks for it (README, "Upgrading").
+ * (as versions before retainNamespace did) is retained after one `pulumi up` that asks for it (docs/upgrading.md).
  */
 import * as assert from "assert";
 import * as path from "path";

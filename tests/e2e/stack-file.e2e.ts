@@ -1,7 +1,7 @@
 /**
  * `npm run e2e -- --stack-file F`: any stack file, through the real engine on a fresh local cluster. Namespaces
  * the stack expects to exist are created first; then `pulumi up` from empty, the live objects against the render,
- * and each gateway's canary walked through every step to promotion (README, "Canary runbook"), with the ready-pod
+ * and each gateway's canary walked through every step to promotion (docs/canary.md), with the ready-pod
  * floor and `pulumi preview --expect-no-changes` at each step. The table of steps is printed at the end.
  */
 import * as assert from "assert";

@@ -1,4 +1,11 @@
-/** Reading the README's examples, for the tests that run them. */
+/** Reading the README's and the docs' examples, for the tests that run them. */
+import * as fs from "fs";
+import * as path from "path";
+
+/** A file of docs/, e.g. doc("gateway-api") for docs/gateway-api.md. */
+export function doc(name: string): string {
+  return fs.readFileSync(path.join(__dirname, "..", "..", "docs", `${name}.md`), "utf8");
+}
 
 /** The first TypeScript block after a README heading. */
 export function codeBlockAfter(readme: string, heading: string): string | undefined {

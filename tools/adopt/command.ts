@@ -1,5 +1,5 @@
 /**
- * The adopt command: reads the objects of a running gateway (the output of the README's `kubectl get … -o yaml`),
+ * The adopt command: reads the objects of a running gateway (the output of the `kubectl get … -o yaml` of docs/adoption.md),
  * writes the gateway's entry into the stack file, and checks the whole file as the program will, so that what
  * cannot be adopted is refused before anything changes. The cluster is not contacted: the file is what a
  * reviewer reads, and the command needs no credentials.
@@ -29,7 +29,7 @@ export function readLiveObjects(text: string, file: string): LiveObject[] {
     if (value.kind === "List" || Array.isArray(value.items)) out.push(...(value.items ?? []));
     else out.push(value as LiveObject);
   }
-  if (out.length === 0) throw new AdoptRefused(`${file} holds no objects; write it with the README's kubectl get command`);
+  if (out.length === 0) throw new AdoptRefused(`${file} holds no objects; write it with the kubectl get command of docs/adoption.md`);
   return out;
 }
 
@@ -76,7 +76,7 @@ export function adopt(argv: string[], io: CommandIO): void {
     if (value === undefined) throw new UsageError(`adopt: ${name} is required; ${USAGE}`);
   }
   const from = flags.from as string;
-  if (!fs.existsSync(from)) throw new UsageError(`adopt: ${from} does not exist; write it with the README's kubectl get command`);
+  if (!fs.existsSync(from)) throw new UsageError(`adopt: ${from} does not exist; write it with the kubectl get command of docs/adoption.md`);
   const objects = readLiveObjects(fs.readFileSync(from, "utf8"), from);
   const request = {
     gateway: flags.gateway as string, namespace: namespaceOf(objects, flags.namespace), revision: flags.revision as string,

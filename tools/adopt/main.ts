@@ -3,7 +3,7 @@
  *
  * Writes a gateway's stack-file entry from the objects of an install that runs already (istioctl, the
  * istio/gateway chart, plain YAML), so that `pulumi up` imports them instead of creating new ones beside them
- * (README "Coming from istioctl, Helm or YAML").
+ * (docs/adoption.md).
  */
 import { runMain } from "../engine/command";
 import { adopt } from "./command";

@@ -16,7 +16,7 @@ Bad config exits 1 with one message on stderr and nothing on stdout.
 example: npm run render -- --stack dev > dev.yaml`,
   rollout: `usage: npm run rollout -- (--stack <name> | --stack-file <path>) <verb> [--gateway <name>] [--force]
 
-Moves a canary one step in the stack file (one pulumi up per step; README "Canary runbook").
+Moves a canary one step in the stack file (one pulumi up per step; docs/canary.md).
 
   status    each gateway's plan, its weight and pods per revision (changes nothing)
   next      the next step of canary.steps
@@ -31,8 +31,7 @@ example: npm run rollout -- --stack dev next && pulumi up --stack dev`,
        [--namespace <ns>] [--deployment <name>] [--istio-gateway <name>]
 
 Writes a gateway's stack-file entry from the objects of an install that runs already (istioctl, the istio/gateway
-chart, plain YAML), so that pulumi up imports them instead of creating new ones beside them (README "Coming from
-istioctl, Helm or YAML"). Reads no cluster: --from is the output of the README's kubectl get command.
+chart, plain YAML), so that pulumi up imports them instead of creating new ones beside them (docs/adoption.md). Reads no cluster: --from is the output of the kubectl get command of docs/adoption.md.
 
   --from <file>            kubectl get deployments,services,serviceaccounts,roles,rolebindings,
                            horizontalpodautoscalers,poddisruptionbudgets,gateways.networking.istio.io -n <ns> -o yaml
@@ -67,7 +66,7 @@ example: eval "$(npm run -s cluster -- up --istiod 1-25-1,1-26-0)"`,
   fleet: `usage: npm run fleet -- <plan|next|status|abort> --fleet <fleet.yaml> [--wave <name>]
 
 One revision moved across many stacks (one per cluster) in waves, through Pulumi's Automation API
-(README "Fleet rollouts"). The stacks are stack files beside the fleet file, already initialised.
+(docs/fleet.md). The stacks are stack files beside the fleet file, already initialised.
 
   status   where each stack stands and what next would do to it (reads files and update history)
   plan     pulumi preview of every stack as its file stands, and what next would do, in one table

@@ -1,5 +1,5 @@
 /**
- * One watched `pulumi up` per step, and the canary runbook (README, "Canary runbook") walked with them: every
+ * One watched `pulumi up` per step, and the canary runbook (docs/canary.md) walked with them: every
  * gateway's ready pods sampled through the update, the floor (ready pods never below `replicas`) checked, and
  * `pulumi preview --expect-no-changes` after each step. Every step becomes a row of the run's table.
  */

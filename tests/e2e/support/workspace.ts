@@ -2,7 +2,7 @@
  * A Pulumi project in a temp folder, run by the real Pulumi CLI against a local cluster: this repository's
  * program (Pulumi.yaml, stacks/, components/, its node_modules linked) with a temp copy of one stack file,
  * because `pulumi stack init` rewrites the stack file it finds (it adds `encryptionsalt:`). State lives in a file
- * backend in the same folder. The commands are the README's: `pulumi stack init`, `pulumi up`, `pulumi preview
+ * backend in the same folder. The commands are the docs': `pulumi stack init`, `pulumi up`, `pulumi preview
  * --expect-no-changes`, `npm run rollout`, `pulumi destroy`.
  */
 import { spawn } from "child_process";
@@ -137,7 +137,7 @@ export class Workspace {
     return JSON.parse((await this.must(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<string, unknown>;
   }
 
-  /** The README's rollout command on this project's stack file: `npm run rollout -- --stack-file F <verb>`. */
+  /** The rollout command on this project's stack file: `npm run rollout -- --stack-file F <verb>`. */
   async rollout(verb: string, gateway?: string): Promise<string> {
     const args = [path.join(ROOT, "tools", "engine", "launch.js"), "rollout", "--stack-file", this.stackFile, verb, ...(gateway ? ["--gateway", gateway] : [])];
     const r = await this.run(process.execPath, args);
@@ -145,7 +145,7 @@ export class Workspace {
     return r.stdout;
   }
 
-  /** The README's render command on this project's stack file: every object the stack declares, as JSON. */
+  /** The render command on this project's stack file: every object the stack declares, as JSON. */
   async render(): Promise<Array<Record<string, unknown>>> {
     const r = await this.run(process.execPath, [path.join(ROOT, "tools", "engine", "launch.js"), "render", "--stack-file", this.stackFile, "--format", "json"]);
     if (r.code !== 0) throw new CommandFailed("render", r);
