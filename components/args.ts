@@ -457,7 +457,8 @@ export interface IstioGatewayArgs {
   /**
    * Read the namespace from the cluster at preview (it must exist) and refuse labels that would override the
    * gateway pods' injection: `istio-injection=disabled` (ImageAutoWithoutInjection), or `istio-injection=enabled` /
-   * `istio.io/rev` with per-pod revisions (NamespaceOverridesRevision).
+   * `istio.io/rev` with per-pod revisions (NamespaceOverridesRevision). Refused as `true` with `createNamespace`:
+   * that namespace does not exist yet, and its labels (`namespaceLabels`) are checked without the cluster.
    * @default true when the component does not create the namespace
    */
   verifyNamespace?: boolean;

@@ -32,8 +32,10 @@ describe("CI", () => {
     assert.ok(!e2e.some((f) => f.endsWith(".test.ts")));
   });
 
-  it("has a workflow that runs on pull requests", () => {
+  it("has a workflow that runs on every pull request, one that changes only Markdown too (npm test checks the docs)", () => {
     assert.ok("pull_request" in workflow.on);
+    const filters = workflow.on.pull_request ?? {};
+    assert.ok(!("paths-ignore" in filters) && !("paths" in filters), JSON.stringify(filters));
   });
 
   it("calls only npm scripts that exist", () => {

@@ -57,46 +57,47 @@ describe("policy checks (policy/checks.ts)", () => {
     assert.deepStrictEqual(allFindings(componentStack({ namespace: "edge" })).map((f) => f.split(":")[0]), ["revisionNotPinned", "openLoadBalancer"]);
   });
 
-  // Each mistake, made to the component's own objects, is found by exactly the check named, and nothing else is.
-  const mistakes: Array<[mistake: string, edit: (objects: StackObject[]) => void, finding: RegExp]> = [
+  // Each mistake, made to the component's own objects, is found by exactly the checks named, each of them, and
+  // nothing else is: every pattern must match a finding, and every finding a pattern.
+  const mistakes: Array<[mistake: string, edit: (objects: StackObject[]) => void, findings: RegExp[]]> = [
     ["pods opt out of injection", (o) => { spec(find(o, "Deployment", "gw-1-25-1")).template.metadata.labels["sidecar.istio.io/inject"] = "false"; },
-      /^imageAutoWithoutInjection: Deployment edge\/gw-1-25-1 runs image: auto, but its pods carry sidecar.istio.io\/inject: "false"/],
+      [/^imageAutoWithoutInjection: Deployment edge\/gw-1-25-1 runs image: auto, but its pods carry sidecar\.istio\.io\/inject: "false"/]],
     ["pods lose the gateway template", (o) => { delete spec(find(o, "Deployment", "gw-1-26-0")).template.metadata.annotations["inject.istio.io/templates"]; },
-      /^imageAutoWithoutInjection: .*gw-1-26-0.*does not name "gateway"/],
+      [/^imageAutoWithoutInjection: Deployment edge\/gw-1-26-0 .*does not name "gateway"/]],
     ["pods lose every injection label", (o) => {
       const labels = spec(find(o, "Deployment", "gw-1-25-1")).template.metadata.labels;
       delete labels["sidecar.istio.io/inject"]; delete labels["istio.io/rev"];
-    }, /^(imageAutoWithoutInjection: .*nothing turns injection on|revisionNotPinned: Deployment edge\/gw-1-25-1 names no control-plane revision)/],
+    }, [/^imageAutoWithoutInjection: Deployment edge\/gw-1-25-1 .*nothing turns injection on/, /^revisionNotPinned: Deployment edge\/gw-1-25-1 names no control-plane revision/]],
     ["a container may escalate", (o) => { spec(find(o, "Deployment", "gw-1-25-1")).template.spec.containers[0].securityContext.allowPrivilegeEscalation = true; },
-      /^podNotHardened: Deployment edge\/gw-1-25-1: container istio-proxy does not set allowPrivilegeEscalation: false$/],
+      [/^podNotHardened: Deployment edge\/gw-1-25-1: container istio-proxy does not set allowPrivilegeEscalation: false$/]],
     ["the sysctl is gone", (o) => { spec(find(o, "Deployment", "gw-1-26-0")).template.spec.securityContext.sysctls = []; },
-      /^podNotHardened: .*lack the sysctl net.ipv4.ip_unprivileged_port_start=0/],
+      [/^podNotHardened: Deployment edge\/gw-1-26-0: .*lack the sysctl net\.ipv4\.ip_unprivileged_port_start=0/]],
     ["the canary's selector drops its track", (o) => { delete spec(find(o, "Deployment", "gw-1-26-0")).selector.matchLabels["pulumi-istio-gateway/track"]; },
-      /^overlappingSelectors: Deployment edge\/gw-1-25-1 and Deployment edge\/gw-1-26-0 have overlapping selectors/],
+      [/^overlappingSelectors: Deployment edge\/gw-1-25-1 and Deployment edge\/gw-1-26-0 have overlapping selectors/]],
     ["the Gateway selects a label no pod has", (o) => { spec(find(o, "Gateway", "gw")).selector = { istio: "other" }; },
-      /^gatewaySelectsNothing: Gateway edge\/gw: its selector \{"istio":"other"\} matches the pods of no Deployment/],
+      [/^gatewaySelectsNothing: Gateway edge\/gw: its selector \{"istio":"other"\} matches the pods of no Deployment/]],
     ["a server port the Service does not forward", (o) => { spec(find(o, "Gateway", "gw")).servers.push({ port: { number: 8443, name: "https-alt", protocol: "HTTPS" }, hosts: ["*"] }); },
-      /^portNotOnService: Gateway edge\/gw: port 8443 is not forwarded/],
+      [/^portNotOnService: Gateway edge\/gw: port 8443 is not forwarded/]],
     ["the stable budget is gone", (o) => { o.splice(o.indexOf(find(o, "PodDisruptionBudget", "gw-1-25-1")), 1); },
-      /^withoutDisruptionBudget: Deployment edge\/gw-1-25-1 runs 3 pods and no PodDisruptionBudget/],
+      [/^withoutDisruptionBudget: Deployment edge\/gw-1-25-1 runs 3 pods and no PodDisruptionBudget/]],
     ["the Service is an open load balancer", (o) => { spec(find(o, "Service", "gw")).type = "LoadBalancer"; },
-      /^openLoadBalancer: Service edge\/gw is a LoadBalancer open to the internet/],
+      [/^openLoadBalancer: Service edge\/gw is a LoadBalancer open to the internet/]],
     ["a Deployment runs other than its split", (o) => { spec(find(o, "Deployment", "gw-1-25-1")).replicas = 2; },
-      /^canarySplitMismatch: IstioGateway gw: Deployment gw-1-25-1 runs 2 pods where the split says 3$/],
+      [/^canarySplitMismatch: IstioGateway gw: Deployment gw-1-25-1 runs 2 pods where the split says 3$/]],
     ["the split is not the plan's", (o) => {
       const split = (o[0].props.split as Array<{ pods: number; role: string }>);
       split[0].pods = 2; split[1].pods = 2;
       spec(find(o, "Deployment", "gw-1-25-1")).replicas = 2; spec(find(o, "Deployment", "gw-1-26-0")).replicas = 2;
       // (and the canary, now at 2 pods, has no budget: the plan gave it none at 1 pod)
-    }, /^(canarySplitMismatch: IstioGateway gw: its split puts 2 of 4 pods on the canary at 25%, where the plan gives 1|withoutDisruptionBudget: Deployment edge\/gw-1-26-0 runs 2 pods)/],
+    }, [/^canarySplitMismatch: IstioGateway gw: its split puts 2 of 4 pods on the canary at 25%, where the plan gives 1/, /^withoutDisruptionBudget: Deployment edge\/gw-1-26-0 runs 2 pods/]],
   ];
-  for (const [mistake, edit, finding] of mistakes) {
+  for (const [mistake, edit, findings] of mistakes) {
     it(`finds it when ${mistake}`, () => {
       const objects = componentStack(BASE);
       edit(objects);
       const found = allFindings(objects);
-      assert.ok(found.length > 0, "nothing found");
-      assert.deepStrictEqual(found.filter((f) => !finding.test(f)), [], `found besides ${finding}`);
+      for (const f of findings) assert.ok(found.some((x) => f.test(x)), `no finding matches ${f}; found: ${found.join(" | ")}`);
+      assert.deepStrictEqual(found.filter((x) => !findings.some((f) => f.test(x))), [], `found besides ${findings.join(", ")}`);
     });
   }
 

@@ -27,6 +27,9 @@ describe("YAML syntax errors", () => {
     ["a key without a space after the colon", `${gw}      namespace ns\n      replicas: 3\n`, 'write "key: value"', "  4 |       namespace ns", 7],
     ["a tab in the indentation", `${gw}\tnamespace: ns\n`, "tab", "  4 | →namespace: ns", 1],
     ["a key set twice", `${gw}      replicas: 2\n      replicas: 3\n`, "already set", "  5 |       replicas: 3", 7],
+    ["a [ never closed, the next key swallowed", `${gw}      routeNamespaces: [a, b\n      replicas: 3\n`, "this [ is never closed", "  4 |       routeNamespaces: [a, b", 24],
+    ["a { never closed at the end of the file", `${gw}      podLabels: { a: b\n`, "this { is never closed", "  4 |       podLabels: { a: b", 18],
+    ["a list closed on a later line, then a bad indent", `${gw}      routeNamespaces: [a,\n        b]\n     replicas: 3\n`, "not lined up", "  6 |      replicas: 3", 6],
   ];
   for (const [mistake, text, words, line, col] of table) {
     it(`${mistake}: names the line, says what is wrong in plain words, and puts a caret under it`, () => {

@@ -36,3 +36,11 @@ describe("offline run tuning (tuneForOfflineRun)", () => {
     assert.match(probe.stack, /^Error: boom\n {4}at thrower \(/);
   });
 });
+
+describe("the test workers (tests/support/offline-tuned.ts)", () => {
+  it("keep Node's stack trace depth, so a failing assertion shows the frames that led to it", () => {
+    assert.ok(Error.stackTraceLimit >= 10, `Error.stackTraceLimit is ${Error.stackTraceLimit}`);
+    const nested = () => (() => new Error("where"))();
+    assert.ok((nested().stack ?? "").split("\n").length > 3);
+  });
+});

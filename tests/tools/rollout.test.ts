@@ -60,12 +60,12 @@ describe("rollout command (in-process; the process boundary in the last test)", 
   });
 
   const refusals: Array<[what: string, text: string, args: string[], message: RegExp]> = [
-    ["next past the last step", PROD.replace("weight: 10", "weight: 100"), ["next"], /is at 100%, the last step; run promote/],
-    ["back before the first step", PROD.replace("weight: 10", "weight: 0"), ["back"], /is at 0%, before the first step/],
-    ["promote before 100%", PROD, ["promote"], /promote needs the canary at 100%/],
+    ["next past the last step", PROD.replace("weight: 10", "weight: 100"), ["next"], /^error: stack "prod", gateway "istio-ingressgateway" is at 100%, the last step; run promote/],
+    ["back before the first step", PROD.replace("weight: 10", "weight: 0"), ["back"], /^error: stack "prod", gateway "istio-ingressgateway" is at 0%, before the first step/],
+    ["promote before 100%", PROD, ["promote"], /^error: stack "prod", gateway "istio-ingressgateway" is at 10%; promote needs the canary at 100%/],
     ["an ambiguous gateway", TWO, ["next"], /gateways ingress-a, ingress-b have canaries; choose one with --gateway/],
     ["a gateway that does not exist", PROD, ["next", "--gateway", "nope"], /has no gateway "nope"; gateways: istio-ingressgateway, payments-gateway/],
-    ["a gateway without a canary", PROD, ["next", "--gateway", "payments-gateway"], /"payments-gateway" has no canary/],
+    ["a gateway without a canary", PROD, ["next", "--gateway", "payments-gateway"], /^error: stack "prod", gateway "payments-gateway" has no canary/],
     ["an unknown verb", PROD, ["forward"], /unknown verb "forward"/],
     ["a stack file that is invalid", PROD.replace("replicas: 10", "replicas: -1"), ["next"], /replicas is -1/],
   ];

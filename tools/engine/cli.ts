@@ -33,7 +33,11 @@ export function parseArgs(argv: string[], spec: FlagSpec, command: string): Pars
     if (!arg.startsWith("--")) { out.positional.push(arg); continue; }
     const [flag, inline] = arg.slice(2).split(/=(.*)/s, 2);
     const kind = spec[flag];
-    if (kind === undefined) throw new UsageError(`${command}: unknown option --${flag}; ${didYouMean(flag, Object.keys(spec))}options: ${Object.keys(spec).map((f) => `--${f}`).join(", ")}, --help`);
+    if (kind === undefined) {
+      const known = Object.keys(spec);
+      throw new UsageError(known.length === 0 ? `${command}: unknown option --${flag}; it takes no options (--help prints the usage)`
+        : `${command}: unknown option --${flag}; ${didYouMean(flag, known)}options: ${known.map((f) => `--${f}`).join(", ")}, --help`);
+    }
     if (kind === "boolean") { out.flags[flag] = "true"; continue; }
     const value = inline ?? argv[++i];
     if (value === undefined || value.startsWith("--")) throw new UsageError(`${command}: --${flag} needs a value`);

@@ -24,9 +24,12 @@ const current = built !== undefined && built === sourceDigest(ROOT);
 if (process.env.LAUNCH_TRACE === "1") {
   process.stderr.write(`launch: ${current ? "compiled" : `ts-node (${built === undefined ? "no build" : "sources changed since the build"}; npm run build:tools)`}\n`);
 }
-if (current) {
-  require(path.join(ROOT, BUILD_DIR, "tools", command, "main.js"));
+// --help needs only the help texts: printed before the command's modules (the Pulumi SDK among them) load.
+const helpOnly = process.argv.slice(2).some((a) => a === "--help" || a === "-h");
+if (!current) require("ts-node").register({ transpileOnly: true });
+const help = helpOnly && require(current ? path.join(ROOT, BUILD_DIR, "tools", "engine", "help.js") : path.join(ROOT, "tools", "engine", "help.ts")).HELP[command];
+if (help) {
+  process.stdout.write(`${help}\n`);
 } else {
-  require("ts-node").register({ transpileOnly: true });
-  require(path.join(ROOT, "tools", command, "main.ts"));
+  require(current ? path.join(ROOT, BUILD_DIR, "tools", command, "main.js") : path.join(ROOT, "tools", command, "main.ts"));
 }

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { nearest } from "../../components/core";
 import { UserError } from "./errors";
 import { yamlProblem } from "./yaml-error";
 
@@ -45,17 +46,25 @@ export function stackFilePath(dir: string, stack: string): string {
   return path.join(dir, `Pulumi.${stack}.yaml`);
 }
 
-/** Stacks that have a file in `dir`, for messages. */
+/** Stacks that have a file in `dir`, for messages (none when the folder does not exist). */
 export function knownStacks(dir: string): string[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return [];
   return fs.readdirSync(dir).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map(stackNameOf).sort();
+}
+
+/** Why a stack file is missing, in one line: the folder, or the file with the stacks beside it (and the near miss). */
+export function missingStackFile(file: string): string {
+  const stack = stackNameOf(file);
+  const dir = path.dirname(file);
+  if (!fs.existsSync(dir)) return `stack "${stack}": ${file} does not exist: there is no folder ${dir}`;
+  const known = knownStacks(dir);
+  const near = known.find((k) => k.toLowerCase() === stack.toLowerCase()) ?? nearest(stack, known);
+  return `stack "${stack}": ${file} does not exist; ${near !== undefined ? `did you mean "${near}"? ` : ""}stacks here: ${known.join(", ") || "none"}`;
 }
 
 export function readStackFile(project: Project, file: string): StackFile {
   const stack = stackNameOf(file);
-  if (!fs.existsSync(file)) {
-    const known = knownStacks(path.dirname(file));
-    throw new StackFileError(`stack "${stack}": ${file} does not exist; stacks here: ${known.join(", ") || "none"}`);
-  }
+  if (!fs.existsSync(file)) throw new StackFileError(missingStackFile(file));
   let doc: unknown;
   const text = fs.readFileSync(file, "utf8");
   try {

@@ -23,9 +23,42 @@ function column(code: string | undefined, line: string, parsers: number): number
   return parsers;
 }
 
+/**
+ * The first `[` or `{` still open on a line before `beforeLine` (quotes and comments skipped). A flow collection
+ * left open swallows the lines after it, so the parser trips later, often on indentation or at the end of the
+ * file: the opener is where the mistake is.
+ */
+export function unclosedBracket(text: string, beforeLine: number): { line: number; col: number; char: string } | undefined {
+  const open: Array<{ line: number; col: number; char: string }> = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < Math.min(lines.length, beforeLine - 1); i++) {
+    let quote: string | undefined;
+    for (let j = 0; j < lines[i].length; j++) {
+      const c = lines[i][j];
+      if (quote) { if (c === quote) quote = undefined; continue; }
+      if (c === '"' || c === "'") quote = c;
+      else if (c === "#" && (j === 0 || /\s/.test(lines[i][j - 1]))) break;
+      else if (c === "[" || c === "{") open.push({ line: i + 1, col: j + 1, char: c });
+      else if ((c === "]" || c === "}") && open.length > 0) open.pop();
+    }
+  }
+  return open[0];
+}
+
+function caret(text: string, line: number, col: number, words: string): string {
+  const shown = (text.split(/\r?\n/)[line - 1] ?? "").replace(/\t/g, "→");
+  const gutter = String(line);
+  return `line ${line}, column ${col}: ${words}\n  ${gutter} | ${shown}\n  ${" ".repeat(gutter.length)} | ${" ".repeat(col - 1)}^`;
+}
+
 export function yamlProblem(text: string, error: unknown): string {
   const e = error as YamlError;
   const pos = e.linePos?.[0];
+  const opener = unclosedBracket(text, pos?.line ?? text.split(/\r?\n/).length + 1);
+  if (opener) {
+    const closer = opener.char === "[" ? "]" : "}";
+    return caret(text, opener.line, opener.col, `this ${opener.char} is never closed: add ${closer} where the ${opener.char === "[" ? "list" : "map"} ends (YAML reads the lines after it as part of it)`);
+  }
   const words = (e.code && PLAIN[e.code]) ?? e.message.split(" at line ")[0].split("\n")[0];
   if (!pos) return words;
   const line = text.split(/\r?\n/)[pos.line - 1] ?? "";

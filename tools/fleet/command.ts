@@ -79,7 +79,12 @@ async function engineStack(fleet: Fleet, name: string): Promise<Stack> {
   try {
     return await selectStack(fleet.dir, name);
   } catch (e) {
-    throw new FleetError(`stack "${name}": the Pulumi engine cannot select it (${String((e as Error).message).split("\n").find((l) => l.includes("error")) ?? "is it initialised? pulumi stack init " + name}); run pulumi stack init ${name} in ${fleet.dir}`);
+    const message = String((e as Error).message);
+    // The Automation API runs the CLI (`pulumi version` first): without one on PATH there is nothing to initialise.
+    if (/spawn pulumi ENOENT|ENOENT: pulumi/.test(message)) {
+      throw new FleetError(`the Pulumi CLI is not on PATH, and fleet drives the engine through it; install it (https://www.pulumi.com/docs/install/), or on this machine run eval "$(npm run -s cluster -- up)" for a local one`);
+    }
+    throw new FleetError(`stack "${name}": the Pulumi engine cannot select it (${message.split("\n").find((l) => l.includes("error")) ?? "is it initialised? pulumi stack init " + name}); run pulumi stack init ${name} in ${fleet.dir}`);
   }
 }
 

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { DNS1123_LABEL } from "../../components/core";
+import { didYouMean, DNS1123_LABEL } from "../../components/core";
 import { UserError } from "../engine/errors";
 
 export interface Wave {
@@ -51,7 +51,7 @@ export function checkFleet(file: string, raw: unknown): Fleet {
   const bad = (key: string, value: unknown, allowed: string) =>
     new FleetError(`fleet "${file}": ${key} is ${value === undefined ? "missing" : JSON.stringify(value)}; ${allowed}`);
   const doc = mapAt(raw, "the file", bad);
-  for (const k of Object.keys(doc)) if (!KEYS.includes(k)) throw bad(k, doc[k], `known keys: ${KEYS.join(", ")}`);
+  for (const k of Object.keys(doc)) if (!KEYS.includes(k)) throw bad(k, doc[k], `${didYouMean(k, KEYS)}known keys: ${KEYS.join(", ")}`);
   if (typeof doc.revision !== "string" || !DNS1123_LABEL.test(doc.revision)) {
     throw bad("revision", doc.revision, 'name the revision every canary moves to, a DNS-1123 label such as "1-26-0"');
   }
@@ -72,7 +72,7 @@ type Bad = (key: string, value: unknown, allowed: string) => FleetError;
 
 function checkWave(raw: unknown, key: string, bad: Bad): Wave {
   const w = mapAt(raw, key, bad);
-  for (const k of Object.keys(w)) if (!WAVE_KEYS.includes(k)) throw bad(`${key}.${k}`, w[k], `known keys: ${WAVE_KEYS.join(", ")}`);
+  for (const k of Object.keys(w)) if (!WAVE_KEYS.includes(k)) throw bad(`${key}.${k}`, w[k], `${didYouMean(k, WAVE_KEYS)}known keys: ${WAVE_KEYS.join(", ")}`);
   if (typeof w.name !== "string" || !DNS1123_LABEL.test(w.name)) throw bad(`${key}.name`, w.name, 'name the wave, e.g. "canary", "early", "rest"');
   return {
     name: w.name,

@@ -12,6 +12,23 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "../..");
 const OUT = path.join(ROOT, ".build", "policy-pack");
+const USAGE = `usage: npm run policy:bundle
+
+Writes .build/policy-pack/: the CrossGuard pack compiled with the rules it imports, its PulumiPolicy.yaml and a
+package.json, as one folder for pulumi policy publish (docs/policy.md).
+
+example: npm run policy:bundle && cd .build/policy-pack && npm install && pulumi policy publish <org>`;
+
+// Plain JavaScript, so it reads its arguments itself: --help prints the usage, anything else is refused.
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (args.length > 0) {
+  process.stderr.write(`error: policy:bundle: unexpected argument ${JSON.stringify(args[0])}; it takes none (--help prints the usage)\n`);
+  process.exit(1);
+}
 
 fs.rmSync(OUT, { recursive: true, force: true });
 const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.policy.json"], { cwd: ROOT, stdio: "inherit" });

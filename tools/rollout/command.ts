@@ -6,7 +6,7 @@ import * as fs from "fs";
 import { ValidGateway } from "../../components/core";
 import { readStackConfig, StackConfig } from "../../stacks/config";
 import { Edit, move, MoveRefused, statusText, Verb } from "./plan";
-import { knownStacks, stackFilePath, stackNameOf, StackFileError } from "../engine/stack-file";
+import { missingStackFile, stackFilePath, stackNameOf, StackFileError } from "../engine/stack-file";
 import { StackDocument } from "./stack-edit";
 import * as path from "path";
 import { CommandIO } from "../engine/command";
@@ -34,7 +34,7 @@ export function renderRollout(req: RolloutRequest, readConfig: ReadConfig): Roll
   const stack = stackNameOf(req.file);
   if (!VERBS.includes(req.verb)) throw new MoveRefused(`rollout: unknown verb "${req.verb}"; use one of ${VERBS.join(", ")}`);
   if (!fs.existsSync(req.file)) {
-    throw new StackFileError(`stack "${stack}": ${req.file} does not exist; stacks here: ${knownStacks(path.dirname(req.file)).join(", ") || "none"}`);
+    throw new StackFileError(missingStackFile(req.file));
   }
   const doc = new StackDocument(fs.readFileSync(req.file, "utf8"), req.file);
   const config = readConfig(stack, doc.gateways());
@@ -43,7 +43,7 @@ export function renderRollout(req: RolloutRequest, readConfig: ReadConfig): Roll
     return { output: shown.map((g) => statusText(stack, g)).join("\n") };
   }
   const gw = req.gateway === undefined ? onlyCanary(stack, config.gateways) : pick(stack, config.gateways, req.gateway);
-  const edit = move(req.verb as Verb, gw, req.force);
+  const edit = move(req.verb as Verb, gw, req.force, stack);
   if (edit.kind === "weight" && edit.from === edit.to) {
     return { output: `${gw.name}: the canary is already at ${edit.to}%; nothing to change\n` };
   }

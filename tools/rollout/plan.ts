@@ -85,18 +85,20 @@ export type Edit =
   | { kind: "weight"; from: number; to: number }
   | { kind: "promote"; revision: string; from: number };
 
-export function move(verb: Verb, gw: ValidGateway, force = false): Edit {
+/** `stack` names the stack file in refusals: the same gateway name may stand in several. */
+export function move(verb: Verb, gw: ValidGateway, force = false, stack?: string): Edit {
+  const who = `${stack === undefined ? "" : `stack "${stack}", `}gateway "${gw.name}"`;
   const canary = gw.canary;
-  if (canary === undefined) throw new MoveRefused(`gateway "${gw.name}" has no canary; add canary: { revision: <new revision> } to start one`);
+  if (canary === undefined) throw new MoveRefused(`${who} has no canary; add canary: { revision: <new revision> } to start one`);
   const w = canary.weight;
   switch (verb) {
     case Verb.Next: {
       const to = canary.steps.find((s) => s > w);
-      if (to === undefined) throw new MoveRefused(`gateway "${gw.name}" is at ${w}%, the last step; run promote to make ${canary.revision} the stable revision`);
+      if (to === undefined) throw new MoveRefused(`${who} is at ${w}%, the last step; run promote to make ${canary.revision} the stable revision`);
       return { kind: "weight", from: w, to };
     }
     case Verb.Back: {
-      if (w === 0) throw new MoveRefused(`gateway "${gw.name}" is at 0%, before the first step; there is no step back`);
+      if (w === 0) throw new MoveRefused(`${who} is at 0%, before the first step; there is no step back`);
       const to = [0, ...canary.steps].filter((s) => s < w).pop() ?? 0;
       return { kind: "weight", from: w, to };
     }
@@ -104,7 +106,7 @@ export function move(verb: Verb, gw: ValidGateway, force = false): Edit {
       return { kind: "weight", from: w, to: 0 };
     case Verb.Promote:
       if (w !== 100 && !force) {
-        throw new MoveRefused(`gateway "${gw.name}" is at ${w}%; promote needs the canary at 100% (run next until then, or --force to promote now)`);
+        throw new MoveRefused(`${who} is at ${w}%; promote needs the canary at 100% (run next until then, or --force to promote now)`);
       }
       return { kind: "promote", revision: canary.revision, from: w };
   }

@@ -62,10 +62,11 @@ export function validateGateway(where: Where, raw: unknown): ValidGateway {
   if (servesGatewayApi(routing.routingApi)) checkGatewayApiServers(where, servers);
   const drain = checkDrain(where, args.drain);
   const pod = checkPod(where, args, drain);
+  const ownership = checkNamespaceOwnership(where, namespace, args);
   return {
     name,
     namespace,
-    ...checkNamespaceOwnership(where, namespace, args),
+    ...ownership,
     namespaceLabels: checkNamespaceLabels(where, args.namespaceLabels ?? {}),
     topology,
     replicas,
@@ -87,7 +88,7 @@ export function validateGateway(where: Where, raw: unknown): ValidGateway {
     ...routing,
     ...(args.gatewaySelector !== undefined && { gatewaySelector: checkGatewaySelector(where, args.gatewaySelector) }),
     podLabels: { ...preset.labels, ...labelMap(where, "podLabels", args.podLabels ?? {}, MANAGED_POD_LABELS) },
-    verifyNamespace: bool(where, "verifyNamespace", args.verifyNamespace ?? args.createNamespace !== true),
+    verifyNamespace: checkVerifyNamespace(where, args, ownership.createNamespace),
     istioGatewayName: checkIstioGatewayName(where, args.istioGatewayName, name, routing.routingApi),
     ...(adoption && { adoption }),
   };
@@ -187,6 +188,21 @@ function checkNamespaceOwnership(where: Where, namespace: string, args: Record<s
     throw new ConfigError(where, "retainNamespace", args.retainNamespace, "it only applies to a namespace the gateway creates (createNamespace: true)");
   }
   return { createNamespace, retainNamespace: bool(where, "retainNamespace", args.retainNamespace ?? DEFAULTS.retainNamespace) };
+}
+
+/**
+ * Reading the namespace at preview needs it to exist: one the gateway creates does not yet, and its labels are
+ * the gateway's own (namespaceLabels), checked without the cluster. Asking for both is refused here, at the first
+ * check, rather than failing the preview with the provider's "does not exist".
+ */
+function checkVerifyNamespace(where: Where, args: Record<string, unknown>, createNamespace: boolean): boolean {
+  if (args.verifyNamespace === undefined) return !createNamespace;
+  const verify = bool(where, "verifyNamespace", args.verifyNamespace);
+  if (verify && createNamespace) {
+    throw new ConfigError(where, "verifyNamespace", true,
+      "it reads an existing namespace at preview, and createNamespace: true creates it (its labels, namespaceLabels, are checked without the cluster); leave verifyNamespace out");
+  }
+  return verify;
 }
 
 function checkNamespaceLabels(where: Where, raw: unknown): Record<string, string> {
