@@ -9,9 +9,8 @@ import { ProcessResult, ROOT, startProcess } from "../support/run";
 
 const LAUNCH = path.join(ROOT, "tools/engine/launch.js");
 const launched = (command: string, args: string[]) => startProcess(process.execPath, [LAUNCH, command, ...args], { cwd: ROOT });
-/** The commands launch.js does not start: bench (it needs --expose-gc) and policy:bundle (plain JavaScript). */
+/** The one command launch.js does not start: policy:bundle (plain JavaScript, run as it is). */
 const OWN_START: Record<string, (args: string[]) => Promise<ProcessResult>> = {
-  bench: (args) => startProcess(process.execPath, ["--expose-gc", "-r", "ts-node/register/transpile-only", "tools/bench/main.ts", ...args], { cwd: ROOT }),
   "policy:bundle": (args) => startProcess(process.execPath, ["tools/policy/bundle.js", ...args], { cwd: ROOT }),
 };
 const run = (command: string, args: string[]) => (OWN_START[command] ?? ((a: string[]) => launched(command, a)))(args);

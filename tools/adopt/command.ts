@@ -68,8 +68,7 @@ export function adoptInto(stackText: string, file: string, gateway: string, entr
 }
 
 export function adopt(argv: string[], io: CommandIO): void {
-  const spec = { stack: "string", "stack-file": "string", from: "string", gateway: "string", revision: "string", namespace: "string", deployment: "string", "istio-gateway": "string" } as const;
-  const { flags, positional } = parseArgs(argv, spec, "adopt");
+  const { flags, positional } = parseArgs(argv, "adopt");
   if (positional.length > 0) throw new UsageError(`adopt: unexpected ${positional.join(" ")}; ${USAGE}`);
   const file = flags["stack-file"] ? path.resolve(flags["stack-file"]) : flags.stack ? stackFilePath(PROJECT_DIR, flags.stack) : undefined;
   for (const [name, value] of [["--stack or --stack-file", file], ["--from", flags.from], ["--gateway", flags.gateway], ["--revision", flags.revision]] as const) {

@@ -14,7 +14,8 @@ import { fail, parseArgs, UsageError } from "../engine/cli";
 import { tuneForOfflineRun } from "../engine/offline";
 import { PROJECT_DIR } from "../engine/render-stack";
 
-const { builtDigest, sourceDigest } = require("../../components/build-digest.js") as { builtDigest(root: string): string | undefined; sourceDigest(root: string): string };
+// From the sources, whether this runs from tools/ or from the compiled .build/tools/ (which holds no .js sources).
+const { builtDigest, sourceDigest } = require(path.join(PROJECT_DIR, "components", "build-digest.js")) as { builtDigest(root: string): string | undefined; sourceDigest(root: string): string };
 
 interface Measure { ms: number; resources: number }
 interface Memory { resources: number; rssMb: number; heapMb: number }
@@ -55,7 +56,7 @@ function wall(args: string[], cwd = PROJECT_DIR): number {
 
 async function main(): Promise<void> {
   tuneForOfflineRun(); // the same settings for the component and the baseline
-  const { flags } = parseArgs(process.argv.slice(2), { quick: "boolean", sizes: "string", engine: "boolean", rounds: "string", "previews-only": "boolean" }, "bench");
+  const { flags } = parseArgs(process.argv.slice(2), "bench");
   const quick = flags.quick === "true";
   if (flags.engine === "true") {
     const engineSizes = (flags.sizes ?? "1,30,100").split(",").map(Number);

@@ -24,7 +24,7 @@ function running(name: string): ClusterState {
 }
 
 async function main(): Promise<void> {
-  const { flags, positional } = parseArgs(process.argv.slice(2), { name: "string", istiod: "string", "istiod-tag": "string" }, "cluster");
+  const { flags, positional } = parseArgs(process.argv.slice(2), "cluster");
   if (positional.length !== 1) throw new UsageError(`cluster: name one verb; ${USAGE}`);
   const name = flags.name ?? "local";
   const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -10,7 +10,7 @@ import { entriesOf } from "../engine/manifest";
 import { PROJECT_DIR, runStack } from "../engine/render-stack";
 
 async function main(): Promise<void> {
-  const { flags, positional } = parseArgs(process.argv.slice(2), { stack: "string", base: "string" }, "diff");
+  const { flags, positional } = parseArgs(process.argv.slice(2), "diff");
   if (!flags.stack || positional.length > 0) throw new UsageError("diff: usage: npm run diff -- --stack <name> [--base <git-ref>]");
   const stack = flags.stack;
   const sha = flags.base ? resolveRef(PROJECT_DIR, flags.base) : defaultBase(PROJECT_DIR);

@@ -32,7 +32,7 @@ function suites(stackFile: string | undefined): string[] {
 interface LaneResult { passed: number; failed: number; pending: number; report?: unknown }
 
 async function main(): Promise<void> {
-  const { flags, positional } = parseArgs(process.argv.slice(2), { "stack-file": "string", grep: "string", lanes: "string", "lane-files": "string", "lane-result": "string" }, "e2e");
+  const { flags, positional } = parseArgs(process.argv.slice(2), "e2e");
   if (positional.length > 0) throw new UsageError(`e2e: unexpected argument ${JSON.stringify(positional[0])}; ${USAGE}`);
   if (flags["lane-files"]) return runLane(JSON.parse(flags["lane-files"]) as string[], flags.grep, flags["lane-result"] as string);
   const lanes = flags.lanes === undefined ? 2 : Number(flags.lanes);

@@ -1,6 +1,53 @@
 /**
- * `--help` of every command: what it does, its options, an example. parseArgs prints it and exits 0.
+ * Every command's usage (`--help`: what it does, its options, an example) and the options it takes. A light module
+ * (nothing of Pulumi loads with it): tools/engine/launch.js answers `--help` and refuses an unknown option from it
+ * before the command itself loads, and parseArgs (cli.ts) reads the same table.
  */
+import { didYouMean } from "../../components/core";
+
+export type FlagSpec = Readonly<Record<string, "string" | "boolean">>;
+
+/** The options of each command, as `--name value` (string) or `--name` (boolean). */
+export const FLAGS: Readonly<Record<string, FlagSpec>> = {
+  render: { stack: "string", "stack-file": "string", program: "string", format: "string" },
+  rollout: { stack: "string", "stack-file": "string", gateway: "string", force: "boolean" },
+  adopt: { stack: "string", "stack-file": "string", from: "string", gateway: "string", revision: "string", namespace: "string", deployment: "string", "istio-gateway": "string" },
+  diff: { stack: "string", base: "string" },
+  fleet: { fleet: "string", wave: "string" },
+  schema: {},
+  reference: { check: "boolean" },
+  cluster: { name: "string", istiod: "string", "istiod-tag": "string" },
+  // --lane-files and --lane-result are the lanes' own: the e2e command passes them to the processes it starts.
+  e2e: { "stack-file": "string", grep: "string", lanes: "string", "lane-files": "string", "lane-result": "string" },
+  bench: { quick: "boolean", sizes: "string", engine: "boolean", rounds: "string", "previews-only": "boolean" },
+};
+
+export interface ParsedArgs {
+  flags: Record<string, string | undefined>;
+  positional: string[];
+}
+
+/** The arguments read against the command's options, or the one-line problem with them. */
+export function readArgs(argv: readonly string[], command: string): ParsedArgs | { problem: string } {
+  const spec = FLAGS[command] ?? {};
+  const out: ParsedArgs = { flags: {}, positional: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("--")) { out.positional.push(arg); continue; }
+    const [flag, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    const kind = spec[flag];
+    if (kind === undefined) {
+      const known = Object.keys(spec);
+      return { problem: known.length === 0 ? `${command}: unknown option --${flag}; it takes no options (--help prints the usage)`
+        : `${command}: unknown option --${flag}; ${didYouMean(flag, known)}options: ${known.map((f) => `--${f}`).join(", ")}, --help` };
+    }
+    if (kind === "boolean") { out.flags[flag] = "true"; continue; }
+    const value = inline ?? argv[++i];
+    if (value === undefined || value.startsWith("--")) return { problem: `${command}: --${flag} needs a value` };
+    out.flags[flag] = value;
+  }
+  return out;
+}
 export const HELP: Record<string, string> = {
   render: `usage: npm run render -- (--stack <name> | --stack-file <path> | --program <file>) [--format yaml|json]
 

@@ -1,5 +1,5 @@
 /**
- * `npm run render|rollout|diff|cluster|e2e|schema|fleet|adopt|reference`: starts the command from its compiled JavaScript (.build/, built by `npm ci` and
+ * `npm run render|rollout|diff|cluster|e2e|schema|fleet|adopt|reference|bench`: starts the command from its compiled JavaScript (.build/, built by `npm ci` and
  * `npm run build:tools`) when that was built from exactly the sources on disk, and through ts-node otherwise.
  * Both run the same TypeScript; the compiled start skips loading the TypeScript compiler and transpiling ~50
  * files, which is most of a render's start-up (docs/BENCHMARKS.md). `LAUNCH_TRACE=1` says which one ran, on stderr.
@@ -10,7 +10,7 @@ const path = require("path");
 const { BUILD_DIR, builtDigest, sourceDigest } = require("../../components/build-digest.js");
 
 const ROOT = path.resolve(__dirname, "../..");
-const COMMANDS = ["render", "rollout", "diff", "cluster", "e2e", "schema", "fleet", "adopt", "reference"];
+const COMMANDS = ["render", "rollout", "diff", "cluster", "e2e", "schema", "fleet", "adopt", "reference", "bench"];
 
 const command = process.argv[2];
 if (!COMMANDS.includes(command)) {
@@ -24,12 +24,17 @@ const current = built !== undefined && built === sourceDigest(ROOT);
 if (process.env.LAUNCH_TRACE === "1") {
   process.stderr.write(`launch: ${current ? "compiled" : `ts-node (${built === undefined ? "no build" : "sources changed since the build"}; npm run build:tools)`}\n`);
 }
-// --help needs only the help texts: printed before the command's modules (the Pulumi SDK among them) load.
-const helpOnly = process.argv.slice(2).some((a) => a === "--help" || a === "-h");
+// The command table (tools/engine/help.ts) answers --help and refuses an unknown option before the command's own
+// modules (the Pulumi SDK among them) load: the answer is immediate, and the same the command would give.
 if (!current) require("ts-node").register({ transpileOnly: true });
-const help = helpOnly && require(current ? path.join(ROOT, BUILD_DIR, "tools", "engine", "help.js") : path.join(ROOT, "tools", "engine", "help.ts")).HELP[command];
-if (help) {
-  process.stdout.write(`${help}\n`);
+const { HELP, readArgs, wantsHelp } = require(current ? path.join(ROOT, BUILD_DIR, "tools", "engine", "help.js") : path.join(ROOT, "tools", "engine", "help.ts"));
+const args = process.argv.slice(2);
+const read = readArgs(args, command);
+if (wantsHelp(args) && HELP[command] !== undefined) {
+  process.stdout.write(`${HELP[command]}\n`);
+} else if ("problem" in read) {
+  process.stderr.write(`error: ${read.problem}\n`);
+  process.exitCode = 1;
 } else {
   require(current ? path.join(ROOT, BUILD_DIR, "tools", command, "main.js") : path.join(ROOT, "tools", command, "main.ts"));
 }

@@ -111,28 +111,38 @@ function recordReads(reads: Set<string>): void {
 }
 
 /**
- * For command-line runs only (render, diff, bench): the SDK records stack traces that only the engine uses (source
- * positions in `pulumi up` output); offline they cost most of the registration time. Set by the commands' entry
- * points, never by the component: both settings are process-wide.
+ * For command-line runs only (render, diff, bench) and the test workers: the SDK records stack traces that only the
+ * engine or a leak hunt uses; offline, formatting them costs most of the registration time. Set by the commands'
+ * entry points, never by the component: the setting is process-wide.
  *
- * - Most promises record a stack (runtime/debuggable.ts): capped at one frame.
  * - Every resource formats the whole stack to find its source position (Resource.callsites in resource.ts), and
  *   ts-node's source-map-support maps every frame of it; a component's children are created deep in the stack, so
- *   they pay the most. Offline that position is never read: the runner answers those traces with no frames (the
- *   SDK then sends no position). Every other stack trace is formatted as before, source-mapped.
+ *   they pay the most. Offline that position is never read.
+ * - Most promises format a stack when they are made (runtime/debuggable.ts debuggablePromise), read only when
+ *   PULUMI_DEBUG_PROMISE_LEAKS asks for leaked promises' origins.
+ *
+ * Both captures are answered with no frames (the SDK then sends no position, and a leak report would show none);
+ * every other stack trace is formatted as before, whole and source-mapped, so a real failure still shows where.
  */
 export function tuneForOfflineRun(): void {
-  Error.stackTraceLimit = 1;
+  const leakHunt = process.env.PULUMI_DEBUG_PROMISE_LEAKS !== undefined && process.env.PULUMI_DEBUG_PROMISE_LEAKS !== "";
   const format = Error.prepareStackTrace;
   Error.prepareStackTrace = (error, frames) => {
-    if (isSourcePositionCapture(frames)) return "Error";
+    if (isSourcePositionCapture(frames) || (!leakHunt && isPromiseDebugCapture(frames))) return "Error";
     return format ? format(error, frames) : `${error}${frames.map((f) => `\n    at ${f}`).join("")}`;
   };
 }
 
+const SDK_RUNTIME = `@pulumi${path.sep}pulumi${path.sep}`;
+
 function isSourcePositionCapture(frames: NodeJS.CallSite[]): boolean {
   const top = frames[0];
-  return top !== undefined && top.getFunctionName() === "callsites" && (top.getFileName() ?? "").endsWith(`@pulumi${path.sep}pulumi${path.sep}resource.js`);
+  return top !== undefined && top.getFunctionName() === "callsites" && (top.getFileName() ?? "").endsWith(`${SDK_RUNTIME}resource.js`);
+}
+
+function isPromiseDebugCapture(frames: NodeJS.CallSite[]): boolean {
+  const top = frames[0];
+  return top !== undefined && top.getFunctionName() === "debuggablePromise" && (top.getFileName() ?? "").endsWith(`${SDK_RUNTIME}runtime${path.sep}debuggable.js`);
 }
 
 export async function runOffline(opts: OfflineOptions): Promise<Registered[]> {

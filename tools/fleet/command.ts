@@ -43,7 +43,7 @@ interface Loaded {
 }
 
 export async function fleetCommand(argv: string[], io: CommandIO): Promise<void> {
-  const { flags, positional } = parseArgs(argv, { fleet: "string", wave: "string" }, "fleet");
+  const { flags, positional } = parseArgs(argv, "fleet");
   const verb = positional[0];
   if (positional.length !== 1 || !VERBS.includes(verb)) throw new UsageError(`fleet: name one of ${VERBS.join(", ")}; ${USAGE}`);
   if (!flags.fleet) throw new UsageError(`fleet: name the fleet file; ${USAGE}`);

@@ -9,7 +9,7 @@ import { PROJECT_DIR } from "../engine/render-stack";
 import { configReference } from "./config-reference";
 
 try {
-  const { flags } = parseArgs(process.argv.slice(2), { check: "boolean" }, "reference");
+  const { flags } = parseArgs(process.argv.slice(2), "reference");
   const file = path.join(PROJECT_DIR, "docs", "config.md");
   const fresh = configReference(path.join(PROJECT_DIR, "components", "args.ts"));
   if (flags.check === "true") {

@@ -9,7 +9,7 @@ import { entriesOf, entriesToYaml } from "../engine/manifest";
 import { runStack } from "../engine/render-stack";
 
 export async function render(argv: string[], io: CommandIO): Promise<void> {
-  const { flags, positional } = parseArgs(argv, { stack: "string", "stack-file": "string", program: "string", format: "string" }, "render");
+  const { flags, positional } = parseArgs(argv, "render");
   if (positional.length > 0) throw new UsageError(`render: unexpected argument ${JSON.stringify(positional[0])}; usage: npm run render -- --stack <name>`);
   const format = flags.format ?? "yaml";
   if (format !== "yaml" && format !== "json") throw new UsageError(`render: --format is ${JSON.stringify(format)}; use yaml or json`);

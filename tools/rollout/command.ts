@@ -96,7 +96,7 @@ function changeText(stack: string, file: string, before: ValidGateway, after: Va
 const USAGE = "usage: npm run rollout -- --stack <name> <status|next|back|abort|promote> [--gateway <name>] [--force]";
 
 export function rollout(argv: string[], io: CommandIO): void {
-  const { flags, positional } = parseArgs(argv, { stack: "string", "stack-file": "string", gateway: "string", force: "boolean" }, "rollout");
+  const { flags, positional } = parseArgs(argv, "rollout");
   if (positional.length !== 1) throw new UsageError(`rollout: name one verb; ${USAGE}`);
   const file = flags["stack-file"] ? path.resolve(flags["stack-file"])
     : flags.stack ? stackFilePath(PROJECT_DIR, flags.stack) : undefined;

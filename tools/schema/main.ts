@@ -6,4 +6,4 @@
 import { fail, parseArgs } from "../engine/cli";
 import { packageSchema } from "./package-schema";
 
-Promise.resolve().then(() => parseArgs(process.argv.slice(2), {}, "schema")).then(packageSchema).then((schema) => process.stdout.write(`${JSON.stringify(schema, null, 2)}\n`)).catch(fail);
+Promise.resolve().then(() => parseArgs(process.argv.slice(2), "schema")).then(packageSchema).then((schema) => process.stdout.write(`${JSON.stringify(schema, null, 2)}\n`)).catch(fail);
