@@ -9,7 +9,7 @@ import { didYouMean, distance, GATEWAY_KEYS, nearest } from "../../components/co
 import { HELP } from "../../tools/engine/help";
 import { yamlProblem } from "../../tools/engine/yaml-error";
 import { parse } from "yaml";
-import { ROOT, runTool } from "../support/run";
+import { ROOT } from "../support/run";
 
 function problem(text: string): string {
   try {
@@ -75,14 +75,5 @@ describe("--help", function () {
     for (const c of commands) assert.ok(launch.includes(`"${c}"`), `${c} is not in launch.js`);
   });
   it("render documents --format", () => assert.match(HELP.render, /--format json/));
-  it("prints the help on stdout and exits 0", () => {
-    const r = runTool("render", ["--help"]);
-    assert.strictEqual(r.status, 0, r.stderr);
-    assert.strictEqual(r.stdout, `${HELP.render}\n`);
-  });
-  it("names the option meant when one is mistyped", () => {
-    const r = runTool("render", ["--stak", "dev"]);
-    assert.strictEqual(r.status, 1);
-    assert.match(r.stderr, /unknown option --stak; did you mean "stack"\?/);
-  });
+  // Each command's --help and a mistyped option, as processes: tests/tools/commands.test.ts.
 });
