@@ -13,6 +13,11 @@ export interface StackNamespace {
   labels: Record<string, string>;
   /** Kept in the cluster when the stack stops managing it (Pulumi retainOnDelete). */
   retain: boolean;
+  /**
+   * Warnings about it (NamespaceDeletedWithStack), which the program logs on the namespace itself: it hands each
+   * component `createNamespace: false` (the namespace is the stack's), so no component reports them.
+   */
+  warnings: Finding[];
 }
 
 /** One gateway as the program hands it to its component: the arguments, and the pass already made over them. */
@@ -29,11 +34,6 @@ export interface StackConfig {
   /** Every gateway as its component builds it, validated, planned and analyzed once. */
   components: StackComponent[];
   namespaces: StackNamespace[];
-  /**
-   * Warnings about the namespaces the stack creates, which the program must log itself: it hands each component
-   * `createNamespace: false` (the namespace is the stack's), so no component sees them.
-   */
-  namespaceWarnings: Finding[];
 }
 
 /** A mistake in the stack file that no single gateway owns. */
@@ -58,22 +58,21 @@ export function readStackConfig(stack: string, raw: unknown, configKeys: readonl
   const gateways = entries.map(([gateway, value]) => validateGateway({ stack, gateway }, value));
   const namespaces = stackNamespaces(stack, gateways);
   const created = new Set(namespaces.map((ns) => ns.name));
+  const ofNamespace = (f: Finding) => f.code === Code.NamespaceDeletedWithStack;
   const components = gateways.map((written, i): StackComponent => {
     // The stack created the namespace (once): the component only waits for it. An adopted one, it verifies.
     const verifyNamespace = created.has(written.namespace) ? false : written.verifyNamespace;
     const { retainNamespace: _retained, ...settings } = entries[i][1] as IstioGatewayArgs;
     const args = { ...settings, createNamespace: false, verifyNamespace };
-    const gateway = { ...written, createNamespace: false, verifyNamespace };
-    return { name: written.name, args, prepared: preparedFrom({ stack, gateway: written.name }, gateway, written) };
+    const prepared = preparedFrom({ stack, gateway: written.name }, { ...written, createNamespace: false, verifyNamespace }, written);
+    // The namespace's warnings are the stack's to log, on the namespace, once: not the component's.
+    namespaces.find((ns) => ns.name === written.namespace)?.warnings.push(...warningsOf(prepared.findings).filter(ofNamespace));
+    return { name: written.name, args, prepared: { ...prepared, findings: prepared.findings.filter((f) => !ofNamespace(f)) } };
   });
-  // The namespaces are the stack's: their warnings are the program's to log, once, not a component's.
-  const ofNamespace = (f: Finding) => f.code === Code.NamespaceDeletedWithStack;
-  const namespaceWarnings = components.flatMap((c) => warningsOf(c.prepared.findings).filter(ofNamespace));
-  for (const c of components) c.prepared = { ...c.prepared, findings: c.prepared.findings.filter((f) => !ofNamespace(f)) };
   // Across gateways (ConflictingGateways): the first error stops the program.
   const error = errorsOf(analyzeStack(stack, components.map((c) => ({ gw: c.prepared.gateway, plan: c.prepared.plan }))))[0];
   if (error) throw error.refusal();
-  return { gateways, components, namespaces, namespaceWarnings };
+  return { gateways, components, namespaces };
 }
 
 /** One entry per namespace that any of its gateways asks to create, its labels merged; conflicts are refused. */
@@ -95,5 +94,5 @@ function stackNamespaces(stack: string, gateways: ValidGateway[]): StackNamespac
     }
     byName.set(gw.namespace, seen);
   }
-  return [...byName.entries()].map(([name, { labels, retain }]) => ({ name, labels, retain }));
+  return [...byName.entries()].map(([name, { labels, retain }]) => ({ name, labels, retain, warnings: [] }));
 }

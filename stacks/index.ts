@@ -22,10 +22,11 @@ function readConfig(): StackConfig {
 const config = readConfig();
 
 // Retained unless a gateway says otherwise: dropping it from the stack must not delete what runs in it.
-const namespaces = new Map(config.namespaces.map((ns) =>
-  [ns.name, new k8s.core.v1.Namespace(`namespace-${ns.name}`, planNamespace(ns.name, ns.labels), { retainOnDelete: ns.retain })]));
-
-for (const w of config.namespaceWarnings) void pulumi.log.warn(w.message, namespaces.get(config.gateways.find((g) => g.name === w.where.gateway)?.namespace ?? ""));
+const namespaces = new Map(config.namespaces.map((ns) => {
+  const resource = new k8s.core.v1.Namespace(`namespace-${ns.name}`, planNamespace(ns.name, ns.labels), { retainOnDelete: ns.retain });
+  for (const w of ns.warnings) void pulumi.log.warn(w.message, resource);
+  return [ns.name, resource];
+}));
 
 // Each component takes over the pass the stack file's reading made (validated, planned, analyzed once).
 const components = config.components.map(({ name, args, prepared }) => {

@@ -27,7 +27,9 @@ if (process.env.LAUNCH_TRACE === "1") {
 // The command table (tools/engine/help.ts) answers --help and refuses an unknown option before the command's own
 // modules (the Pulumi SDK among them) load: the answer is immediate, and the same the command would give.
 if (!current) require("ts-node").register({ transpileOnly: true });
-const { HELP, readArgs, wantsHelp } = require(current ? path.join(ROOT, BUILD_DIR, "tools", "engine", "help.js") : path.join(ROOT, "tools", "engine", "help.ts"));
+/** A module of tools/, from the build when it is current, else its TypeScript source. */
+const toolModule = (...parts) => current ? path.join(ROOT, BUILD_DIR, "tools", ...parts) + ".js" : path.join(ROOT, "tools", ...parts) + ".ts";
+const { HELP, readArgs, wantsHelp } = require(toolModule("engine", "help"));
 const args = process.argv.slice(2);
 const read = readArgs(args, command);
 if (wantsHelp(args) && HELP[command] !== undefined) {
@@ -36,5 +38,5 @@ if (wantsHelp(args) && HELP[command] !== undefined) {
   process.stderr.write(`error: ${read.problem}\n`);
   process.exitCode = 1;
 } else {
-  require(current ? path.join(ROOT, BUILD_DIR, "tools", command, "main.js") : path.join(ROOT, "tools", command, "main.ts"));
+  require(toolModule(command, "main"));
 }

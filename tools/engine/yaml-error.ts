@@ -62,8 +62,5 @@ export function yamlProblem(text: string, error: unknown): string {
   const words = (e.code && PLAIN[e.code]) ?? e.message.split(" at line ")[0].split("\n")[0];
   if (!pos) return words;
   const line = text.split(/\r?\n/)[pos.line - 1] ?? "";
-  const col = column(e.code, line, pos.col);
-  const gutter = String(pos.line);
-  const shown = line.replace(/\t/g, "→");
-  return `line ${pos.line}, column ${col}: ${words}\n  ${gutter} | ${shown}\n  ${" ".repeat(gutter.length)} | ${" ".repeat(col - 1)}^`;
+  return caret(text, pos.line, column(e.code, line, pos.col), words);
 }

@@ -57,7 +57,8 @@ export function referenceRows(argsFile: string): ReferenceRow[] {
   const typeOf = (t: ts.TypeNode): { type: string; nested?: ts.InterfaceDeclaration; list?: boolean } => {
     if (ts.isArrayTypeNode(t)) {
       const inner = typeOf(t.elementType);
-      return { type: `list of ${inner.type}${/^(string|integer|boolean)$/.test(inner.type) ? "s" : ""}`, nested: inner.nested, list: true };
+      // A list of objects is a "list": its entries' keys get rows of their own, as `key[].…`.
+      return { type: inner.nested ? "list" : `list of ${inner.type}${/^(string|integer|boolean)$/.test(inner.type) ? "s" : ""}`, nested: inner.nested, list: true };
     }
     if (ts.isTypeReferenceNode(t)) {
       const name = text(t.typeName, sf);
@@ -79,7 +80,7 @@ export function referenceRows(argsFile: string): ReferenceRow[] {
       const { type, nested, list } = typeOf(member.type);
       const doc = jsDocOf(member);
       rows.push({
-        key, type: type === "object" || type === "list of object" ? (list ? "list" : "object") : type, required: member.questionToken === undefined,
+        key, type, required: member.questionToken === undefined,
         documentedDefault: doc.documentedDefault, meaning: doc.meaning, ...(key in DEFAULTS && { defaultValue: DEFAULTS[key] }),
       });
       if (nested) walk(nested, `${key}${list ? "[]" : ""}.`);

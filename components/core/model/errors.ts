@@ -38,13 +38,16 @@ export type Severity = (typeof Severity)[keyof typeof Severity];
  */
 export class Finding {
   readonly message: string;
+  /** What follows "<key> is <value>; " in the message. */
+  private readonly detail: string;
   constructor(readonly where: Where, readonly code: string, readonly severity: Severity, readonly key: string, readonly value: unknown,
     readonly problem: string, readonly fix: string) {
-    this.message = refusalMessage(where, key, value, `[${code}] ${problem}; fix: ${fix}`);
+    this.detail = `[${code}] ${problem}; fix: ${fix}`;
+    this.message = refusalMessage(where, key, value, this.detail);
   }
 
   /** The error that stops the preview, with the finding's message. */
   refusal(): ConfigError {
-    return new ConfigError(this.where, this.key, this.value, `[${this.code}] ${this.problem}; fix: ${this.fix}`);
+    return new ConfigError(this.where, this.key, this.value, this.detail);
   }
 }
