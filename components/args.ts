@@ -29,22 +29,35 @@ export const ServiceType = {
 } as const;
 export type ServiceType = (typeof ServiceType)[keyof typeof ServiceType];
 
-/** Protocols an Istio Gateway server accepts (networking.istio.io Port.protocol). */
+/**
+ * Protocols an Istio Gateway server accepts (networking.istio.io Port.protocol; Istio's protocol.Parse). A stack
+ * file may write them in any case (`http` is HTTP), as Istio reads them; the component renders these spellings.
+ */
 export const ServerProtocol = {
-  /** Plain HTTP/1.1. */
+  /** Plain HTTP/1.1 (and HTTP/2 in clear text: the gateway's HTTP listener accepts both). */
   HTTP: "HTTP",
-  /** HTTP over TLS; needs `tls.mode`. */
+  /** HTTP over TLS; needs `tls`. */
   HTTPS: "HTTPS",
   /** HTTP/2 in clear text. */
   HTTP2: "HTTP2",
   /** gRPC. */
   GRPC: "GRPC",
+  /** gRPC-Web. */
+  GRPC_WEB: "GRPC-WEB",
+  /** An outbound HTTP proxy port; Istio means it for sidecars, and a gateway serves it as plain HTTP (a warning says so). */
+  HTTP_PROXY: "HTTP_PROXY",
   /** Opaque TCP. */
   TCP: "TCP",
-  /** TLS routed by SNI; needs `tls.mode`. */
+  /** TLS routed by SNI; needs `tls`. */
   TLS: "TLS",
-  /** MongoDB wire protocol. */
+  /** MongoDB wire protocol (proxied as TCP). */
   MONGO: "MONGO",
+  /** Redis (proxied as TCP unless istiod's Redis filter is on). */
+  REDIS: "REDIS",
+  /** MySQL (proxied as TCP unless istiod's MySQL filter is on). */
+  MYSQL: "MYSQL",
+  /** UDP: Istio accepts it, but a gateway builds a TCP listener for it and proxies no UDP (a warning says so). */
+  UDP: "UDP",
 } as const;
 export type ServerProtocol = (typeof ServerProtocol)[keyof typeof ServerProtocol];
 
@@ -73,19 +86,21 @@ export interface GatewayServerPort {
    */
   number: number;
   /**
-   * Name of the server port, unique within the Gateway.
+   * Name of the server port, unique within the Gateway; any non-empty string, as Istio takes it (the Service's port
+   * names are made from the protocol and number, not from it). With `routingApi` `gateway-api` or `both` it names
+   * the listener, and must then be a DNS label.
    * @default `<protocol in lower case>-<number>`, e.g. `https-443`
    */
   name?: string;
-  /** Protocol of the traffic on this port. */
+  /** Protocol of the traffic on this port, in any case (`http` is HTTP). */
   protocol: ServerProtocol;
 }
 
 /** TLS settings of a Gateway server, passed to Istio unchanged. */
 export interface GatewayServerTls {
-  /** Redirect HTTP to HTTPS (on an HTTP server). @default false */
+  /** Redirect HTTP to HTTPS (on an HTTP server; Istio ignores it elsewhere, with a warning). @default false */
   httpsRedirect?: boolean;
-  /** How TLS is terminated. @default none: required on HTTPS servers */
+  /** How TLS is handled. Istio reads a missing mode as PASSTHROUGH (the enum's zero value). @default "PASSTHROUGH" */
   mode?: TlsMode;
   /** Secret in the gateway's namespace holding the certificate (read through SDS). @default none */
   credentialName?: string;
@@ -470,6 +485,13 @@ export interface IstioGatewayArgs {
   istioGatewayName?: string;
   /** Objects already running that this gateway takes over (docs/adoption.md). @default none */
   adopt?: Adoption;
+  /**
+   * Refuse the preview on a warning as on an error, as `istioctl analyze --failure-threshold Warning` fails on one:
+   * settings Istio accepts but ignores or serves otherwise than written (docs/findings.md lists both severities).
+   * A stack file turns it on for every gateway with `istio-gateways:strict: true`; adoption never does.
+   * @default false
+   */
+  strict?: boolean;
   /**
    * Istio revision or tag of the stable pods, a DNS-1123 label: `1-25-1` or `prod-stable`, not `1.25.1`.
    * @default the default revision

@@ -3,9 +3,11 @@
  * settings (docs/config.md). Every gateway is checked before the program registers anything.
  */
 import { IstioGatewayArgs } from "../components/args";
-import { analyzeStack, Code, ConfigError, errorsOf, Finding, nearest, PreparedGateway, preparedFrom, validateGateway, ValidGateway, warningsOf } from "../components/core";
+import { analyzeStack, blocking, Code, ConfigError, Finding, nearest, PreparedGateway, preparedFrom, validateGateway, ValidGateway, warningsOf } from "../components/core";
 
 export const CONFIG_KEY = "istio-gateways:gateways";
+/** `true` makes every gateway of the stack strict: warnings refuse the preview (IstioGatewayArgs.strict). */
+export const STRICT_KEY = "istio-gateways:strict";
 
 /** A namespace the stack creates once, however many gateways run in it. */
 export interface StackNamespace {
@@ -44,8 +46,12 @@ export class StackConfigError extends Error {
   }
 }
 
-/** `configKeys`: every key the stack file sets, so that a near miss of CONFIG_KEY is named. */
-export function readStackConfig(stack: string, raw: unknown, configKeys: readonly string[] = []): StackConfig {
+/**
+ * `configKeys`: every key the stack file sets, so that a near miss of CONFIG_KEY is named. `strict`: the value of
+ * STRICT_KEY; with `true`, every gateway is strict whatever it says itself.
+ */
+export function readStackConfig(stack: string, raw: unknown, configKeys: readonly string[] = [], strict: unknown = false): StackConfig {
+  if (typeof strict !== "boolean") throw new StackConfigError(stack, `${STRICT_KEY} is ${JSON.stringify(strict)}; use true or false`);
   if (raw === undefined) {
     const near = configKeys.find((k) => nearest(k, [CONFIG_KEY]) !== undefined);
     const hint = near === undefined ? "" : ` (the stack file sets "${near}": did you mean "${CONFIG_KEY}"?)`;
@@ -54,7 +60,8 @@ export function readStackConfig(stack: string, raw: unknown, configKeys: readonl
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new StackConfigError(stack, `${CONFIG_KEY} is ${JSON.stringify(raw)}; use a map from gateway name to its settings`);
   }
-  const entries = Object.entries(raw as Record<string, unknown>);
+  const strictly = (value: unknown) => (strict && typeof value === "object" && value !== null && !Array.isArray(value) ? { ...value, strict: true } : value);
+  const entries = Object.entries(raw as Record<string, unknown>).map(([name, value]) => [name, strictly(value)] as const);
   const gateways = entries.map(([gateway, value]) => validateGateway({ stack, gateway }, value));
   const namespaces = stackNamespaces(stack, gateways);
   const created = new Set(namespaces.map((ns) => ns.name));
@@ -70,7 +77,7 @@ export function readStackConfig(stack: string, raw: unknown, configKeys: readonl
     return { name: written.name, args, prepared: { ...prepared, findings: prepared.findings.filter((f) => !ofNamespace(f)) } };
   });
   // Across gateways (ConflictingGateways): the first error stops the program.
-  const error = errorsOf(analyzeStack(stack, components.map((c) => ({ gw: c.prepared.gateway, plan: c.prepared.plan }))))[0];
+  const error = blocking(analyzeStack(stack, components.map((c) => ({ gw: c.prepared.gateway, plan: c.prepared.plan }))), strict)[0];
   if (error) throw error.refusal();
   return { gateways, components, namespaces };
 }

@@ -11,7 +11,8 @@ import { readStackConfig, StackConfig, StackConfigError } from "./config";
 function readConfig(): StackConfig {
   const stack = pulumi.getStack();
   try {
-    return readStackConfig(stack, new pulumi.Config("istio-gateways").getObject<unknown>("gateways"), Object.keys(pulumi.runtime.allConfig()));
+    const config = new pulumi.Config("istio-gateways");
+    return readStackConfig(stack, config.getObject<unknown>("gateways"), Object.keys(pulumi.runtime.allConfig()), config.getObject<unknown>("strict") ?? false);
   } catch (e) {
     // Reported by Pulumi as the message alone: a stack-file mistake needs no stack trace.
     if (e instanceof ConfigError || e instanceof StackConfigError) throw new pulumi.RunError(e.message);

@@ -2,12 +2,14 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
+import { warningsOf } from "../components/core";
+import { readStackConfig } from "../stacks/config";
 import { InProcessResult, runInProcess } from "./support/in-process";
 import { ROOT } from "./support/run";
 import { tempStackFile } from "./support/stack-files";
 
 /** One gateway "gw" (`gateway`), a map of them (`gateways`), or the whole stack config (`config`). */
-interface Case { name: string; expect: string[]; gateway?: unknown; gateways?: Record<string, unknown>; config?: Record<string, unknown> }
+interface Case { name: string; expect: string[]; strict?: boolean; gateway?: unknown; gateways?: Record<string, unknown>; config?: Record<string, unknown> }
 const cases = (parse(fs.readFileSync(path.join(ROOT, "tests/fixtures/bad-input.yaml"), "utf8")) as { cases: Case[] }).cases;
 
 describe("bad-input corpus (tests/fixtures/bad-input.yaml), through the render command", function () {
@@ -17,7 +19,7 @@ describe("bad-input corpus (tests/fixtures/bad-input.yaml), through the render c
     // In-process, one after another: the command's function, its streams and exit code captured (the process
     // boundary itself is tested in tests/tools/render.test.ts).
     for (const c of cases) {
-      const file = tempStackFile(c.name, stringify({ config: c.config ?? { "istio-gateways:gateways": c.gateways ?? { gw: c.gateway } } }));
+      const file = tempStackFile(c.name, stringify({ config: c.config ?? { "istio-gateways:gateways": c.gateways ?? { gw: c.gateway }, ...(c.strict && { "istio-gateways:strict": true }) } }));
       results.set(c.name, await runInProcess("render", ["--stack-file", file]));
     }
   });
@@ -39,5 +41,14 @@ describe("bad-input corpus (tests/fixtures/bad-input.yaml), through the render c
       assert.strictEqual(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
       assert.deepStrictEqual(r.registered.map((x) => x.name), []);
     });
+    if (c.strict) {
+      // The stack program's own reading, without the render around it (the render prints what it logs: tests/tools/render.test.ts).
+      it(`${c.name}: passes without strict mode, warning with the same words`, () => {
+        const config = readStackConfig(c.name, c.gateways ?? { gw: c.gateway }, [], false);
+        const warnings = config.components.flatMap((x) => warningsOf(x.prepared.findings)).map((f) => f.message);
+        const words = c.expect.filter((w) => w !== "refused in strict mode");
+        assert.ok(warnings.some((m) => words.every((w) => m.includes(w))), warnings.join("\n"));
+      });
+    }
   }
 });

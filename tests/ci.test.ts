@@ -54,6 +54,14 @@ describe("CI", () => {
     assert.deepStrictEqual([...workflow.jobs.live.strategy.matrix.stack].sort(), stacks);
   });
 
+  it("holds what lands to strict mode: the offline diff refuses warnings, and every committed stack is strict", () => {
+    const diff = steps.map((s) => s.run ?? "").find((r) => /npm run (-s )?diff/.test(r)) ?? "";
+    assert.match(diff, /--strict/, diff);
+    for (const f of fs.readdirSync(ROOT).filter((x) => /^Pulumi\.[^.]+\.yaml$/.test(x))) {
+      assert.strictEqual(parse(fs.readFileSync(path.join(ROOT, f), "utf8")).config["istio-gateways:strict"], true, f);
+    }
+  });
+
   it("skips the live preview with a notice when credentials are missing", () => {
     const notice = workflow.jobs.live.steps[0];
     assert.strictEqual(notice.if, "env.HAS_CREDENTIALS != 'true'");

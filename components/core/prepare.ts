@@ -8,26 +8,27 @@
 import { Finding, ValidGateway, Where } from "./model";
 import { validateGateway } from "./validate";
 import { GatewayPlan, planGateway } from "./plan";
-import { analyzeGateway, errorsOf } from "./analyze";
+import { analyzeGateway, blocking } from "./analyze";
 
 /** A gateway after the pass: what the component registers, and what the preview reports. */
 export interface PreparedGateway {
   /** The gateway as the component builds it. */
   gateway: ValidGateway;
   plan: GatewayPlan;
-  /** Every finding on the plan; an error among them has already been thrown. */
+  /** Every finding on the plan; an error among them (in strict mode, a warning too) has already been thrown. */
   findings: Finding[];
 }
 
 /**
- * Plans a validated gateway and analyzes the plan, throwing the first error finding. `written` is the gateway as
+ * Plans a validated gateway and analyzes the plan, throwing the first error finding (in strict mode, the first
+ * finding). `written` is the gateway as
  * its stack file wrote it, when the component is handed another (the stack program makes the namespaces itself):
  * the namespace findings are about what was written.
  */
 export function preparedFrom(where: Where, gateway: ValidGateway, written: ValidGateway = gateway): PreparedGateway {
   const plan = planGateway(gateway);
   const findings = analyzeGateway(where, written, plan);
-  const error = errorsOf(findings)[0];
+  const error = blocking(findings, written.strict)[0];
   if (error) throw error.refusal();
   return { gateway, plan, findings };
 }

@@ -11,7 +11,7 @@ import { ROOT } from "../support/run";
 import { useCluster } from "./support/cluster";
 import { CommandResult, Workspace } from "./support/workspace";
 
-interface Case { name: string; expect: string[]; gateway?: unknown; gateways?: Record<string, unknown>; config?: Record<string, unknown> }
+interface Case { name: string; expect: string[]; strict?: boolean; gateway?: unknown; gateways?: Record<string, unknown>; config?: Record<string, unknown> }
 
 /** One per area of the validator: keys, counts, revisions, canary, servers, TLS, namespaces, service, budget, timeouts. */
 const CHOSEN = [
@@ -51,7 +51,7 @@ describe("bad input at the real engine: pulumi preview and pulumi up refuse it, 
     it(`${c.name}: ${c.expect.map((e) => JSON.stringify(e)).join(" and ")}`, async () => {
       // The case's config, with the workspace's encryption salt kept (pulumi stack init wrote it).
       const salt = (parse(fs.readFileSync(ws.stackFile, "utf8")) as { encryptionsalt?: string }).encryptionsalt;
-      const config = c.config ?? { "istio-gateways:gateways": c.gateways ?? { gw: c.gateway } };
+      const config = c.config ?? { "istio-gateways:gateways": c.gateways ?? { gw: c.gateway }, ...(c.strict && { "istio-gateways:strict": true }) };
       fs.writeFileSync(ws.stackFile, stringify({ ...(salt && { encryptionsalt: salt }), config }));
       const preview = await ws.pulumi(["preview"]);
       const up = await ws.pulumi(["up", "--yes", "--skip-preview"]);

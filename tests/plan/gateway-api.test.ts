@@ -104,7 +104,6 @@ describe("Gateway API Gateway (routingApi gateway-api or both)", () => {
         rule: `tls.${k}`, key: `servers[0].tls.${k}`,
         config: { servers: [server("HTTPS", 443, ["*"], { mode: "MUTUAL", credentialName: "c", [k]: k === "subjectAltNames" ? ["spiffe://x"] : k.endsWith("Version") ? "TLSV1_3" : k === "caCertificates" ? "/etc/ca.pem" : "ca" })] },
       })),
-      { rule: "three certificates", config: { servers: [server("HTTPS", 443, ["*"], { mode: "SIMPLE", credentialNames: ["a", "b", "c"] })] }, key: "servers[0].tls.credentialNames" },
     ];
     for (const c of cases) {
       it(c.rule, () => assert.throws(() => plan(c.config), (e: ConfigError) => {

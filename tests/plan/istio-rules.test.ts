@@ -1,39 +1,37 @@
 import * as assert from "assert";
-import { analyzeGateway, ConfigError, errorsOf, planGateway, validateGateway, withPortNames } from "../../components/core";
-import { istioRuleCases } from "../support/istio-rules";
+import { ConfigError, prepareGateway, withPortNames } from "../../components/core";
+import { istioRuleCases, preflight, WHERE } from "../support/istio-rules";
 
-
-/** The preview's verdict on a gateway with these servers: the first refusal's message, or undefined. */
-function preview(servers: unknown[]): string | undefined {
-  const where = { stack: "t", gateway: "gw" };
-  try {
-    const gw = validateGateway(where, { namespace: "ns", servers });
-    return errorsOf(analyzeGateway(where, gw, planGateway(gw)))[0]?.message;
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message;
-    throw e;
-  }
-}
-
-describe("Istio's Gateway validation rules (tests/fixtures/istio-rules.yaml)", () => {
+describe("Istio's Gateway validation rules (tests/fixtures/istio-rules.yaml): the preview's verdict is istiod's", () => {
   const cases = istioRuleCases();
 
-  it("every case Istio refuses or warns about is refused by the preview too", () => {
-    const loose = cases.filter((c) => c.istio !== "accept" && (c.expect ?? []).length === 0).map((c) => c.name);
-    assert.deepStrictEqual(loose, []);
+  it("every case Istio refuses or warns about says what the preview's message must name", () => {
+    assert.deepStrictEqual(cases.filter((c) => c.istio !== "accept" && (c.expect ?? []).length === 0).map((c) => c.name), []);
+  });
+
+  it("strict mode refuses every case istiod denies or warns about, or that draws the preview's advice, and renders the others", () => {
+    const refused = (servers: unknown[]) => {
+      try {
+        prepareGateway(WHERE, { namespace: "ns", servers, strict: true });
+        return false;
+      } catch (e) {
+        if (e instanceof ConfigError) return true;
+        throw e;
+      }
+    };
+    assert.deepStrictEqual(cases.map((c) => [c.name, refused(c.servers)]), cases.map((c) => [c.name, c.istio !== "accept" || (c.advice ?? []).length > 0]));
   });
 
   for (const c of cases) {
-    const expect = c.expect ?? [];
-    if (expect.length === 0) {
-      it(`${c.name}: the preview accepts it, as Istio does`, () => assert.strictEqual(preview(c.servers), undefined));
-    } else {
-      it(`${c.name}: the preview refuses it (Istio: ${c.istio}) naming ${expect.map((e) => JSON.stringify(e)).join(" and ")}`, () => {
-        const message = preview(c.servers);
-        assert.ok(message !== undefined, "accepted");
-        for (const words of expect) assert.ok(message.includes(words), `"${words}" not in: ${message}`);
-      });
-    }
+    const named = (c.expect ?? []).map((e) => JSON.stringify(e)).join(" and ");
+    it(`${c.name}: ${c.istio === "accept" ? "accepted, as istiod accepts it" : `${c.istio === "error" ? "refused" : "warned about"}, as istiod ${c.istio === "error" ? "denies" : "warns about"} it, naming ${named}`}`, () => {
+      const got = preflight(c.servers);
+      assert.strictEqual(got.verdict, c.istio, got.message);
+      for (const words of c.expect ?? []) assert.ok(got.message?.includes(words), `"${words}" not in: ${got.message}`);
+    });
+    it(`${c.name}: the preview's own advice is ${JSON.stringify(c.advice ?? [])}`, () => {
+      assert.deepStrictEqual(preflight(c.servers).advice, c.advice ?? []);
+    });
   }
 });
 

@@ -1,16 +1,16 @@
 import * as assert from "assert";
 import fc from "fast-check";
-import { analyzeGateway, errorsOf, planGateway, validateGateway } from "../../components/core";
+import { analyzeGateway, blocking, planGateway, validateGateway } from "../../components/core";
 import { gatewayConfig } from "../support/arbitrary";
 
 type Config = Record<string, any>;
 const where = { stack: "test", gateway: "gw" };
 
-/** The message a configuration is refused with (validation, then preflight), or undefined when it passes. */
+/** The message a configuration is refused with (validation, then preflight, strict or not), or undefined when it passes. */
 function refusal(config: Config): string | undefined {
   try {
     const gw = validateGateway(where, config);
-    return errorsOf(analyzeGateway(where, gw, planGateway(gw)))[0]?.message;
+    return blocking(analyzeGateway(where, gw, planGateway(gw)), gw.strict)[0]?.refusal().message;
   } catch (e) {
     return (e as Error).message;
   }
@@ -32,7 +32,7 @@ const mutations: Array<[rule: string, mutate: (c: Config) => void, expected: Reg
   ["a canary on the stable revision", (c) => { c.canary = { ...(c.canary ?? {}), revision: c.revision ?? "default" }; }, /canary.revision is "[^"]+"; it must differ/],
   ["steps that do not end at 100", (c) => { c.canary = { ...(c.canary ?? { revision: "9-9-9" }), steps: [50], weight: 0 }; }, /canary.steps is \[50\]; the last step must be 100/],
   ["a server port out of range", (c) => (firstServer(c).port.number = 0), /servers\[0\].port.number is 0/],
-  ["a server port the proxy binds", (c) => (firstServer(c).port.number = 15090), /servers\[0\].port.number is 15090/],
+  ["a server port the proxy binds, in strict mode", (c) => { c.strict = true; firstServer(c).port.number = 15090; }, /servers\[0\].port.number is 15090; \[PortReservedByProxy\].*refused in strict mode/],
   ["a server without hosts", (c) => (firstServer(c).hosts = []), /servers\[0\].hosts is \[\]/],
   ["a namespace that disables injection", (c) => (c.namespaceLabels = { "istio-injection": "disabled" }), /\[ImageAutoWithoutInjection\]/],
   ["a selector that matches no pod", (c) => (c.gatewaySelector = { "no-such": "label" }), /\[ReferencedResourceNotFound\]/],

@@ -45,6 +45,24 @@ describe("render command (in-process; the process boundary in the last tests)", 
     assert.ok(parseAllDocuments(result.stdout).every((d) => d.errors.length === 0));
   });
 
+  it("refuses with --strict the warning it prints without it, nothing on stdout", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), "Pulumi.warned.yaml");
+    fs.writeFileSync(file, "config:\n  istio-gateways:gateways:\n    gw: { namespace: edge, servers: [{ port: { number: 15021, protocol: HTTP }, hosts: [\"*\"] }] }\n");
+    const lax = await runInProcess("render", ["--stack-file", file]);
+    assert.strictEqual(lax.status, 0, lax.stderr);
+    assert.match(lax.stderr, /^warning: stack "warned", gateway "gw": servers\[0\]\.port\.number is 15021; \[PortReservedByProxy\]/m);
+    const strict = await runInProcess("render", ["--stack-file", file, "--strict"]);
+    assert.strictEqual(strict.status, 1, strict.stderr);
+    assert.strictEqual(strict.stdout, "");
+    assert.match(strict.stderr, /^error: stack "warned", gateway "gw": servers\[0\]\.port\.number is 15021; \[PortReservedByProxy\].*a warning, refused in strict mode/);
+  });
+
+  it("refuses --strict with --program: a program's gateways say strict themselves", async () => {
+    const result = await runInProcess("render", ["--program", path.join(ROOT, "examples/use-from-program.ts"), "--strict"]);
+    assert.strictEqual(result.status, 1);
+    assert.match(result.stderr, /--strict sets the stack's istio-gateways:strict/);
+  });
+
   it("warns that a namespace created with retainNamespace: false goes with the stack", async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), "Pulumi.letgo.yaml");
     fs.writeFileSync(file, "config:\n  istio-gateways:gateways:\n    gw: { namespace: edge, createNamespace: true, retainNamespace: false }\n");

@@ -111,6 +111,42 @@ export class KubeApi {
   }
 
   /**
+   * `kubectl apply --dry-run=server` for a new object: the API server runs every admission step (schema, CEL rules,
+   * validating webhooks) and stores nothing. Denials are answers here, not errors: the status, the message, and the
+   * warnings the webhooks gave (the `Warning: 299 - "<text>"` headers).
+   */
+  dryRunCreate(path: string, body: unknown): Promise<{ status: number; message: string; warnings: string[] }> {
+    const url = new URL(path, this.target.server);
+    url.searchParams.set("dryRun", "All");
+    const data = Buffer.from(JSON.stringify(body));
+    return new Promise((resolve, reject) => {
+      const req = https.request(url, {
+        method: "POST", agent, timeout: 15000,
+        headers: { authorization: `Bearer ${this.target.token}`, accept: "application/json", "content-type": "application/json", "content-length": data.length },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          // Raw: Node joins repeated headers with ", ", which a warning's text may contain too.
+          const headers = res.rawHeaders.flatMap((h, i) => (i % 2 === 0 && h.toLowerCase() === "warning" ? [res.rawHeaders[i + 1]] : []));
+          // RFC 7234 warn-text: 299 - "text", the text quoted with \" escapes; one header per warning.
+          const warnings = headers.map((h) => /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(h)?.[1]?.replace(/\\(.)/g, "$1") ?? h);
+          let message = "";
+          if ((res.statusCode ?? 0) >= 300) {
+            try { message = (JSON.parse(text) as { message?: string }).message ?? text; } catch { message = text; }
+          }
+          resolve({ status: res.statusCode ?? 0, message, warnings });
+        });
+      });
+      req.on("timeout", () => req.destroy(new Error(`dry run POST ${path}: no answer in 15 s`)));
+      req.on("error", reject);
+      req.write(data);
+      req.end();
+    });
+  }
+
+  /**
    * Streams a watch (`?watch=true` from `resourceVersion`): `onEvent` gets every change the API server reports,
    * in order; `onEnd` is told if the stream ends before the returned function closes it.
    */

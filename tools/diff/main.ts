@@ -11,13 +11,13 @@ import { PROJECT_DIR, runStack } from "../engine/render-stack";
 
 async function main(): Promise<void> {
   const { flags, positional } = parseArgs(process.argv.slice(2), "diff");
-  if (!flags.stack || positional.length > 0) throw new UsageError("diff: usage: npm run diff -- --stack <name> [--base <git-ref>]");
+  if (!flags.stack || positional.length > 0) throw new UsageError("diff: usage: npm run diff -- --stack <name> [--base <git-ref>] [--strict]");
   const stack = flags.stack;
   const sha = flags.base ? resolveRef(PROJECT_DIR, flags.base) : defaultBase(PROJECT_DIR);
   const label = `${flags.base ?? "merge base with main"} (${sha.slice(0, 7)})`;
   try {
     const before = await renderAt(PROJECT_DIR, sha, stack, label);
-    const after = await runStack({ stack }).then(entriesOf).catch((e) => {
+    const after = await runStack({ stack, strict: flags.strict === "true" }).then(entriesOf).catch((e) => {
       throw new DiffError(`stack "${stack}" does not render in the working tree: ${describeError(e).message}`);
     });
     process.stdout.write(diffMarkdown({ stack, baseLabel: label, before, after }).markdown);

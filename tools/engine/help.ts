@@ -9,10 +9,10 @@ export type FlagSpec = Readonly<Record<string, "string" | "boolean">>;
 
 /** The options of each command, as `--name value` (string) or `--name` (boolean). */
 export const FLAGS: Readonly<Record<string, FlagSpec>> = {
-  render: { stack: "string", "stack-file": "string", program: "string", format: "string" },
+  render: { stack: "string", "stack-file": "string", program: "string", format: "string", strict: "boolean" },
   rollout: { stack: "string", "stack-file": "string", gateway: "string", force: "boolean" },
   adopt: { stack: "string", "stack-file": "string", from: "string", gateway: "string", revision: "string", namespace: "string", deployment: "string", "istio-gateway": "string" },
-  diff: { stack: "string", base: "string" },
+  diff: { stack: "string", base: "string", strict: "boolean" },
   fleet: { fleet: "string", wave: "string" },
   schema: {},
   reference: { check: "boolean" },
@@ -49,7 +49,7 @@ export function readArgs(argv: readonly string[], command: string): ParsedArgs |
   return out;
 }
 export const HELP: Record<string, string> = {
-  render: `usage: npm run render -- (--stack <name> | --stack-file <path> | --program <file>) [--format yaml|json]
+  render: `usage: npm run render -- (--stack <name> | --stack-file <path> | --program <file>) [--format yaml|json] [--strict]
 
 Prints every Kubernetes object the stack would create, offline (Pulumi mocks: no cluster, no credentials).
 Bad config exits 1 with one message on stderr and nothing on stdout.
@@ -59,6 +59,7 @@ Bad config exits 1 with one message on stderr and nothing on stdout.
   --program <file>      another Pulumi program instead of stacks/index.ts, e.g. examples/use-from-program.ts
   --format yaml         multi-document YAML in apply order, as kubectl takes it (the default)
   --format json         [{ urn, manifest }]: the objects with their Pulumi URNs, what npm run diff compares
+  --strict              warnings refuse the render as errors do (istio-gateways:strict: true, for this run)
 
 example: npm run render -- --stack dev > dev.yaml`,
   rollout: `usage: npm run rollout -- (--stack <name> | --stack-file <path>) <verb> [--gateway <name>] [--force]
@@ -89,10 +90,12 @@ chart, plain YAML), so that pulumi up imports them instead of creating new ones 
   --istio-gateway <name>   the Istio Gateway to keep, when several select the pods
 
 example: npm run adopt -- --stack prod --from live.yaml --gateway istio-ingressgateway --revision 1-26-0`,
-  diff: `usage: npm run diff -- --stack <name> [--base <git-ref>]
+  diff: `usage: npm run diff -- --stack <name> [--base <git-ref>] [--strict]
 
 Renders the stack at the base (default: the merge base with main) and in the working tree, offline, and prints
 Markdown for a pull-request comment: objects added, changed, removed, replacements and namespace deletions.
+
+  --strict   the working tree's render refuses warnings as errors (istio-gateways:strict: true, for this run)
 
 example: npm run diff -- --stack prod --base origin/main`,
   cluster: `usage: npm run cluster -- <up|down|env|toolchain> [--name <name>] [--istiod <rev>[,<rev>…]] [--istiod-tag <tag>=<rev>[,…]]

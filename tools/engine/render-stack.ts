@@ -46,12 +46,17 @@ export interface RenderTarget {
   stackFile?: string;
   /** Another Pulumi program than the project's, e.g. one of examples/, run without stack config. */
   program?: string;
+  /** Sets `istio-gateways:strict` for this run: warnings refuse the render. */
+  strict?: boolean;
 }
 
 /** Every resource the stack's program registers, with its inputs and dependency edges. */
 export async function runStack(target: RenderTarget, reads?: Record<string, Record<string, unknown>>): Promise<Registered[]> {
   const project = readProject(PROJECT_DIR);
-  if (target.program !== undefined) return runProgram(project.name, path.resolve(target.program), reads);
+  if (target.program !== undefined) {
+    if (target.strict) throw new StackFileError("--strict sets the stack's istio-gateways:strict, and --program runs without a stack: give the program's gateways strict: true instead");
+    return runProgram(project.name, path.resolve(target.program), reads);
+  }
   const file = target.stackFile ? path.resolve(target.stackFile)
     : target.stack ? stackFilePath(project.dir, target.stack)
     : undefined;
@@ -60,7 +65,7 @@ export async function runStack(target: RenderTarget, reads?: Record<string, Reco
   return runOffline({
     project: project.name,
     stack: stack.stack,
-    config: stack.config,
+    config: target.strict ? { ...stack.config, [`${project.name}:strict`]: "true" } : stack.config,
     secretKeys: stack.secretKeys,
     program: () => requireFresh(offlineProgram(project.main)),
     reads,

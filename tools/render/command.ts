@@ -13,6 +13,6 @@ export async function render(argv: string[], io: CommandIO): Promise<void> {
   if (positional.length > 0) throw new UsageError(`render: unexpected argument ${JSON.stringify(positional[0])}; usage: npm run render -- --stack <name>`);
   const format = flags.format ?? "yaml";
   if (format !== "yaml" && format !== "json") throw new UsageError(`render: --format is ${JSON.stringify(format)}; use yaml or json`);
-  const entries = entriesOf(await runStack({ stack: flags.stack, stackFile: flags["stack-file"], program: flags.program }));
+  const entries = entriesOf(await runStack({ stack: flags.stack, stackFile: flags["stack-file"], program: flags.program, strict: flags.strict === "true" }));
   io.out(format === "json" ? `${JSON.stringify(entries, null, 1)}\n` : entriesToYaml(entries));
 }

@@ -6,6 +6,7 @@
 import { collapsedSteps, Finding, IstioGatewayObject, Labels, selects, Severity, ValidGateway, Where } from "../model";
 import { delegatedHosts, delegatedServers, gatewayApiInput, GatewayPlan, isOwnDeployment, listenersOf } from "../plan";
 import { ListenerCode, listenerFindings } from "./listeners";
+import { ISTIO_WARNING_CODES, ServerCode, serverFindings } from "./servers";
 
 export const Code = {
   ConflictingGateways: "ConflictingGateways",
@@ -14,7 +15,6 @@ export const Code = {
   ImageAutoWithoutInjection: "ImageAutoWithoutInjection",
   NamespaceOverridesRevision: "NamespaceOverridesRevision",
   TlsWithoutCredential: "TlsWithoutCredential",
-  TlsConflictingCredentials: "TlsConflictingCredentials",
   MutualTlsWithoutCa: "MutualTlsWithoutCa",
   HostNotInRouteNamespaces: "HostNotInRouteNamespaces",
   DuplicateServerHost: "DuplicateServerHost",
@@ -26,7 +26,15 @@ export const Code = {
   NamespaceDeletedWithStack: "NamespaceDeletedWithStack",
   TargetsWithoutReadinessGate: "TargetsWithoutReadinessGate",
   ...ListenerCode,
+  ...ServerCode,
 } as const;
+
+/**
+ * The findings that give istiod's own verdict on the Gateway (ValidateGateway): its errors and its warnings. With the
+ * refusals of validate/servers.ts they are what the differential test holds to istiod's webhook, case for case; every
+ * other finding is this package's own.
+ */
+export const ISTIO_VERDICT_CODES: readonly string[] = [Code.DuplicatePortName, Code.TlsWithoutCredential, ...ISTIO_WARNING_CODES];
 
 /** The AWS Load Balancer Controller's IP-target annotation, and the namespace label that turns on its readiness gate. */
 export const AWS_TARGET_TYPE = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";
@@ -65,16 +73,13 @@ const selector: Check = (where, gw, plan) => {
 const tls: Check = (where, gw) => gw.servers.flatMap((s, i) => {
   const t = s.tls;
   const key = `servers[${i}].tls`;
-  if (!t?.mode || !TERMINATING.includes(t.mode)) return [];
+  if (t === undefined || !t.mode || !TERMINATING.includes(t.mode)) return [];
   const out: Finding[] = [];
+  // validateTLSOptions: "SIMPLE TLS requires a server certificate" (and a private key; MUTUAL a client CA too).
   if (t.credentialName === undefined && (t.credentialNames ?? []).length === 0) {
     out.push(new Finding(where, Code.TlsWithoutCredential, Severity.Error, `${key}.credentialName`, undefined,
       `tls.mode ${t.mode} terminates TLS at the gateway, which needs a certificate`,
       `name the Secret in namespace ${gw.namespace} that holds it (or use PASSTHROUGH)`));
-  }
-  if (t.credentialName !== undefined && t.credentialNames !== undefined) {
-    out.push(new Finding(where, Code.TlsConflictingCredentials, Severity.Error, `${key}.credentialNames`, t.credentialNames,
-      "Istio takes credentialName or credentialNames, not both", "keep one of them"));
   }
   if (t.mode !== "SIMPLE" && t.caCertificates === undefined && t.caCertCredentialName === undefined) {
     out.push(new Finding(where, Code.MutualTlsWithoutCa, Severity.Warning, `${key}.caCertCredentialName`, undefined,
@@ -101,13 +106,14 @@ const ports: Check = (where, gw) => {
   servers.forEach((s, i) => servers.slice(0, i).forEach((o, j) => {
     const key = `servers[${i}]`;
     if (o.port.number === s.port.number && family(o.port.protocol) !== family(s.port.protocol)) {
-      out.push(new Finding(where, Code.ConflictingPortProtocols, Severity.Error, `${key}.port.protocol`, s.port.protocol,
+      // Istio admits it and serves one of the two: a warning, an error in strict mode.
+      out.push(new Finding(where, Code.ConflictingPortProtocols, Severity.Warning, `${key}.port.protocol`, s.port.protocol,
         `port ${s.port.number} already serves ${o.port.protocol}; one port carries one protocol (HTTPS and TLS may share through SNI)`,
         "move one of the servers to another port"));
     } else if (o.port.number === s.port.number && s.hosts.some((h) => o.hosts.includes(h))) {
       // Shown as written in the stack file, not as delegated ("*", not "bookinfo/*").
       const written = gw.servers[i].hosts.filter((h) => delegatedHosts(gw.topology, gw.routeNamespaces, [h]).some((d) => o.hosts.includes(d)));
-      out.push(new Finding(where, Code.DuplicateServerHost, Severity.Error, `${key}.hosts`, written,
+      out.push(new Finding(where, Code.DuplicateServerHost, Severity.Warning, `${key}.hosts`, written,
         `servers[${j}] on port ${s.port.number} already takes these hosts, so Envoy cannot tell which server a request is for`,
         "merge the two servers, or give each its own hosts"));
     }
@@ -168,7 +174,9 @@ const staticReadinessGate: Check = (where, gw) => (gw.verifyNamespace ? [] : rea
 
 const listeners: Check = (where, gw, plan) => (plan.kubernetesGateway ? listenerFindings(where, listenersOf(gatewayApiInput(gw, plan.service.spec.ports))) : []);
 
-const CHECKS: Check[] = [servicePorts, selector, tls, routeNamespaces, ports, listeners, steps, direction, localPolicy, deletableNamespace, staticReadinessGate];
+const servers: Check = (where, gw) => serverFindings(where, gw);
+
+const CHECKS: Check[] = [servers, servicePorts, selector, tls, routeNamespaces, ports, listeners, steps, direction, localPolicy, deletableNamespace, staticReadinessGate];
 
 /** Every finding on one gateway's plan. */
 export function analyzeGateway(where: Where, gw: ValidGateway, plan: GatewayPlan): Finding[] {
@@ -238,6 +246,14 @@ export function analyzeNamespace(where: Where, namespace: string, labels: Labels
 
 export function errorsOf(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => f.severity === Severity.Error);
+}
+
+/**
+ * The findings that stop the preview: the errors; in strict mode every finding, errors first (the convention of
+ * `istioctl analyze --failure-threshold Warning` and of a policy pack's mandatory enforcement).
+ */
+export function blocking(findings: readonly Finding[], strict: boolean): Finding[] {
+  return strict ? [...errorsOf(findings), ...warningsOf(findings)] : errorsOf(findings);
 }
 
 export function warningsOf(findings: readonly Finding[]): Finding[] {

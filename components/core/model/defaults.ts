@@ -37,6 +37,7 @@ export const DEFAULT_SERVERS: readonly ValidServer[] = [
 export const DEFAULTS: Readonly<Record<string, unknown>> = {
   createNamespace: false,
   retainNamespace: true,
+  strict: false,
   replicas: DEFAULT_REPLICAS,
   "canary.weight": 0,
   "canary.steps": DEFAULT_STEPS,

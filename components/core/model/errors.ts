@@ -46,8 +46,9 @@ export class Finding {
     this.message = refusalMessage(where, key, value, this.detail);
   }
 
-  /** The error that stops the preview, with the finding's message. */
+  /** The error that stops the preview, with the finding's message; a warning says it stops it in strict mode. */
   refusal(): ConfigError {
-    return new ConfigError(this.where, this.key, this.value, this.detail);
+    const strict = this.severity === Severity.Warning ? "; a warning, refused in strict mode (strict: true, or istio-gateways:strict)" : "";
+    return new ConfigError(this.where, this.key, this.value, `${this.detail}${strict}`);
   }
 }

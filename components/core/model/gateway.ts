@@ -45,6 +45,8 @@ export interface ValidGateway {
   istioGatewayName: string;
   /** Running objects this gateway takes over (validate/adopt.ts, plan/adopt.ts). */
   adoption?: ValidAdoption;
+  /** Warnings refuse the preview as errors do (prepare.ts). */
+  strict: boolean;
 }
 
 export interface ValidCanary {

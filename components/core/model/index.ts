@@ -4,5 +4,6 @@ export * from "./defaults";
 export * from "./errors";
 export * from "./gateway";
 export * from "./labels";
+export * from "./protocols";
 export * from "./suggest";
 export * from "./types";

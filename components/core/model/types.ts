@@ -124,7 +124,7 @@ export interface ServicePort {
   name: string;
   port: number;
   targetPort: number;
-  protocol: "TCP";
+  protocol: "TCP" | "UDP";
   /** Istio reads the protocol from it before the name (Istio "Protocol Selection"). */
   appProtocol?: string;
 }

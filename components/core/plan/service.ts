@@ -16,10 +16,17 @@ import { commonLabels, gatewayLabels, Labels, Service, ServicePort, TRACK_LABEL,
  */
 export const STATUS_PORT: ServicePort = { name: "status-port", port: 15021, targetPort: 15021, protocol: "TCP", appProtocol: "http" };
 
-// Istio picks a Service port's protocol from its name prefix (Istio "Protocol Selection").
+/**
+ * Istio picks a Service port's protocol from its name's prefix, up to the first "-", or from `appProtocol`, which wins
+ * (Istio "Protocol Selection"). Every server protocol gets a prefix Istio knows, whatever the server's own port name
+ * says: Istio takes any name on a Gateway server, but a Service port name is a lowercase DNS label. Where no prefix
+ * says the protocol (gRPC-Web reads as "grpc"), appProtocol does.
+ */
 const PORT_NAME_PREFIX: Record<ServerProtocol, string> = {
-  HTTP: "http2", HTTP2: "http2", HTTPS: "https", GRPC: "grpc", TCP: "tcp", TLS: "tls", MONGO: "mongo",
+  HTTP: "http2", HTTP2: "http2", HTTPS: "https", GRPC: "grpc", "GRPC-WEB": "grpc-web", HTTP_PROXY: "http", TCP: "tcp", TLS: "tls",
+  MONGO: "mongo", REDIS: "redis", MYSQL: "mysql", UDP: "udp",
 };
+const APP_PROTOCOL: Partial<Record<ServerProtocol, string>> = { "GRPC-WEB": "grpc-web" };
 
 /** The chart's names for its two default ports, kept so dashboards built on it keep working. */
 function servicePortName(protocol: ServerProtocol, port: number): string {
@@ -34,7 +41,12 @@ export function servicePorts(servers: readonly ValidServer[]): ServicePort[] {
   const ports: ServicePort[] = [STATUS_PORT];
   for (const { port } of servers) {
     if (ports.some((p) => p.targetPort === port.number)) continue;
-    ports.push({ name: servicePortName(port.protocol, port.number), port: port.number, targetPort: port.number, protocol: "TCP" });
+    const appProtocol = APP_PROTOCOL[port.protocol];
+    ports.push({
+      name: servicePortName(port.protocol, port.number), port: port.number, targetPort: port.number,
+      // A UDP server is refused nothing by Istio, but proxied by none of its gateways (ProtocolServedAsAnother).
+      protocol: port.protocol === "UDP" ? "UDP" : "TCP", ...(appProtocol && { appProtocol }),
+    });
   }
   return ports;
 }

@@ -21,7 +21,7 @@ import { budgetedCounts, checkAutoscaledCanary, checkAutoscaling, checkDisruptio
 export const GATEWAY_KEYS = [
   "namespace", "createNamespace", "retainNamespace", "namespaceLabels", "topology", "replicas", "revision", "canary", "servers",
   "routeNamespaces", "service", "restartGeneration", "updateTimeoutSeconds", "autoscaling", "podDisruptionBudget", "drain", "trafficShifting",
-  "gatewaySelector", "podLabels", "verifyNamespace", "mode", "network", "routingApi", "gatewayClassName", "istioGatewayName", "adopt", ...POD_KEYS,
+  "gatewaySelector", "podLabels", "verifyNamespace", "mode", "network", "routingApi", "gatewayClassName", "istioGatewayName", "adopt", "strict", ...POD_KEYS,
 ] as const;
 
 /**
@@ -91,6 +91,7 @@ export function validateGateway(where: Where, raw: unknown): ValidGateway {
     verifyNamespace: checkVerifyNamespace(where, args, ownership.createNamespace),
     istioGatewayName: checkIstioGatewayName(where, args.istioGatewayName, name, routing.routingApi),
     ...(adoption && { adoption }),
+    strict: bool(where, "strict", args.strict ?? DEFAULTS.strict),
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import { isIP } from "net";
 import { Mode, RoutingApi } from "../../args";
-import { ConfigError, DEFAULT_GATEWAY_CLASS, servesGatewayApi, ValidServer, Where } from "../model";
+import { ConfigError, DEFAULT_GATEWAY_CLASS, servesGatewayApi, tlsModeOf, ValidServer, Where } from "../model";
 import { dnsSubdomain, oneOf } from "./read";
 
 export interface ValidRouting {
@@ -22,14 +22,19 @@ const LISTENER_PROTOCOLS: readonly string[] = ["HTTP", "HTTPS", "TLS", "TCP"];
 const INSTEAD_OF: Record<string, string> = {
   HTTP2: "use HTTP (HTTPRoutes serve HTTP/2 too), or routingApi istio",
   GRPC: "use HTTP or HTTPS and route with a GRPCRoute, or routingApi istio",
+  "GRPC-WEB": "use HTTP or HTTPS and route with an HTTPRoute, or routingApi istio",
+  HTTP_PROXY: "use HTTP, or routingApi istio",
   MONGO: "use TCP and route with a TCPRoute, or routingApi istio",
+  REDIS: "use TCP and route with a TCPRoute, or routingApi istio",
+  MYSQL: "use TCP and route with a TCPRoute, or routingApi istio",
+  UDP: "Istio's gateways proxy no UDP; remove the server, or use routingApi istio",
 };
+/** Gateway API SectionName: a listener's name is a DNS-1123 subdomain-like word (lowercase, digits, "-"). */
+const LISTENER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Server TLS keys a listener has no place for: buildTLS reads only the certificates, the mode and cipher suites. */
 const UNSPELLABLE_TLS_KEYS = ["minProtocolVersion", "maxProtocolVersion", "subjectAltNames", "caCertificates", "caCertCredentialName"] as const;
 /** Gateway API Hostname: lowercase DNS labels, an optional leading "*." (no IP address, no trailing dot). */
 const LISTENER_HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** buildTLS: "TLS mode can only support up to 2 server certificates". */
-const MAX_CERTIFICATES = 2;
 
 export function checkRouting(where: Where, args: Record<string, unknown>, mode: Mode): ValidRouting {
   const routingApi = oneOf(where, "routingApi", args.routingApi ?? RoutingApi.Istio, Object.values(RoutingApi));
@@ -69,6 +74,11 @@ export function checkGatewayApiServers(where: Where, servers: readonly ValidServ
       throw new ConfigError(where, `${key}.port.protocol`, protocol,
         `a Gateway API listener has no ${protocol} protocol (Istio serves ${LISTENER_PROTOCOLS.join(", ")}); ${INSTEAD_OF[protocol]}`);
     }
+    // Istio takes any non-empty port name; a listener is named after it, and the Gateway CRD takes fewer.
+    if (!LISTENER_NAME.test(server.port.name) || server.port.name.length > 253 - 4) {
+      throw new ConfigError(where, `${key}.port.name`, server.port.name,
+        'it names the Gateway API listener, which the Gateway CRD takes as lowercase letters, digits and "-" only, e.g. "https-443"');
+    }
     server.hosts.forEach((h, j) => checkListenerHost(where, `${key}.hosts[${j}]`, h, protocol));
     checkListenerTls(where, key, server);
   });
@@ -96,16 +106,12 @@ function checkListenerTls(where: Where, key: string, server: ValidServer): void 
   if (tls.mode === "AUTO_PASSTHROUGH") {
     throw new ConfigError(where, `${key}.tls.mode`, tls.mode, 'a listener of a gateway you deploy has no AUTO_PASSTHROUGH (Istio keeps it for its east-west class); use PASSTHROUGH with a TLSRoute, or routingApi "istio"');
   }
-  if (tls.mode === "PASSTHROUGH" && server.port.protocol === "HTTPS") {
+  if (tlsModeOf(tls) === "PASSTHROUGH" && server.port.protocol === "HTTPS") {
     throw new ConfigError(where, `${key}.port.protocol`, "HTTPS", 'an HTTPS listener always terminates TLS (the Gateway CRD: "tls mode must be Terminate for protocol HTTPS"); use protocol TLS for PASSTHROUGH');
   }
   for (const k of UNSPELLABLE_TLS_KEYS) {
     if (tls[k] !== undefined) {
       throw new ConfigError(where, `${key}.tls.${k}`, tls[k], `Istio reads no such setting from a Gateway API listener (only certificates, the terminate mode and cipher suites); remove it, or use routingApi "istio"`);
     }
-  }
-  const certificates = tls.credentialName !== undefined ? 1 : tls.credentialNames?.length ?? 0;
-  if (certificates > MAX_CERTIFICATES) {
-    throw new ConfigError(where, `${key}.tls.credentialNames`, tls.credentialNames, `Istio serves at most ${MAX_CERTIFICATES} certificates on a Gateway API listener (e.g. one RSA, one ECDSA)`);
   }
 }

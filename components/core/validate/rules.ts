@@ -54,9 +54,3 @@ export function gatewayHostProblem(entry: string): string | undefined {
   if (/^[0-9]+$/.test(labels[labels.length - 1])) return `its top-level domain "${labels[labels.length - 1]}" is all digits; use a DNS name or an IP address`;
   return undefined;
 }
-
-/**
- * Ports the injected proxy binds itself (Istio "Ports used by Istio"): a Gateway server on one of them would
- * collide with Envoy's admin, inbound/outbound capture, HBONE, health, DNS or telemetry listeners.
- */
-export const ISTIO_RESERVED_PORTS: readonly number[] = [15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090];

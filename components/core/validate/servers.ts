@@ -1,27 +1,14 @@
 /**
- * Validation of the Gateway's servers by Istio's own rules (istio.io/istio pkg/config/validation, ValidateGateway,
- * validateServer, validateTLSOptions and agent.ValidateNamespaceSlashWildcardHostname), so that the preview refuses
- * what istiod's webhook and `istioctl validate` would refuse after apply. Where Istio only warns that a setting is
- * ignored, the preview refuses it too: an ignored setting in a stack file misleads whoever reads it.
+ * Validation of the Gateway's servers by Istio's own rules (istio.io/istio pkg/config/validation ValidateGateway,
+ * validateServer, validateServerPort, validateTLSOptions and agent.ValidateNamespaceSlashWildcardHostname): what
+ * istiod's webhook denies, the preview refuses here. What Istio accepts with a warning, or accepts but serves
+ * otherwise than written, is a warning finding (analyze/servers.ts), an error only in strict mode: a running
+ * gateway's config was accepted by istiod, and adopting it must not be refused.
  */
 import { GatewayServerTls, ServerProtocol, TlsMode } from "../../args";
-import { ConfigError, DEFAULT_SERVERS, ValidServer, Where } from "../model";
-import { bool, checkKeys, dnsLabel, dnsSubdomain, nonEmptyString, objectAt, oneOf, required, stringList, wholeNumber } from "./read";
-import { gatewayHostProblem, ISTIO_RESERVED_PORTS } from "./rules";
-
-// protocol.Instance.IsHTTP / IsTLS in Istio: which server protocols are plain-text HTTP and which carry TLS.
-const HTTP_PROTOCOLS: readonly ServerProtocol[] = ["HTTP", "HTTP2", "GRPC"];
-const TLS_PROTOCOLS: readonly ServerProtocol[] = ["HTTPS", "TLS"];
-
-/** ServerTLSSettings.TLSProtocol. */
-export const TLS_VERSIONS = ["TLS_AUTO", "TLSV1_0", "TLSV1_1", "TLSV1_2", "TLSV1_3"] as const;
-
-/** Istio's ValidCipherSuites (pkg/config/security): Envoy silently ignores any other name. */
-export const CIPHER_SUITES: readonly string[] = [
-  "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
-  "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305", "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA",
-  "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA", "AES128-GCM-SHA256", "AES256-GCM-SHA384", "AES128-SHA", "AES256-SHA", "DES-CBC3-SHA",
-];
+import { ConfigError, DEFAULT_SERVERS, HTTP_PROTOCOLS, isPassthrough, parseProtocol, TLS_PROTOCOLS, TLS_VERSIONS, tlsModeOf, ValidServer, Where } from "../model";
+import { bool, checkKeys, nonEmptyString, objectAt, oneOf, required, stringList, wholeNumber } from "./read";
+import { gatewayHostProblem } from "./rules";
 
 type Draft = Omit<ValidServer, "port"> & { port: Omit<ValidServer["port"], "name"> & { name?: string } };
 
@@ -35,7 +22,8 @@ export function checkServers(where: Where, raw: unknown): ValidServer[] {
 
 /**
  * Istio refuses two servers with one port name ("port names in servers must be unique"), even two TLS servers on
- * 443 told apart by SNI. A server without a name gets `<protocol>-<number>`, and `-2`, `-3`… after it when another
+ * 443 told apart by SNI. A server without a name gets `<protocol>-<number>` (lower case, "_" as "-": a DNS label, as a
+ * Gateway API listener's name must be), and `-2`, `-3`… after it when another
  * server already has that name. Names written in the stack file are kept; duplicates among them are a finding
  * (DuplicatePortName, analyze.ts).
  */
@@ -43,7 +31,7 @@ export function withPortNames(drafts: readonly Draft[]): ValidServer[] {
   const taken = new Set(drafts.flatMap((d) => (d.port.name === undefined ? [] : [d.port.name])));
   return drafts.map((d) => {
     if (d.port.name !== undefined) return { ...d, port: { ...d.port, name: d.port.name } };
-    const base = `${d.port.protocol.toLowerCase()}-${d.port.number}`;
+    const base = `${d.port.protocol.toLowerCase().replace(/_/g, "-")}-${d.port.number}`;
     let name = base;
     for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
     taken.add(name);
@@ -64,88 +52,72 @@ function checkServer(where: Where, key: string, raw: unknown): Draft {
 function checkPort(where: Where, key: string, raw: unknown): Draft["port"] {
   const port = objectAt(where, key, raw);
   checkKeys(where, `${key}.`, port, ["number", "name", "protocol", "targetPort"]);
+  // agent.ValidatePort. The ports the proxy binds itself are a warning (PortReservedByProxy): Istio accepts them.
   const number = wholeNumber(where, `${key}.number`, required(where, `${key}.number`, port.number), 1, 65535);
-  if (ISTIO_RESERVED_PORTS.includes(number)) {
-    throw new ConfigError(where, `${key}.number`, number, `Istio's proxy binds ${ISTIO_RESERVED_PORTS.join(", ")} itself; choose another port`);
+  // validateServerPort: 0 is the field's unset value; any other number Istio refuses.
+  if (port.targetPort !== undefined && wholeNumber(where, `${key}.targetPort`, port.targetPort, 0, 65535) > 0) {
+    throw new ConfigError(where, `${key}.targetPort`, port.targetPort, 'Istio refuses it ("targetPort has no impact on Gateways"): port.number is the port the gateway pods listen on; remove it');
   }
-  if (port.targetPort !== undefined) {
-    throw new ConfigError(where, `${key}.targetPort`, port.targetPort, "Istio ignores it on Gateway servers: port.number is the port the gateway pods listen on");
+  const written = required(where, `${key}.protocol`, port.protocol);
+  const protocol = typeof written === "string" ? parseProtocol(written) : undefined;
+  if (protocol === undefined) {
+    throw new ConfigError(where, `${key}.protocol`, written, `Istio knows no such protocol; use one of ${Object.values(ServerProtocol).join(", ")} (in any case)`);
   }
-  const protocol = oneOf(where, `${key}.protocol`, required(where, `${key}.protocol`, port.protocol), Object.values(ServerProtocol));
-  const name = port.name === undefined ? undefined : dnsLabel(where, `${key}.name`, port.name, "https-443");
+  // "port name must be set": any other string Istio takes. The Service's port names are made apart (plan/service.ts).
+  const name = port.name === undefined ? undefined : nonEmptyString(where, `${key}.name`, port.name);
   return { number, protocol, ...(name !== undefined && { name }) };
 }
 
-/** validateServer: TLS servers need TLS settings; plain-text HTTP servers take only httpsRedirect; others none. */
+/**
+ * validateServer: an HTTPS or TLS server needs `tls` (a missing mode is PASSTHROUGH); a plain-text HTTP server may
+ * carry only passthrough settings without certificate files (how `httpsRedirect` is written); any other carries none.
+ */
 function checkTlsFitsProtocol(where: Where, key: string, protocol: ServerProtocol, tls: GatewayServerTls | undefined): void {
   if (TLS_PROTOCOLS.includes(protocol)) {
-    if (tls?.httpsRedirect !== undefined) {
-      throw new ConfigError(where, `${key}.tls.httpsRedirect`, tls.httpsRedirect, `it redirects plain-text HTTP and only applies to HTTP servers (this one is ${protocol})`);
-    }
-    if (tls?.mode === undefined) throw new ConfigError(where, `${key}.tls.mode`, undefined, `a ${protocol} server needs tls.mode, e.g. SIMPLE with a credentialName`);
+    if (tls === undefined) throw new ConfigError(where, `${key}.tls`, undefined, `a ${protocol} server needs tls (Istio: "server must have TLS settings for HTTPS/TLS protocols"), e.g. { mode: SIMPLE, credentialName: <Secret> }`);
     return;
   }
   if (tls === undefined) return;
-  const extra = Object.keys(tls).filter((k) => k !== "httpsRedirect");
   if (!HTTP_PROTOCOLS.includes(protocol)) {
     throw new ConfigError(where, `${key}.tls`, tls, `a ${protocol} server carries no TLS (Istio: "server cannot have TLS settings for non HTTPS/TLS ports"); use protocol TLS or HTTPS, or remove tls`);
   }
-  if (extra.length > 0) {
-    throw new ConfigError(where, `${key}.tls.${extra[0]}`, (tls as Record<string, unknown>)[extra[0]],
-      `a plain-text ${protocol} server takes only tls.httpsRedirect (Istio: "server cannot have TLS settings for plain text HTTP ports"); terminate TLS on an HTTPS server`);
+  if (!isPassthrough(tls) || tls.caCertificates !== undefined) {
+    const [k, v] = isPassthrough(tls) ? ["caCertificates", tls.caCertificates] : ["mode", tls.mode];
+    throw new ConfigError(where, `${key}.tls.${k}`, v,
+      `a plain-text ${protocol} server terminates no TLS (Istio: "server cannot have TLS settings for plain text HTTP ports"); keep only tls.httpsRedirect there, and terminate TLS on an HTTPS server`);
   }
 }
 
 const TLS_STRING_KEYS = ["credentialName", "caCertificates", "caCertCredentialName"];
 const TLS_LIST_KEYS = ["credentialNames", "cipherSuites", "subjectAltNames"];
-// Certificates a mode reads from somewhere else: Istio's own (ISTIO_MUTUAL) or none at all (passthrough).
-const NO_CERTIFICATES: Partial<Record<TlsMode, string>> = {
-  ISTIO_MUTUAL: "ISTIO_MUTUAL uses the workload's own Istio certificate",
-  PASSTHROUGH: "PASSTHROUGH forwards TLS untouched and uses no certificate",
-  AUTO_PASSTHROUGH: "AUTO_PASSTHROUGH forwards TLS untouched and uses no certificate",
-};
 
 function checkTls(where: Where, key: string, raw: unknown): GatewayServerTls {
   const tls = objectAt(where, key, raw);
   checkKeys(where, `${key}.`, tls, ["httpsRedirect", "mode", "minProtocolVersion", "maxProtocolVersion", ...TLS_STRING_KEYS, ...TLS_LIST_KEYS]);
-  const mode = tls.mode === undefined ? undefined : oneOf(where, `${key}.mode`, tls.mode, Object.values(TlsMode));
+  if (tls.mode !== undefined) oneOf(where, `${key}.mode`, tls.mode, Object.values(TlsMode));
   if (tls.httpsRedirect !== undefined) bool(where, `${key}.httpsRedirect`, tls.httpsRedirect);
   for (const k of TLS_STRING_KEYS) if (tls[k] !== undefined) nonEmptyString(where, `${key}.${k}`, tls[k]);
   for (const k of TLS_LIST_KEYS) if (tls[k] !== undefined) stringList(where, `${key}.${k}`, tls[k]);
-  // Credentials are Secrets in the gateway's namespace (read through SDS); whether one is needed is a finding (analyze.ts).
-  if (tls.credentialName !== undefined) dnsSubdomain(where, `${key}.credentialName`, tls.credentialName);
-  (tls.credentialNames as string[] | undefined)?.forEach((n, i) => dnsSubdomain(where, `${key}.credentialNames[${i}]`, n));
-  const why = mode && NO_CERTIFICATES[mode];
-  for (const k of ["credentialName", "credentialNames", "caCertificates", "caCertCredentialName"]) {
-    if (why && tls[k] !== undefined) throw new ConfigError(where, `${key}.${k}`, tls[k], `${why}; remove it, or use mode SIMPLE or MUTUAL`);
+  // The Gateway CRD's own schema (manifests/charts/base/files/crd-all.gen.yaml): the API server refuses these before
+  // istiod's webhook sees them.
+  const names = tls.credentialNames as string[] | undefined;
+  if (names !== undefined && (names.length < 1 || names.length > 2)) {
+    throw new ConfigError(where, `${key}.credentialNames`, names, "the Gateway CRD takes one or two (an RSA and an ECDSA certificate, say); for one, credentialName reads simpler");
   }
-  checkVersions(where, key, tls);
-  checkCiphers(where, `${key}.cipherSuites`, tls.cipherSuites as string[] | undefined);
-  return tls as GatewayServerTls;
-}
-
-function checkVersions(where: Where, key: string, tls: Record<string, unknown>): void {
-  const rank = (k: string) => (tls[k] === undefined ? undefined : TLS_VERSIONS.indexOf(oneOf(where, `${key}.${k}`, tls[k], TLS_VERSIONS)));
-  const min = rank("minProtocolVersion");
-  const max = rank("maxProtocolVersion");
-  if (min !== undefined && max !== undefined && min > 0 && max > 0 && min > max) {
-    throw new ConfigError(where, `${key}.maxProtocolVersion`, tls.maxProtocolVersion, `it is below minProtocolVersion ${String(tls.minProtocolVersion)}; raise it or lower the minimum`);
+  if (tls.credentialName !== undefined && names !== undefined) {
+    throw new ConfigError(where, `${key}.credentialNames`, names, 'the Gateway CRD refuses credentialName and credentialNames together ("only one of credentialName or credentialNames can be set"); keep one [TlsConflictingCredentials]');
   }
-  // validateTLSOptions: Envoy's default ciphers no longer include any that TLS 1.0 and 1.1 clients can use.
-  if ((tls.minProtocolVersion === "TLSV1_0" || tls.minProtocolVersion === "TLSV1_1") && tls.cipherSuites === undefined) {
-    throw new ConfigError(where, `${key}.cipherSuites`, undefined, `minProtocolVersion ${tls.minProtocolVersion} needs cipher suites those clients support (Envoy's defaults include none), e.g. ["ECDHE-RSA-AES128-SHA"]`);
-  }
-}
-
-function checkCiphers(where: Where, key: string, ciphers: string[] | undefined): void {
-  ciphers?.forEach((c, i) => {
-    // IsValidCipherSuite: BoringSSL expressions (starting "-", "+", "!", "[") and ALL pass unchecked.
-    const expression = c === "ALL" || !/^[A-Za-z0-9]/.test(c);
-    if (!expression && !CIPHER_SUITES.includes(c)) {
-      throw new ConfigError(where, `${key}[${i}]`, c, `Envoy ignores cipher suites it does not know; use one of ${CIPHER_SUITES.join(", ")}`);
+  for (const k of ["minProtocolVersion", "maxProtocolVersion"]) if (tls[k] !== undefined) oneOf(where, `${key}.${k}`, tls[k], TLS_VERSIONS);
+  const valid = tls as GatewayServerTls;
+  // validateTLSOptions: ISTIO_MUTUAL uses the workload's own Istio certificate, and Istio refuses any other.
+  if (tlsModeOf(valid) === TlsMode.ISTIO_MUTUAL) {
+    for (const k of ["credentialName", "credentialNames", "caCertificates"] as const) {
+      if (valid[k] !== undefined) {
+        throw new ConfigError(where, `${key}.${k}`, valid[k], `ISTIO_MUTUAL uses the workload's own Istio certificate (Istio: "ISTIO_MUTUAL TLS cannot have associated ${k}"); remove it, or use mode SIMPLE or MUTUAL`);
+      }
     }
-    if (ciphers.indexOf(c) !== i) throw new ConfigError(where, `${key}[${i}]`, c, "it is listed twice; list each cipher suite once");
-  });
+  }
+  return valid;
 }
 
 function checkHosts(where: Where, key: string, raw: unknown): string[] {
