@@ -39,7 +39,7 @@ const warn = (where: Where, code: string, key: string, value: unknown, problem: 
 // ValidateGateway: "tls.httpsRedirect should only be used with http servers".
 const httpsRedirect: ServerCheck = (where, key, s) => (s.tls?.httpsRedirect === true && !HTTP_PROTOCOLS.includes(s.port.protocol)
   ? [warn(where, ServerCode.HttpsRedirectIgnored, `${key}.tls.httpsRedirect`, true,
-    `Istio ignores it on a ${s.port.protocol} server: it redirects plain-text HTTP requests, and this server takes none`,
+    `Istio ignores it on this ${s.port.protocol} server: it redirects plain-text HTTP requests, and this server takes none`,
     "remove it, and set it on the plain-text HTTP server (port 80) instead")]
   : []);
 

@@ -74,17 +74,17 @@ function checkPort(where: Where, key: string, raw: unknown): Draft["port"] {
  */
 function checkTlsFitsProtocol(where: Where, key: string, protocol: ServerProtocol, tls: GatewayServerTls | undefined): void {
   if (TLS_PROTOCOLS.includes(protocol)) {
-    if (tls === undefined) throw new ConfigError(where, `${key}.tls`, undefined, `a ${protocol} server needs tls (Istio: "server must have TLS settings for HTTPS/TLS protocols"), e.g. { mode: SIMPLE, credentialName: <Secret> }`);
+    if (tls === undefined) throw new ConfigError(where, `${key}.tls`, undefined, `this ${protocol} server needs tls (Istio: "server must have TLS settings for HTTPS/TLS protocols"), e.g. { mode: SIMPLE, credentialName: <Secret> }`);
     return;
   }
   if (tls === undefined) return;
   if (!HTTP_PROTOCOLS.includes(protocol)) {
-    throw new ConfigError(where, `${key}.tls`, tls, `a ${protocol} server carries no TLS (Istio: "server cannot have TLS settings for non HTTPS/TLS ports"); use protocol TLS or HTTPS, or remove tls`);
+    throw new ConfigError(where, `${key}.tls`, tls, `this ${protocol} server carries no TLS (Istio: "server cannot have TLS settings for non HTTPS/TLS ports"); use protocol TLS or HTTPS, or remove tls`);
   }
   if (!isPassthrough(tls) || tls.caCertificates !== undefined) {
     const [k, v] = isPassthrough(tls) ? ["caCertificates", tls.caCertificates] : ["mode", tls.mode];
     throw new ConfigError(where, `${key}.tls.${k}`, v,
-      `a plain-text ${protocol} server terminates no TLS (Istio: "server cannot have TLS settings for plain text HTTP ports"); keep only tls.httpsRedirect there, and terminate TLS on an HTTPS server`);
+      `this plain-text ${protocol} server terminates no TLS (Istio: "server cannot have TLS settings for plain text HTTP ports"); keep only tls.httpsRedirect there, and terminate TLS on an HTTPS server`);
   }
 }
 
