@@ -75,11 +75,19 @@ async function servingPods(api: KubeApi, start: Start): Promise<number> {
   return (await api.list(podsPath(start.namespace, svc.spec?.selector as Record<string, string>))).filter(podServes).length;
 }
 
-/** What `istioctl analyze` (Istio's own analyzers, against the live cluster) says of the VirtualService. */
+/**
+ * What `istioctl analyze` (Istio's own analyzers, against the live cluster) says of the VirtualService. A run that
+ * did not analyze (a crash, a timeout, an exit status other than 0, or 79 for "issues found") fails here: it would
+ * otherwise read as "no findings".
+ */
 function virtualServiceFindings(state: ClusterState, start: Start): string[] {
   const r = spawnSync(path.join(state.bin, "istioctl"), ["analyze", "-n", start.routes, `--kubeconfig=${state.kubeconfig}`], { encoding: "utf8", timeout: 120000 });
   const out = `${r.stdout}\n${r.stderr}`;
-  return out.split("\n").filter((l) => /^(Error|Warning)/.test(l) && l.includes("VirtualService"));
+  assert.strictEqual(r.error, undefined, `istioctl analyze did not run: ${r.error?.message}`);
+  const issues = out.split("\n").filter((l) => /^(Error|Warning|Info) \[IST\d+\]/.test(l));
+  assert.ok(r.status === 0 || (r.status === 79 && issues.length > 0), `istioctl analyze exited ${r.status}:\n${out}`);
+  if (issues.length === 0) assert.match(out, new RegExp(`No validation issues found when analyzing namespace: ${start.routes}`), out);
+  return issues.filter((l) => /^(Error|Warning)/.test(l) && l.includes("VirtualService"));
 }
 
 /** Objects of the kinds a gateway install is made of, in its namespace, that the stack does not hold. */
@@ -207,7 +215,12 @@ for (const start of STARTS) {
           assert.match(r.stdout, /= \d+ to import/, "the preview imports nothing");
           assert.doesNotMatch(r.stdout, /\+ kubernetes:core\/v1:Service /, "the preview creates a Service beside the running one");
         } else if (line === "pulumi up --stack \"$STACK\"") {
+          // Taking over creates and deletes no pod: the running Deployment's pods, by UID, before and after.
+          const pods = async () => (await api.list(`/api/v1/namespaces/${start.namespace}/pods`)).map((p) => p.metadata.uid as string).sort();
+          const running = await pods();
           await step("adopt (import)");
+          assert.deepStrictEqual(await pods(), running, `${start.title}: adopting created or deleted pods`);
+          process.stdout.write(`      ${start.title} · adopt (import): the same ${running.length} pods (by UID) before and after\n`);
         } else if (line.startsWith("npm run rollout -- --stack \"$STACK\" next && pulumi up")) {
           while ((w.gateways()[GATEWAY].canary?.weight ?? 100) < 100) {
             const from = w.gateways()[GATEWAY].canary?.weight;

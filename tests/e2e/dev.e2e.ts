@@ -44,9 +44,17 @@ describe("dev stack, real engine: from empty through the canary runbook", functi
 describe("dev stack, real engine: back and abort from a fresh deploy", function () {
   const live = useStack(DEV, ({ ws, api }) => watchedUp(ws, api, "dev rollback", "up from empty (25%)"));
 
-  for (const verb of ["next", "back", "abort"]) {
-    it(`\`rollout ${verb}\` + pulumi up holds the ready-pod floor and leaves nothing to change`, async () => {
-      await rolloutStep(live().ws, live().api, "dev rollback", verb, GATEWAY);
+  // From 25 % (1 canary pod of 4): each verb's weight in the stack file, and the ready pods per Deployment after its
+  // pulumi up, as the split plans them (docs/canary.md: 4 pods make 25, 50 and 100 exact).
+  const WALK: Array<[verb: string, weight: number, stable: number, canary: number]> = [["next", 50, 2, 2], ["back", 25, 3, 1], ["abort", 0, 4, 0]];
+  for (const [verb, weight, stable, canary] of WALK) {
+    it(`\`rollout ${verb}\` writes weight ${weight}, and pulumi up leaves ${stable} stable and ${canary} canary pods ready, holding the floor, with nothing left to change`, async () => {
+      const { ws, api } = live();
+      await rolloutStep(ws, api, "dev rollback", verb, GATEWAY);
+      assert.strictEqual(ws.gateways()[GATEWAY].canary?.weight, weight);
+      const deployments = await api.list("/apis/apps/v1/namespaces/istio-ingress/deployments");
+      const ready = Object.fromEntries(deployments.map((d) => [d.metadata.name, (d.status as { readyReplicas?: number }).readyReplicas ?? 0]));
+      assert.deepStrictEqual(ready, { [`${GATEWAY}-1-25-1`]: stable, [`${GATEWAY}-1-26-0`]: canary });
     });
   }
 
