@@ -105,8 +105,10 @@ describe("faults, real engine", function () {
     setCanary(ws, { revision: BROKEN, weight: 0 });
     await watchedUp(ws, api, "never ready", "canary added at 0%");
     await ws.rollout("next", GATEWAY);
+    const stableBefore = await api.get<KubeObject>(`${deployments}/${deploymentName(GATEWAY, STABLE)}`);
     const { result, rows } = await watchedCommand(ws, api, "never ready", "next (0% → 25%)",
       () => ws.pulumi(["up", "--yes", "--skip-preview"]), { settle: false });
+    const stableAfter = await api.get<KubeObject>(`${deployments}/${deploymentName(GATEWAY, STABLE)}`);
     const errors = errorLines(result);
     process.stdout.write(`      never ready: exit ${result.code} after ${result.seconds.toFixed(1)} s:\n${errors.map((l) => `        ${l}`).join("\n")}\n`);
     assert.notStrictEqual(result.code, 0);
@@ -114,6 +116,10 @@ describe("faults, real engine", function () {
     assert.ok(errors.some((l) => l.includes(`${deploymentName(GATEWAY, BROKEN)}`) && /timed out/.test(l)), errors.join("\n"));
     assert.strictEqual(rows[0].report.minByTrack[STABLE], 4);
     assert.strictEqual(await specReplicas(live(), STABLE), 4, "the stable Deployment shrank before its canary was ready");
+    // Not one stable pod replaced, and its template not touched: the failed canary cost the stable nothing.
+    assert.deepStrictEqual([...(rows[0].report.after[STABLE] ?? [])].sort(), [...(rows[0].report.before[STABLE] ?? [])].sort(), "stable pods were replaced");
+    assert.strictEqual((rows[0].report.before[STABLE] ?? []).length, 4);
+    assert.deepStrictEqual(stableAfter.spec?.template, stableBefore.spec?.template, "the stable's pod template changed");
   });
 
   it("recovers from the never-ready canary with rollout abort and pulumi up, then removes it; nothing left to change", async () => {
@@ -127,6 +133,11 @@ describe("faults, real engine", function () {
     assert.strictEqual(await specReplicas(live(), BROKEN), undefined);
   });
 
+  // docs/RELIABILITY.md: what each signal leaves behind, before anything recovers it.
+  const LEFT: Record<"SIGINT" | "SIGKILL", { exit: string; said?: RegExp; lock: boolean; pending: string[] }> = {
+    SIGINT: { exit: "exit 1", said: /Resource operation was cancelled for "edge-gateway-1-26-0"/, lock: false, pending: [] },
+    SIGKILL: { exit: "killed by SIGKILL", lock: true, pending: ["updating edge-gateway-1-26-0"] },
+  };
   for (const signal of ["SIGINT", "SIGKILL"] as const) {
     it(`recovers from ${signal} to pulumi up while the canary grows: capacity held, the next pulumi up converges`, async () => {
       const { ws, api } = live();
@@ -139,6 +150,11 @@ describe("faults, real engine", function () {
       process.stdout.write(`      ${signal}: exit ${result.code ?? result.signal} after ${result.seconds.toFixed(1)} s; pending operations: ${JSON.stringify(state.pending)}\n`
         + `${errorLines(result).map((l) => `        ${l}`).join("\n")}\n`);
       assert.notStrictEqual(result.code, 0);
+      const left = LEFT[signal];
+      assert.strictEqual(result.code === null ? `killed by ${result.signal}` : `exit ${result.code}`, left.exit);
+      if (left.said) assert.match(result.stdout + result.stderr, left.said);
+      assert.strictEqual(lockHeld(ws), left.lock, `the stack's lock after ${signal}`);
+      assert.deepStrictEqual(state.pending, left.pending);
       const recovery = await recover(ws);
       process.stdout.write(`      ${signal}: recovered with ${recovery.join(", ")}\n`);
       await watchedUp(ws, api, signal, "pulumi up after the interruption");
@@ -219,10 +235,14 @@ describe("faults, real engine", function () {
  * up"): a killed CLI leaves its lock in the backend, and every command that updates the stack refuses ("the stack
  * is currently locked … delete the lock file with `pulumi cancel`"). Returns the commands it had to run.
  */
-async function recover(ws: Workspace): Promise<string[]> {
+/** Whether the file backend holds a lock on the stack (an update that never ended). */
+function lockHeld(ws: Workspace): boolean {
   const locks = path.join(ws.dir, ".pulumi-state/.pulumi/locks");
-  const held = fs.existsSync(locks) && fs.readdirSync(locks, { recursive: true }).some((f) => String(f).endsWith(".json"));
-  if (!held) return ["nothing: pulumi up alone"];
+  return fs.existsSync(locks) && fs.readdirSync(locks, { recursive: true }).some((f) => String(f).endsWith(".json"));
+}
+
+async function recover(ws: Workspace): Promise<string[]> {
+  if (!lockHeld(ws)) return ["nothing: pulumi up alone"];
   await ws.must(["cancel", "--yes"]);
   return ["pulumi cancel --yes"];
 }
