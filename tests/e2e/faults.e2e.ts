@@ -113,6 +113,15 @@ describe("faults, real engine", function () {
     process.stdout.write(`      never ready: exit ${result.code} after ${result.seconds.toFixed(1)} s:\n${errors.map((l) => `        ${l}`).join("\n")}\n`);
     assert.notStrictEqual(result.code, 0);
     assert.ok(result.seconds < TIMEOUT_SECONDS + 45, `the update took ${result.seconds} s`);
+    // The canary's pod runs, its proxy started, and it is not Ready: what a failing readiness probe looks like.
+    const canaryPods = (await api.list(`/api/v1/namespaces/${NAMESPACE}/pods`)).filter((p) => p.metadata.labels?.["istio.io/rev"] === BROKEN);
+    const seen = canaryPods.map((p) => {
+      const status = p.status as { phase?: string; conditions?: Array<{ type: string; status: string }>; containerStatuses?: Array<{ ready: boolean; state?: { running?: unknown } }> };
+      const condition = (type: string) => status.conditions?.find((c) => c.type === type)?.status;
+      return `${status.phase} Ready=${condition("Ready")} ContainersReady=${condition("ContainersReady")} running=${(status.containerStatuses ?? []).every((c) => c.state?.running !== undefined)} ready=${(status.containerStatuses ?? []).some((c) => c.ready)}`;
+    });
+    process.stdout.write(`      never ready: the canary's pods: ${JSON.stringify(seen)}\n`);
+    assert.deepStrictEqual(seen, ["Running Ready=False ContainersReady=False running=true ready=false"]);
     assert.ok(errors.some((l) => l.includes(`${deploymentName(GATEWAY, BROKEN)}`) && /timed out/.test(l)), errors.join("\n"));
     assert.strictEqual(rows[0].report.minByTrack[STABLE], 4);
     assert.strictEqual(await specReplicas(live(), STABLE), 4, "the stable Deployment shrank before its canary was ready");

@@ -35,6 +35,15 @@ describe("fleet rollout across three clusters, real engine (docs/fleet.md)", fun
   const fleet = (verb: string, ...rest: string[]): Promise<CommandResult> =>
     ws.run(process.execPath, [path.join(ROOT, "tools", "engine", "launch.js"), "fleet", verb, "--fleet", fleetFile(), ...rest]);
   const api = (stack: string): KubeApi => clusters[stack]().api;
+  /** The stack's updates, newest first, as `pulumi stack history` prints them. */
+  const history = async (stack: string): Promise<Array<{ kind: string; result: string; start: number; end: number }>> => {
+    const r = await ws.run(path.join(ws.cluster.bin, "pulumi"), ["stack", "history", "--json", "--stack", stack, "--non-interactive"]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const time = (t: string | number) => (typeof t === "number" ? t * 1000 : Date.parse(t));
+    return (JSON.parse(r.stdout) as Array<{ kind: string; result: string; startTime: string | number; endTime: string | number }>)
+      .map((u) => ({ kind: u.kind, result: u.result, start: time(u.startTime), end: time(u.endTime) }));
+  };
+  const podUids = async (stack: string) => (await api(stack).list("/api/v1/namespaces/istio-ingress/pods")).map((p) => p.metadata.uid as string).sort();
   const show = (what: string, r: CommandResult) => process.stdout.write(`      fleet ${what}: exit ${r.code} in ${r.seconds.toFixed(1)} s\n${r.stdout.replace(/^/gm, "        ")}\n`);
 
   before(async function () {
@@ -72,6 +81,7 @@ describe("fleet rollout across three clusters, real engine (docs/fleet.md)", fun
     const restFile = path.join(ws.dir, `Pulumi.${restStack}.yaml`);
     const restBefore = fs.readFileSync(restFile, "utf8");
     const restLive = readyByDeployment(await api(restStack).list(DEPLOYMENTS));
+    const [restPods, restHistory] = [await podUids(restStack), await history(restStack)];
     const r = await fleet("next");
     show("next", r);
     assert.strictEqual(r.code, 2, `${r.stdout}\n${r.stderr}`);
@@ -80,6 +90,18 @@ describe("fleet rollout across three clusters, real engine (docs/fleet.md)", fun
     assert.deepStrictEqual(readyByDeployment(await api(canaryStack).list(DEPLOYMENTS)), { "istio-ingressgateway-1-25-1": "1/1", "istio-ingressgateway-1-26-0": "1/1" });
     assert.strictEqual(fs.readFileSync(restFile, "utf8"), restBefore, "the rest wave's stack file changed");
     assert.deepStrictEqual(readyByDeployment(await api(restStack).list(DEPLOYMENTS)), restLive);
+    // Untouched means no update ran on it and no pod of it changed, not only the same counts.
+    assert.deepStrictEqual(await podUids(restStack), restPods, "the rest wave's pods changed");
+    assert.deepStrictEqual(await history(restStack), restHistory, "an update ran on the rest wave's stack");
+    // The canary wave baked: its health check after the update (a pulumi refresh) and the one after the bake (another)
+    // are bakeSeconds apart at least. Without the bake they would follow each other at once.
+    const bake = (fleetDoc.waves[0] as { bakeSeconds?: number }).bakeSeconds ?? 0;
+    const canaryHistory = await history(canaryStack);
+    const [afterBake, afterUpdate] = canaryHistory.slice(0, canaryHistory.findIndex((u) => u.kind === "update")).filter((u) => u.kind === "refresh");
+    assert.ok(afterBake && afterUpdate, `the canary wave's history after its update: ${JSON.stringify(canaryHistory.slice(0, 3))}`);
+    const baked = (afterBake.start - afterUpdate.end) / 1000;
+    process.stdout.write(`      fleet next: the rest wave's ${restPods.length} pods (by UID) and its ${restHistory.length} updates unchanged; the canary wave's two health checks ${baked.toFixed(0)} s apart (bake ${bake} s)\n`);
+    assert.ok(bake > 0 && baked >= bake, `the canary wave's health checks were ${baked} s apart; the bake is ${bake} s`);
     const status = await fleet("status");
     show("status after the halt", status);
     assert.match(status.stdout, new RegExp(`${canaryStack}\\s+50% \\(step 1/2\\)\\s+succeeded\\s+verify health`));

@@ -11,7 +11,7 @@ import { parseAllDocuments } from "yaml";
 import { clusterEnv, ClusterState, exportsText } from "../../tools/cluster/control-plane";
 import { addressFor } from "../../tools/cluster/load-balancer";
 import { clusterNodes } from "../../tools/cluster/nodes";
-import { kwokConfig, slowReady, withDelay, withoutRevisions } from "../../tools/cluster/stages";
+import { kwokConfig, runningUnready, slowReady, withDelay, withoutRevisions } from "../../tools/cluster/stages";
 import { lockedVersions, moduleVersion, partKey, parts } from "../../tools/cluster/toolchain";
 import { apiPath, differences } from "../e2e/support/live";
 import { ROOT } from "../support/run";
@@ -84,7 +84,10 @@ describe("kwok stages", () => {
     assert.strictEqual(withDelay(stage, 0), stage);
   });
 
-  const ready = `${stage}\n  selector:\n    matchExpressions:\n    - key: '.status.phase'\n      operator: 'In'\n      values:\n      - 'Pending'`;
+  // kwok's pod-ready Stage in short: its selector, and the conditions and container status its template writes.
+  const ready = `${stage}\n  selector:\n    matchExpressions:\n    - key: '.status.phase'\n      operator: 'In'\n      values:\n      - 'Pending'\n`
+    + `  next:\n    statusTemplate: |\n      conditions:\n      - status: "True"\n        type: Initialized\n      - status: "True"\n        type: Ready\n`
+    + `      - status: "True"\n        type: ContainersReady\n      containerStatuses:\n      - name: istio-proxy\n        ready: true\n      initContainerStatuses:\n      - name: init\n        ready: true\n      phase: Running`;
   const revisionRequirement = (operator: string, values: string[]) => ({ key: '.metadata.labels["istio.io/rev"]', operator, values });
 
   it("keeps pods of chosen revisions from the ready stage, and no other pod", () => {
@@ -103,6 +106,16 @@ describe("kwok stages", () => {
     assert.deepStrictEqual(doc.spec.selector.matchExpressions[0], revisionRequirement("In", ["1-26-0"]));
   });
 
+  it("runs a never-ready revision's pods with Ready and ContainersReady False and the proxy not ready, in a stage of its own", () => {
+    const doc = parseAllDocuments(runningUnready(ready, ["1-27-0"]))[0].toJS();
+    assert.strictEqual(doc.metadata.name, "pod-running-unready");
+    assert.deepStrictEqual(doc.spec.selector.matchExpressions[0], revisionRequirement("In", ["1-27-0"]));
+    const status = parseAllDocuments(doc.spec.next.statusTemplate)[0].toJS();
+    assert.deepStrictEqual(status.conditions.map((c: { type: string; status: string }) => `${c.type}=${c.status}`), ["Initialized=True", "Ready=False", "ContainersReady=False"]);
+    assert.deepStrictEqual([status.containerStatuses[0].ready, status.initContainerStatuses[0].ready, status.phase], [false, true, "Running"]);
+    assert.throws(() => runningUnready(ready.replace("type: ContainersReady", "type: Other"), ["1-27-0"]), /no ContainersReady condition/);
+  });
+
   it("writes one ready stage per slow revision, and keeps slow and never-ready pods out of the common one", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kwok-"));
     for (const f of ["node/fast/node-initialize", "node/heartbeat/node-heartbeat", "pod/fast/pod-ready", "pod/fast/pod-complete", "pod/fast/pod-delete"]) {
@@ -110,7 +123,7 @@ describe("kwok stages", () => {
       fs.writeFileSync(path.join(dir, "kustomize/stage", `${f}.yaml`), ready.replace("pod-ready", path.basename(f)));
     }
     const docs = parseAllDocuments(kwokConfig(dir, 700, "", { neverReady: ["1-27-0"], slowMs: { "1-26-0": 6000 } })).map((d) => d.toJS());
-    assert.deepStrictEqual(docs.map((d) => d.metadata.name), ["node-initialize", "node-heartbeat", "pod-ready", "pod-ready-1-26-0", "pod-complete", "pod-delete"]);
+    assert.deepStrictEqual(docs.map((d) => d.metadata.name), ["node-initialize", "node-heartbeat", "pod-ready", "pod-ready-1-26-0", "pod-running-unready", "pod-complete", "pod-delete"]);
     assert.deepStrictEqual(docs[2].spec.selector.matchExpressions[0], revisionRequirement("NotIn", ["1-27-0", "1-26-0"]));
     fs.rmSync(dir, { recursive: true });
   });

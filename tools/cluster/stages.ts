@@ -17,7 +17,10 @@ const KWOK_STAGES = [
 
 /** Revisions (`istio.io/rev`) whose pods kwok treats apart from the others. */
 export interface RevisionReadiness {
-  /** Pods of these revisions are scheduled and run but never become Ready: a canary whose proxies never get config. */
+  /**
+   * Pods of these revisions are scheduled and Running, their containers started, but Ready stays False: a canary
+   * whose proxies run and never pass their readiness probe (Envoy never gets its config).
+   */
   neverReady?: string[];
   /** Pods of these revisions become Ready after this many milliseconds instead: a rollout slow enough to interrupt. */
   slowMs?: Record<string, number>;
@@ -30,7 +33,8 @@ export function kwokConfig(kwokModule: string, podReadyDelayMs: number, extraSta
     const text = fs.readFileSync(path.join(kwokModule, file), "utf8").trim();
     if (!file.endsWith("pod-ready.yaml")) return [text];
     const slow = Object.entries(revisions.slowMs ?? {}).map(([revision, ms]) => slowReady(text, revision, ms));
-    return [withoutRevisions(withDelay(text, podReadyDelayMs), apart), ...slow];
+    const unready = (revisions.neverReady ?? []).length > 0 ? [runningUnready(withDelay(text, podReadyDelayMs), revisions.neverReady ?? [])] : [];
+    return [withoutRevisions(withDelay(text, podReadyDelayMs), apart), ...slow, ...unready];
   });
   return [...docs, ...(extraStages.trim() ? [extraStages.trim()] : [])].join("\n---\n") + "\n";
 }
@@ -52,6 +56,24 @@ export function withoutRevisions(stage: string, revisions: string[]): string {
 export function slowReady(stage: string, revision: string, ms: number): string {
   if (!/^  name: pod-ready$/m.test(stage)) throw new Error("not kwok's pod-ready Stage");
   return withDelay(withRequirement(stage.replace(/^  name: pod-ready$/m, `  name: pod-ready-${revision}`), "In", [revision]), ms);
+}
+
+/**
+ * The ready stage again, for these revisions' pods only and under its own name, with Ready and ContainersReady
+ * False and every container running but not ready: what a kubelet reports for a pod whose readiness probe fails.
+ * Once Running the pod no longer matches the stage's selector (phase Pending), so it stays that way.
+ */
+export function runningUnready(stage: string, revisions: string[]): string {
+  if (!/^  name: pod-ready$/m.test(stage)) throw new Error("not kwok's pod-ready Stage");
+  let out = withRequirement(stage.replace(/^  name: pod-ready$/m, "  name: pod-running-unready"), "In", revisions);
+  for (const type of ["Ready", "ContainersReady"]) {
+    const condition = new RegExp(`status: "True"(\\n\\s+)type: ${type}\\n`);
+    if (!condition.test(out)) throw new Error(`kwok's pod-ready Stage has no ${type} condition to turn False`);
+    out = out.replace(condition, `status: "False"$1type: ${type}\n`);
+  }
+  // The first `ready: true` is the containers' (containerStatuses comes before initContainerStatuses).
+  if (!/^(\s+)ready: true$/m.test(out)) throw new Error("kwok's pod-ready Stage has no container status to mark not ready");
+  return out.replace(/^(\s+)ready: true$/m, "$1ready: false");
 }
 
 /** Inserts `spec.delay` into a Stage document as kwok's own slow stages write it. */
