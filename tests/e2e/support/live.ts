@@ -1,8 +1,9 @@
 /**
  * The rendered objects against the live ones: every field `npm run render` printed must be on the object the
- * API server holds (which adds defaults, status and Pulumi's own label around them).
+ * API server holds (which adds defaults, status and Pulumi's own label around them), and nothing else labelled as
+ * one of the rendered gateways' is left in their namespaces (an old revision's Deployment after promote, say).
  */
-import { KubeApi, KubeObject } from "../../../tools/cluster/kube-api";
+import { KubeApi, KubeApiError, KubeObject } from "../../../tools/cluster/kube-api";
 
 type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
 
@@ -37,6 +38,37 @@ export async function liveDifferences(api: KubeApi, manifests: Array<Record<stri
     const live = await api.find<KubeObject>(apiPath(m));
     if (!live) out.push(`${where}: not on the cluster`);
     else out.push(...differences(m, live).map((d) => `${where} ${d}`));
+  }
+  return [...out, ...(await leftovers(api, manifests as Manifest[]))];
+}
+
+/** The kinds the component makes in a gateway's namespace, as REST collections. */
+const GATEWAY_KINDS: Array<[kind: string, collection: string]> = [
+  ["Deployment", "apis/apps/v1/deployments"], ["Service", "api/v1/services"], ["ServiceAccount", "api/v1/serviceaccounts"],
+  ["Role", "apis/rbac.authorization.k8s.io/v1/roles"], ["RoleBinding", "apis/rbac.authorization.k8s.io/v1/rolebindings"],
+  ["PodDisruptionBudget", "apis/policy/v1/poddisruptionbudgets"], ["HorizontalPodAutoscaler", "apis/autoscaling/v2/horizontalpodautoscalers"],
+  ["Gateway", "apis/networking.istio.io/v1/gateways"], ["Gateway", "apis/gateway.networking.k8s.io/v1/gateways"],
+];
+
+/** Live objects labelled as a rendered gateway's (`app.kubernetes.io/name` and `managed-by`) that the render lacks. */
+async function leftovers(api: KubeApi, manifests: Manifest[]): Promise<string[]> {
+  const labels = (m: Manifest) => (m.metadata as { labels?: Record<string, string> }).labels ?? {};
+  const owned = manifests.filter((m) => labels(m)["app.kubernetes.io/managed-by"] === "pulumi-istio-gateway" && m.metadata.namespace);
+  const rendered = new Set(manifests.map((m) => `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`));
+  const scopes = new Set(owned.map((m) => `${m.metadata.namespace} ${labels(m)["app.kubernetes.io/name"]}`));
+  const out: string[] = [];
+  for (const scope of scopes) {
+    const [namespace, gateway] = scope.split(" ");
+    const selector = encodeURIComponent(`app.kubernetes.io/managed-by=pulumi-istio-gateway,app.kubernetes.io/name=${gateway}`);
+    for (const [kind, collection] of GATEWAY_KINDS) {
+      const [prefix, ...rest] = collection.split("/");
+      const path = `/${prefix}/${rest.slice(0, -1).join("/")}/namespaces/${namespace}/${rest[rest.length - 1]}?labelSelector=${selector}`;
+      // A cluster without the Gateway API's CRDs has no such collection: nothing can be left there.
+      const live = await api.list(path).catch((e: unknown) => { if (e instanceof KubeApiError && e.status === 404) return []; throw e; });
+      for (const o of live) {
+        if (!rendered.has(`${kind} ${namespace}/${o.metadata.name}`)) out.push(`${kind} ${namespace}/${o.metadata.name}: on the cluster, labelled as gateway "${gateway}"'s, but not rendered (left over)`);
+      }
+    }
   }
   return out;
 }
