@@ -21,6 +21,7 @@ import { KubeApi, KubeObject, podServes, waitFor } from "../../tools/cluster/kub
 import { codeBlocksIn, doc } from "../support/readme";
 import { ROOT } from "../support/run";
 import { useCluster } from "./support/cluster";
+import { GATEWAY_KINDS } from "./support/live";
 import { podsPath } from "./support/watch";
 import { watchedUp } from "./support/steps";
 import { CommandFailed, Workspace } from "./support/workspace";
@@ -97,15 +98,11 @@ async function unmanaged(api: KubeApi, ws: Workspace, namespace: string): Promis
   // Reads (`external`: the namespace check's, the adoption check's) are not managed.
   const held = new Set((state.deployment.resources ?? []).filter((r) => !r.type.startsWith("pulumi:") && !r.external && r.outputs?.metadata?.name)
     .map((r) => `${r.outputs?.kind}/${r.outputs?.metadata?.namespace}/${r.outputs?.metadata?.name}`));
-  const kinds: Array<[kind: string, api: string, resource: string]> = [
-    ["Deployment", "apis/apps/v1", "deployments"], ["Service", "api/v1", "services"], ["ServiceAccount", "api/v1", "serviceaccounts"],
-    ["Role", "apis/rbac.authorization.k8s.io/v1", "roles"], ["RoleBinding", "apis/rbac.authorization.k8s.io/v1", "rolebindings"],
-    ["HorizontalPodAutoscaler", "apis/autoscaling/v2", "horizontalpodautoscalers"], ["PodDisruptionBudget", "apis/policy/v1", "poddisruptionbudgets"],
-    ["Gateway", "apis/networking.istio.io/v1", "gateways"],
-  ];
+  // The install's kinds are the component's, less the Gateway API's Gateway (no install here makes one).
+  const kinds = GATEWAY_KINDS.filter(([, base]) => !base.includes("gateway.networking.k8s.io"));
   const live: KubeObject[] = [];
-  for (const [kind, group, resource] of kinds) {
-    for (const o of await api.list(`/${group}/namespaces/${namespace}/${resource}`)) live.push({ ...o, kind });
+  for (const [kind, base, resource] of kinds) {
+    for (const o of await api.list(`${base}/namespaces/${namespace}/${resource}`)) live.push({ ...o, kind });
   }
   // The namespace's own account, made by Kubernetes for every namespace; in istio-system, the control plane's own
   // accounts and roles (istiod's and the reader's, from the base and istiod charts), which no gateway install holds.

@@ -11,8 +11,8 @@ import * as assert from "assert";
 import fc from "fast-check";
 import * as fs from "fs";
 import { ServerProtocol, TlsMode } from "../../components/args";
-import { CIPHER_SUITES, ConfigError, prepareGateway, TLS_VERSIONS } from "../../components/core";
-import { corpusEntry, CORPUS, istioRuleCases, Preflight, preflight, Verdict, WHERE } from "../support/istio-rules";
+import { CIPHER_SUITES, TLS_VERSIONS } from "../../components/core";
+import { corpusEntry, CORPUS, istioRuleCases, Preflight, preflight, strictRefuses, Verdict } from "../support/istio-rules";
 import { useCluster } from "./support/cluster";
 
 const NAMESPACE = "webhook-cases";
@@ -20,17 +20,6 @@ const SEED = 20261206;
 const GENERATED = 400;
 
 interface Answer { verdict: Verdict; said: string }
-
-/** Whether the preview in strict mode refuses these servers: every Gateway istiod warns about, it must. */
-function strictRefuses(servers: unknown[]): boolean {
-  try {
-    prepareGateway(WHERE, { namespace: NAMESPACE, servers, strict: true });
-    return false;
-  } catch (e) {
-    if (e instanceof ConfigError) return true;
-    throw e;
-  }
-}
 
 /** What the component would apply for these servers: its own Gateway, or, where validation refused them first, the servers as written. */
 function gatewayFor(servers: unknown[], pre: Preflight): unknown {
@@ -137,8 +126,9 @@ describe("the preflight against istiod's validation webhook: the same verdict, c
       for (const code of pre.advice) advice[code] = (advice[code] ?? 0) + 1;
       // Strict mode refuses what istiod denies or warns about, and renders what it admits without a word unless the
       // preview's own advice says more.
-      if ((answer.verdict !== "accept" || pre.advice.length > 0) !== strictRefuses(s)) {
-        disagreements.push(`#${i} ${JSON.stringify(s)}\n        strict mode ${strictRefuses(s) ? "refuses" : "accepts"} it; the webhook: ${answer.verdict}, the preview's advice: ${JSON.stringify(pre.advice)}`);
+      const strict = strictRefuses(s, NAMESPACE);
+      if ((answer.verdict !== "accept" || pre.advice.length > 0) !== strict) {
+        disagreements.push(`#${i} ${JSON.stringify(s)}\n        strict mode ${strict ? "refuses" : "accepts"} it; the webhook: ${answer.verdict}, the preview's advice: ${JSON.stringify(pre.advice)}`);
       }
       if (pre.verdict !== answer.verdict) {
         disagreements.push(`#${i} ${JSON.stringify(s)}\n        preview: ${pre.verdict} (${pre.message ?? "no message"})\n        webhook: ${answer.verdict} (${answer.said})`);

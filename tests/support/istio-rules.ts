@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { analyzeGateway, ConfigError, errorsOf, Finding, ISTIO_VERDICT_CODES, IstioGatewayObject, planGateway, Severity, validateGateway, warningsOf } from "../../components/core";
+import { analyzeGateway, ConfigError, errorsOf, Finding, ISTIO_VERDICT_CODES, IstioGatewayObject, planGateway, prepareGateway, Severity, validateGateway, warningsOf } from "../../components/core";
 
 export type Verdict = "error" | "warning" | "accept";
 
@@ -59,6 +59,17 @@ export function preflight(servers: unknown[], namespace = "ns"): Preflight {
   if (error) return { verdict: "error", message: error.message, advice, gateway };
   const warning = findings.find((f) => f.severity === Severity.Warning && ISTIO_VERDICT_CODES.includes(f.code));
   return { verdict: warning ? "warning" : "accept", ...(warning && { message: warning.message }), advice, gateway };
+}
+
+/** Whether the preview in strict mode refuses a gateway in `namespace` with these servers. */
+export function strictRefuses(servers: unknown[], namespace = "ns"): boolean {
+  try {
+    prepareGateway(WHERE, { namespace, servers, strict: true });
+    return false;
+  } catch (e) {
+    if (e instanceof ConfigError) return true;
+    throw e;
+  }
 }
 
 /** A case as the corpus writes it, for a disagreement found by generation to be added to it. */

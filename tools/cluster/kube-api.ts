@@ -84,7 +84,14 @@ export class KubeApi {
     }
   }
 
-  private send<T>(method: string, path: string, body: unknown, contentType: string): Promise<T> {
+  private async send<T>(method: string, path: string, body: unknown, contentType: string): Promise<T> {
+    const { status, text } = await this.exchange(method, path, body, contentType);
+    if (status >= 300) throw new KubeApiError(status, `${method} ${path}: ${status} ${text.slice(0, 500)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** One request and its whole answer, whatever the status: the status, the body, and the raw headers (name, value, …). */
+  private exchange(method: string, path: string, body: unknown, contentType = "application/json"): Promise<{ status: number; text: string; rawHeaders: string[] }> {
     const url = new URL(path, this.target.server);
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
@@ -97,11 +104,7 @@ export class KubeApi {
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          if ((res.statusCode ?? 0) >= 300) reject(new KubeApiError(res.statusCode ?? 0, `${method} ${path}: ${res.statusCode} ${text.slice(0, 500)}`));
-          else resolve((text ? JSON.parse(text) : undefined) as T);
-        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), rawHeaders: res.rawHeaders }));
       });
       req.on("timeout", () => req.destroy(new Error(`${method} ${path}: no answer in 15 s`)));
       req.on("error", reject);
@@ -115,35 +118,17 @@ export class KubeApi {
    * validating webhooks) and stores nothing. Denials are answers here, not errors: the status, the message, and the
    * warnings the webhooks gave (the `Warning: 299 - "<text>"` headers).
    */
-  dryRunCreate(path: string, body: unknown): Promise<{ status: number; message: string; warnings: string[] }> {
-    const url = new URL(path, this.target.server);
-    url.searchParams.set("dryRun", "All");
-    const data = Buffer.from(JSON.stringify(body));
-    return new Promise((resolve, reject) => {
-      const req = https.request(url, {
-        method: "POST", agent, timeout: 15000,
-        headers: { authorization: `Bearer ${this.target.token}`, accept: "application/json", "content-type": "application/json", "content-length": data.length },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          // Raw: Node joins repeated headers with ", ", which a warning's text may contain too.
-          const headers = res.rawHeaders.flatMap((h, i) => (i % 2 === 0 && h.toLowerCase() === "warning" ? [res.rawHeaders[i + 1]] : []));
-          // RFC 7234 warn-text: 299 - "text", the text quoted with \" escapes; one header per warning.
-          const warnings = headers.map((h) => /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(h)?.[1]?.replace(/\\(.)/g, "$1") ?? h);
-          let message = "";
-          if ((res.statusCode ?? 0) >= 300) {
-            try { message = (JSON.parse(text) as { message?: string }).message ?? text; } catch { message = text; }
-          }
-          resolve({ status: res.statusCode ?? 0, message, warnings });
-        });
-      });
-      req.on("timeout", () => req.destroy(new Error(`dry run POST ${path}: no answer in 15 s`)));
-      req.on("error", reject);
-      req.write(data);
-      req.end();
-    });
+  async dryRunCreate(path: string, body: unknown): Promise<{ status: number; message: string; warnings: string[] }> {
+    const { status, text, rawHeaders } = await this.exchange("POST", `${path}?dryRun=All`, body);
+    // Raw: Node joins repeated headers with ", ", which a warning's text may contain too. RFC 7234 warn-text:
+    // 299 - "text", the text quoted with \" escapes; one header per warning.
+    const warnings = rawHeaders.flatMap((h, i) => (i % 2 === 0 && h.toLowerCase() === "warning" ? [rawHeaders[i + 1]] : []))
+      .map((h) => /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(h)?.[1]?.replace(/\\(.)/g, "$1") ?? h);
+    let message = "";
+    if (status >= 300) {
+      try { message = (JSON.parse(text) as { message?: string }).message ?? text; } catch { message = text; }
+    }
+    return { status, message, warnings };
   }
 
   /**

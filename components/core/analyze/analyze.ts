@@ -174,9 +174,7 @@ const staticReadinessGate: Check = (where, gw) => (gw.verifyNamespace ? [] : rea
 
 const listeners: Check = (where, gw, plan) => (plan.kubernetesGateway ? listenerFindings(where, listenersOf(gatewayApiInput(gw, plan.service.spec.ports))) : []);
 
-const servers: Check = (where, gw) => serverFindings(where, gw);
-
-const CHECKS: Check[] = [servers, servicePorts, selector, tls, routeNamespaces, ports, listeners, steps, direction, localPolicy, deletableNamespace, staticReadinessGate];
+const CHECKS: Check[] = [serverFindings, servicePorts, selector, tls, routeNamespaces, ports, listeners, steps, direction, localPolicy, deletableNamespace, staticReadinessGate];
 
 /** Every finding on one gateway's plan. */
 export function analyzeGateway(where: Where, gw: ValidGateway, plan: GatewayPlan): Finding[] {

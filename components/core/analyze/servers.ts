@@ -6,9 +6,9 @@
  *    protocol it proxies as another, a port the proxy already binds.
  * Both are errors in strict mode (prepare.ts), never otherwise: istiod applies this config as written.
  */
-import { TlsMode } from "../../args";
+import { GatewayServerTls, TlsMode } from "../../args";
 import {
-  CIPHER_SUITES, Finding, HTTP_PROTOCOLS, isPassthrough, isValidCipherSuite, ISTIO_RESERVED_PORTS, Severity, TLS_VERSIONS, tlsModeOf, ValidGateway, ValidServer, Where,
+  CIPHER_SUITES, Finding, HTTP_PROTOCOLS, isObjectName, isPassthrough, isValidCipherSuite, ISTIO_RESERVED_PORTS, Severity, TLS_VERSIONS, tlsModeOf, ValidGateway, ValidServer, Where,
 } from "../model";
 
 export const ServerCode = {
@@ -78,7 +78,7 @@ const passthroughCertificates: ServerCheck = (where, key, s) => {
   const set = (["credentialName", "credentialNames", "caCertificates"] as const)
     .filter((k) => tls[k] !== undefined && (k !== "credentialNames" || (tls.credentialNames ?? []).length > 0));
   return set.length === 0 ? [] : [warn(where, ServerCode.PassthroughIgnoresCertificates, `${key}.tls.${set[0]}`, tls[set[0]],
-    `${tlsModeOf(tls)}${tls.mode === undefined ? " (what Istio reads when tls.mode is missing)" : ""} forwards TLS untouched, so Istio ignores the certificate`,
+    `${modeSaid(tls)} forwards TLS untouched, so Istio ignores the certificate`,
     "remove it, or set mode SIMPLE (or MUTUAL) to terminate TLS at the gateway with it")];
 };
 
@@ -99,18 +99,20 @@ const servedAsAnother: ServerCheck = (where, key, s) => {
 };
 
 // Settings a TLS mode has no use for, which Istio accepts without a word.
+const NOT_TERMINATED = ["caCertCredentialName", "subjectAltNames", "minProtocolVersion", "maxProtocolVersion", "cipherSuites"];
 const IGNORED_BY: Partial<Record<TlsMode, readonly string[]>> = {
-  PASSTHROUGH: ["caCertCredentialName", "subjectAltNames", "minProtocolVersion", "maxProtocolVersion", "cipherSuites"],
-  AUTO_PASSTHROUGH: ["caCertCredentialName", "subjectAltNames", "minProtocolVersion", "maxProtocolVersion", "cipherSuites"],
-  ISTIO_MUTUAL: ["caCertCredentialName"],
+  PASSTHROUGH: NOT_TERMINATED, AUTO_PASSTHROUGH: NOT_TERMINATED, ISTIO_MUTUAL: ["caCertCredentialName"],
 };
+
+/** The mode as the message names it: a missing one is read as PASSTHROUGH, and the reader should know why. */
+const modeSaid = (tls: GatewayServerTls) => `${tlsModeOf(tls)}${tls.mode === undefined ? " (what Istio reads when tls.mode is missing)" : ""}`;
 const ignoredSettings: ServerCheck = (where, key, s) => {
   if (s.tls === undefined) return [];
   const tls = s.tls;
   const mode = tlsModeOf(tls);
   const set = (IGNORED_BY[mode] ?? []).filter((k) => (tls as Record<string, unknown>)[k] !== undefined);
   return set.map((k) => warn(where, ServerCode.TlsSettingIgnored, `${key}.tls.${k}`, (tls as Record<string, unknown>)[k],
-    `${mode}${tls.mode === undefined ? " (what Istio reads when tls.mode is missing)" : ""} ${mode === "ISTIO_MUTUAL" ? "verifies clients with Istio's own CA" : "terminates no TLS"}, so Istio ignores it`,
+    `${modeSaid(tls)} ${mode === "ISTIO_MUTUAL" ? "verifies clients with Istio's own CA" : "terminates no TLS"}, so Istio ignores it`,
     mode === "ISTIO_MUTUAL" ? "remove it" : "remove it, or set mode SIMPLE (or MUTUAL) to terminate TLS at the gateway"));
 };
 
@@ -125,13 +127,12 @@ const versions: ServerCheck = (where, key, s) => {
 };
 
 // A credential is a Secret in the gateway's namespace, read through SDS: a name no Secret can have finds nothing.
-const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const credentialNames: ServerCheck = (where, key, s) => {
   const names: Array<[string, string]> = [
     ...(s.tls?.credentialName !== undefined ? [[`${key}.tls.credentialName`, s.tls.credentialName] as [string, string]] : []),
     ...(s.tls?.credentialNames ?? []).map((n, i) => [`${key}.tls.credentialNames[${i}]`, n] as [string, string]),
   ];
-  return names.filter(([, n]) => n.length > 253 || !SECRET_NAME.test(n)).map(([k, n]) => warn(where, ServerCode.CredentialNotASecretName, k, n,
+  return names.filter(([, n]) => !isObjectName(n)).map(([k, n]) => warn(where, ServerCode.CredentialNotASecretName, k, n,
     "no Secret can have this name (lowercase letters, digits, \"-\" and \".\"), so the gateway finds no certificate and the handshake fails",
     "name the Secret that holds the certificate, in the gateway's namespace"));
 };

@@ -94,6 +94,11 @@ export function commonLabels(gateway: string): Labels {
   return { "app.kubernetes.io/name": gateway, "app.kubernetes.io/managed-by": "pulumi-istio-gateway" };
 }
 
+/** A name most Kubernetes objects (a Secret, a GatewayClass) may have: lowercase letters, digits, "-" and ".", ≤ 253 characters. */
+export function isObjectName(name: string): boolean {
+  return name.length <= 253 && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name);
+}
+
 /** The Deployment's name: stable per revision, so promotion keeps the surviving Deployment's identity. */
 export function deploymentName(gateway: string, revision: string | undefined): string {
   return `${gateway}-${trackName(revision)}`;

@@ -1,7 +1,7 @@
 /**
  * Small readers for validation: each checks one type and names the key when it fails.
  */
-import { ConfigError, didYouMean, Where } from "../model";
+import { ConfigError, didYouMean, isObjectName, Where } from "../model";
 import { DNS1123_LABEL } from "./rules";
 
 
@@ -63,7 +63,7 @@ export function dnsLabel(where: Where, key: string, value: unknown, example = "i
 }
 
 export function dnsSubdomain(where: Where, key: string, value: unknown): string {
-  if (typeof value !== "string" || value.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value)) {
+  if (typeof value !== "string" || !isObjectName(value)) {
     throw new ConfigError(where, key, value, 'use a Secret name: lowercase letters, digits, "-" and "."');
   }
   return value;

@@ -31,6 +31,8 @@ const INSTEAD_OF: Record<string, string> = {
 };
 /** Gateway API SectionName: a listener's name is a DNS-1123 subdomain-like word (lowercase, digits, "-"). */
 const LISTENER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** SectionName's 253 characters, less room for the `-2`, `-3`… a server's later hosts' listeners add (plan/gateway-api.ts). */
+const LISTENER_NAME_MAX = 253 - 4;
 /** Server TLS keys a listener has no place for: buildTLS reads only the certificates, the mode and cipher suites. */
 const UNSPELLABLE_TLS_KEYS = ["minProtocolVersion", "maxProtocolVersion", "subjectAltNames", "caCertificates", "caCertCredentialName"] as const;
 /** Gateway API Hostname: lowercase DNS labels, an optional leading "*." (no IP address, no trailing dot). */
@@ -75,7 +77,7 @@ export function checkGatewayApiServers(where: Where, servers: readonly ValidServ
         `a Gateway API listener has no ${protocol} protocol (Istio serves ${LISTENER_PROTOCOLS.join(", ")}); ${INSTEAD_OF[protocol]}`);
     }
     // Istio takes any non-empty port name; a listener is named after it, and the Gateway CRD takes fewer.
-    if (!LISTENER_NAME.test(server.port.name) || server.port.name.length > 253 - 4) {
+    if (!LISTENER_NAME.test(server.port.name) || server.port.name.length > LISTENER_NAME_MAX) {
       throw new ConfigError(where, `${key}.port.name`, server.port.name,
         'it names the Gateway API listener, which the Gateway CRD takes as lowercase letters, digits and "-" only, e.g. "https-443"');
     }

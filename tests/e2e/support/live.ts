@@ -42,12 +42,12 @@ export async function liveDifferences(api: KubeApi, manifests: Array<Record<stri
   return [...out, ...(await leftovers(api, manifests as Manifest[]))];
 }
 
-/** The kinds the component makes in a gateway's namespace, as REST collections. */
-const GATEWAY_KINDS: Array<[kind: string, collection: string]> = [
-  ["Deployment", "apis/apps/v1/deployments"], ["Service", "api/v1/services"], ["ServiceAccount", "api/v1/serviceaccounts"],
-  ["Role", "apis/rbac.authorization.k8s.io/v1/roles"], ["RoleBinding", "apis/rbac.authorization.k8s.io/v1/rolebindings"],
-  ["PodDisruptionBudget", "apis/policy/v1/poddisruptionbudgets"], ["HorizontalPodAutoscaler", "apis/autoscaling/v2/horizontalpodautoscalers"],
-  ["Gateway", "apis/networking.istio.io/v1/gateways"], ["Gateway", "apis/gateway.networking.k8s.io/v1/gateways"],
+/** The kinds the component makes in a gateway's namespace: its kind, API base and collection. */
+export const GATEWAY_KINDS: ReadonlyArray<[kind: string, api: string, resource: string]> = [
+  ["Deployment", "/apis/apps/v1", "deployments"], ["Service", "/api/v1", "services"], ["ServiceAccount", "/api/v1", "serviceaccounts"],
+  ["Role", "/apis/rbac.authorization.k8s.io/v1", "roles"], ["RoleBinding", "/apis/rbac.authorization.k8s.io/v1", "rolebindings"],
+  ["HorizontalPodAutoscaler", "/apis/autoscaling/v2", "horizontalpodautoscalers"], ["PodDisruptionBudget", "/apis/policy/v1", "poddisruptionbudgets"],
+  ["Gateway", "/apis/networking.istio.io/v1", "gateways"], ["Gateway", "/apis/gateway.networking.k8s.io/v1", "gateways"],
 ];
 
 /** Live objects labelled as a rendered gateway's (`app.kubernetes.io/name` and `managed-by`) that the render lacks. */
@@ -60,11 +60,10 @@ async function leftovers(api: KubeApi, manifests: Manifest[]): Promise<string[]>
   for (const scope of scopes) {
     const [namespace, gateway] = scope.split(" ");
     const selector = encodeURIComponent(`app.kubernetes.io/managed-by=pulumi-istio-gateway,app.kubernetes.io/name=${gateway}`);
-    for (const [kind, collection] of GATEWAY_KINDS) {
-      const [prefix, ...rest] = collection.split("/");
-      const path = `/${prefix}/${rest.slice(0, -1).join("/")}/namespaces/${namespace}/${rest[rest.length - 1]}?labelSelector=${selector}`;
+    for (const [kind, base, resource] of GATEWAY_KINDS) {
       // A cluster without the Gateway API's CRDs has no such collection: nothing can be left there.
-      const live = await api.list(path).catch((e: unknown) => { if (e instanceof KubeApiError && e.status === 404) return []; throw e; });
+      const live = await api.list(`${base}/namespaces/${namespace}/${resource}?labelSelector=${selector}`)
+        .catch((e: unknown) => { if (e instanceof KubeApiError && e.status === 404) return []; throw e; });
       for (const o of live) {
         if (!rendered.has(`${kind} ${namespace}/${o.metadata.name}`)) out.push(`${kind} ${namespace}/${o.metadata.name}: on the cluster, labelled as gateway "${gateway}"'s, but not rendered (left over)`);
       }

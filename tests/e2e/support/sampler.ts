@@ -65,8 +65,9 @@ export class ReadySampler {
       samples: this.counts.length,
       failedSamples: this.taken.filter((t) => !t.answered).length,
       longestGapSeconds: longest,
-      answeredBefore: first < 0 ? this.counts.length : this.taken.slice(0, first).length,
-      answeredAfter: first < 0 ? 0 : this.taken.slice(last + 1).length,
+      // Every sample before the first failure and after the last was answered.
+      answeredBefore: first < 0 ? this.counts.length : first,
+      answeredAfter: first < 0 ? 0 : this.taken.length - 1 - last,
       // No answered sample bounds nothing: undefined, never Math.min()'s Infinity, which passes any floor.
       minTotal: this.counts.length === 0 ? undefined : Math.min(...this.counts),
     };
