@@ -186,7 +186,7 @@ export class IstioGateway extends pulumi.ComponentResource {
 
 /**
  * The track whose Deployment is updated first (plan/order.ts). The e2e suite shows that its ready-pod floor catches
- * the wrong one with a mutant of this function in a copy of the program (tests/e2e/mutants.e2e.ts).
+ * the wrong one with a mutant of this function in a copy of the program (npm run e2e -- --mutants: tests/e2e/support/mutants.ts).
  */
 function firstRole(plan: GatewayPlan): "canary" | "stable" {
   return plan.move?.first ?? "stable";

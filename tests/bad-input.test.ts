@@ -14,15 +14,13 @@ const cases = (parse(fs.readFileSync(path.join(ROOT, "tests/fixtures/bad-input.y
 
 describe("bad-input corpus (tests/fixtures/bad-input.yaml), through the render command", function () {
   this.timeout(600000);
-  const results = new Map<string, InProcessResult>();
-  before(async () => {
-    // In-process, one after another: the command's function, its streams and exit code captured (the process
-    // boundary itself is tested in tests/tools/render.test.ts).
-    for (const c of cases) {
-      const file = tempStackFile(c.name, stringify({ config: c.config ?? { "istio-gateways:gateways": c.gateways ?? { gw: c.gateway }, ...(c.strict && { "istio-gateways:strict": true }) } }));
-      results.set(c.name, await runInProcess("render", ["--stack-file", file]));
-    }
-  });
+  // In-process, each case in its own test: the command's function, its streams and exit code captured (the process
+  // boundary itself is tested in tests/tools/render.test.ts). Rendered inside the test, not in a `before` hook, so
+  // that Stryker (npm run mutation) counts the code each case reaches as that test's.
+  const render = (c: Case): Promise<InProcessResult> => {
+    const file = tempStackFile(c.name, stringify({ config: c.config ?? { "istio-gateways:gateways": c.gateways ?? { gw: c.gateway }, ...(c.strict && { "istio-gateways:strict": true }) } }));
+    return runInProcess("render", ["--stack-file", file]);
+  };
 
   it("holds at least 60 cases, each with a unique name and the words to expect", () => {
     assert.ok(cases.length >= 60, `${cases.length} cases`);
@@ -31,8 +29,8 @@ describe("bad-input corpus (tests/fixtures/bad-input.yaml), through the render c
   });
 
   for (const c of cases) {
-    it(`${c.name}: exit 1, ${c.expect.map((e) => JSON.stringify(e)).join(" and ")}, one line, no stack trace, no stdout, nothing registered`, () => {
-      const r = results.get(c.name)!;
+    it(`${c.name}: exit 1, ${c.expect.map((e) => JSON.stringify(e)).join(" and ")}, one line, no stack trace, no stdout, nothing registered`, async () => {
+      const r = await render(c);
       assert.strictEqual(r.status, 1, r.stderr);
       assert.strictEqual(r.stdout, "");
       for (const words of c.expect) assert.ok(r.stderr.includes(words), `"${words}" not in: ${r.stderr}`);

@@ -158,8 +158,9 @@ describe("adopt: the plan", () => {
 });
 
 describe("adopt: the live objects at preview", () => {
-  const gw = validateGateway(where, istioctl());
-  const p = planGateway(gw);
+  // Planned inside each test, not at describe time: code run while mocha loads the file is "static" to Stryker
+  // (npm run mutation), and every mutant it covers would need the whole suite rerun.
+  const planned = () => { const gw = validateGateway(where, istioctl()); return { gw, p: planGateway(gw) }; };
   const live = { service: { type: "LoadBalancer", selector: SELECTOR }, deployment: { selector: SELECTOR } };
   const cases: Array<[string, typeof live | Record<string, unknown>, RegExp | undefined]> = [
     ["what the stack file was written from", live, undefined],
@@ -171,6 +172,7 @@ describe("adopt: the live objects at preview", () => {
   ];
   for (const [what, state, expected] of cases) {
     it(expected ? `stops on ${what}` : `passes ${what}`, () => {
+      const { gw, p } = planned();
       const problems = adoptionProblems(where, gw, p, state).map((e) => e.message.replace(/^stack "t", gateway "istio-ingressgateway": /, ""));
       if (expected) assert.match(problems[0] ?? "", expected);
       else assert.deepStrictEqual(problems, []);

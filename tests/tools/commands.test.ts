@@ -49,6 +49,16 @@ describe("every command, as a process", function () {
     ["a program that does not exist", "render", ["--program", "nope/x.ts"], /--program .*nope\/x\.ts does not exist/],
     ["a stack file for e2e that does not exist", "e2e", ["--stack-file", "nope/Pulumi.x.yaml"], /--stack-file .*nope\/Pulumi\.x\.yaml does not exist/],
   ];
+  const mutantMistakes: Array<[string, string[], RegExp]> = [
+    ["--mutant without --mutants", ["--mutant", "order-reversed"], /--mutant picks among --mutants; add --mutants/],
+    ["--mutants with --grep", ["--mutants", "--grep", "dev"], /--mutants runs each mutant's own scenario; it takes no --stack-file or --grep/],
+    ["an unknown mutant", ["--mutants", "--mutant", "order-reversd"], /--mutant "order-reversd" names no mutant; mutants: order-reversed, /],
+  ];
+  it("refuses the e2e mutant options' mistakes in one line, before any build: " + mutantMistakes.map(([what]) => what).join("; "), async () => {
+    const results = await Promise.all(mutantMistakes.map(([, args]) => run("e2e", args)));
+    results.forEach((r, i) => refusedInOneLine(r, mutantMistakes[i][2]));
+  });
+
   it("refuses each missing file in one line that names it: " + missing.map(([what, c]) => `${c}, ${what}`).join("; "), async () => {
     const results = await Promise.all(missing.map(([, command, args]) => run(command, args)));
     results.forEach((r, i) => refusedInOneLine(r, missing[i][3]));

@@ -1,5 +1,5 @@
 /**
- * `npm run e2e [-- --stack-file <Pulumi.<stack>.yaml>] [--grep <text>] [--lanes <n>]`: the suites under tests/e2e/
+ * `npm run e2e [-- --stack-file <Pulumi.<stack>.yaml>] [--grep <text>] [--lanes <n>] [--mutants]`: the suites under tests/e2e/
  * with the real Pulumi engine against local control planes (npm run cluster's). The toolchain is found or built
  * first, with one progress line per part, so that no test waits on a build. With `--stack-file`, only that stack
  * file's walk runs.
@@ -8,6 +8,9 @@
  * suite's time is spent waiting on the engine and on pod readiness, not on the CPU, so two lanes on two cores take
  * little more than half the time of one (docs/E2E.md). Suites go to lanes longest first (SUITE_MINUTES). Each lane's
  * lines are prefixed with its number; the step table, the xDS summary and the counts are merged at the end.
+ *
+ * With `--mutants`, each mutant of tests/e2e/support/mutants.ts runs its own scenario in a lane of its own, on a
+ * broken copy of the program, and the table says which assertion caught it (docs/E2E.md, "Mutants").
  *
  * When the run is interrupted or killed, each cluster's watchdog stops that cluster. Exit 0 when every test
  * passed, 1 otherwise.
@@ -28,8 +31,12 @@ function suites(stackFile: string | undefined): string[] {
   return fs.readdirSync(E2E_DIR).filter((f) => f.endsWith(".e2e.ts") && f !== "stack-file.e2e.ts").sort().map((f) => path.join(E2E_DIR, f));
 }
 
-/** What one lane reports back: its mocha counts and its rows (steps.ts). */
-interface LaneResult { passed: number; failed: number; pending: number; report?: unknown }
+/** What one lane reports back: its mocha counts, each failed test's title and message, and its rows (steps.ts). */
+interface LaneResult { passed: number; failed: number; pending: number; failures?: Failure[]; report?: unknown }
+interface Failure { title: string; message: string }
+
+/** A mutant as tests/e2e/support/mutants.ts declares it (the fields the harness reads). */
+interface Mutant { name: string; what: string; suite: string; grep: string; caught: RegExp }
 
 async function main(): Promise<void> {
   const { flags, positional } = parseArgs(process.argv.slice(2), "e2e");
@@ -40,10 +47,14 @@ async function main(): Promise<void> {
   const stackFile = flags["stack-file"] && path.resolve(flags["stack-file"]);
   if (stackFile && !fs.existsSync(stackFile)) throw new UsageError(`e2e: --stack-file ${stackFile} does not exist`);
   if (stackFile) process.env.E2E_STACK_FILE = stackFile;
+  if (flags.mutant && !flags.mutants) throw new UsageError("e2e: --mutant picks among --mutants; add --mutants");
+  if (flags.mutants && (stackFile || flags.grep)) throw new UsageError("e2e: --mutants runs each mutant's own scenario; it takes no --stack-file or --grep");
+  const mutants = flags.mutants ? pickMutants(flags.mutant) : undefined;
 
   const started = Date.now();
   await ensureToolchain((line) => process.stdout.write(`${line}\n`));
   process.stdout.write(`e2e: toolchain ready in ${formatSeconds((Date.now() - started) / 1000)}\n`);
+  if (mutants) return runMutants(mutants, lanes, started);
   const plan = intoLanes(suites(stackFile), lanes);
   const results = await Promise.all(plan.map((files, i) => spawnLane(i + 1, plan.length, files, flags.grep)));
   registerTypeScript();
@@ -57,14 +68,56 @@ async function main(): Promise<void> {
   process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
 }
 
+/** The mutants asked for, by name, from the suite's table. */
+function pickMutants(names: string | undefined): Mutant[] {
+  registerTypeScript();
+  const all = (require(path.join(E2E_DIR, "support", "mutants")) as { E2E_MUTANTS: Mutant[] }).E2E_MUTANTS;
+  if (!names) return all;
+  return names.split(",").map((n) => {
+    const m = all.find((x) => x.name === n.trim());
+    if (!m) throw new UsageError(`e2e: --mutant ${JSON.stringify(n)} names no mutant; mutants: ${all.map((x) => x.name).join(", ")}`);
+    return m;
+  });
+}
+
+/**
+ * `--mutants`: each mutant in a lane of its own (E2E_MUTANT set: every workspace of that lane is the broken copy),
+ * running only its scenario; `lanes` of them side by side. Caught means the scenario failed with the mutant's named
+ * assertion; a pass, or a failure for another reason, is a survivor.
+ */
+async function runMutants(mutants: Mutant[], lanes: number, started: number): Promise<void> {
+  const queue = [...mutants];
+  const verdicts = new Map<string, string>();
+  const worker = async () => {
+    for (let m = queue.shift(); m; m = queue.shift()) {
+      const mutant = m;
+      const result = await spawnLane(mutant.name, 2, [path.join(E2E_DIR, mutant.suite)], mutant.grep, { E2E_MUTANT: mutant.name });
+      verdicts.set(mutant.name, verdictOf(mutant, result));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, mutants.length) }, worker));
+  const survived = mutants.filter((m) => !verdicts.get(m.name)?.startsWith("caught"));
+  process.stdout.write(`\ne2e mutants: ${mutants.length - survived.length} caught, ${survived.length} survived, in ${formatSeconds((Date.now() - started) / 1000)} (${Math.min(lanes, mutants.length)} lanes)\n`);
+  for (const m of mutants) process.stdout.write(`  ${m.name} (${m.what}) → ${verdicts.get(m.name)}\n`);
+  process.exitCode = survived.length === 0 ? 0 : 1;
+}
+
+function verdictOf(mutant: Mutant, result: LaneResult): string {
+  const failures = result.failures ?? [];
+  const hit = failures.find((f) => mutant.caught.test(f.message));
+  if (hit) return `caught by ${mutant.suite} › "${hit.title}" (${(hit.message.split("\n").find((l) => mutant.caught.test(l)) ?? hit.message.split("\n")[0]).trim().slice(0, 240)})`;
+  if (failures.length > 0) return `SURVIVED (its scenario failed otherwise: ${failures[0].title}: ${failures[0].message.split("\n")[0].slice(0, 200)})`;
+  return result.passed > 0 ? "SURVIVED (its scenario passed)" : "SURVIVED (its scenario ran no test)";
+}
+
 /** One lane: this same command in a child process, its lines prefixed, its result read from a file it writes. */
-function spawnLane(lane: number, lanes: number, files: string[], grep: string | undefined): Promise<LaneResult> {
+function spawnLane(lane: number | string, lanes: number, files: string[], grep: string | undefined, env: NodeJS.ProcessEnv = {}): Promise<LaneResult> {
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "e2e-lane-")), "result.json");
   const prefix = lanes > 1 ? `[${lane}] ` : "";
-  process.stdout.write(`e2e: lane ${lane}: ${files.map((f) => path.basename(f, ".e2e.ts")).join(", ")}\n`);
+  process.stdout.write(`e2e: lane ${lane}: ${files.map((f) => path.basename(f, ".e2e.ts")).join(", ")}${grep ? ` (--grep ${JSON.stringify(grep)})` : ""}\n`);
   const args = [path.join(ROOT, "tools", "engine", "launch.js"), "e2e", "--lane-files", JSON.stringify(files), "--lane-result", resultFile, ...(grep ? ["--grep", grep] : [])];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     const relay = (stream: NodeJS.ReadableStream, to: NodeJS.WriteStream) => {
       let rest = "";
       stream.setEncoding("utf8");
@@ -107,16 +160,20 @@ function registerTypeScript(): void {
   }
 }
 
-async function runMocha(files: string[], grep: string | undefined): Promise<{ passed: number; failed: number; pending: number }> {
-  // mocha 12 is an ES module: require() gives its namespace, whose Mocha is the class.
-  const { Mocha } = require("mocha") as { Mocha: typeof import("mocha") };
+async function runMocha(files: string[], grep: string | undefined): Promise<{ passed: number; failed: number; pending: number; failures: Failure[] }> {
+  // mocha 11 is CommonJS (require() gives the class); mocha 12 is an ES module whose namespace holds it. The package
+  // pins 11: Stryker's mocha runner (npm run mutation) supports mocha < 12 on Node 20 (its next major needs Node 22).
+  const loaded = require("mocha") as typeof import("mocha") & { Mocha?: typeof import("mocha") };
+  const Mocha = loaded.Mocha ?? loaded;
   const mocha = new Mocha({ timeout: 20 * 60 * 1000, reporter: "spec", ...(grep && { grep }) });
   for (const f of files) mocha.addFile(f);
   // Each suite's wall time, to keep SUITE_MINUTES honest.
   const suiteStarted = new Map<string, number>();
   await mocha.loadFilesAsync();
+  const failures: Failure[] = [];
   return new Promise((resolve) => {
-    const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
+    const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0, failures }));
+    runner.on("fail", (test, err: Error) => failures.push({ title: test.fullTitle(), message: err.message }));
     runner.on("suite", (s) => { if (s.file && s.parent?.root) suiteStarted.set(s.fullTitle(), Date.now()); });
     runner.on("suite end", (s) => {
       const t = suiteStarted.get(s.fullTitle());

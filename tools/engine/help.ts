@@ -18,7 +18,7 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
   reference: { check: "boolean" },
   cluster: { name: "string", istiod: "string", "istiod-tag": "string" },
   // --lane-files and --lane-result are the lanes' own: the e2e command passes them to the processes it starts.
-  e2e: { "stack-file": "string", grep: "string", lanes: "string", "lane-files": "string", "lane-result": "string" },
+  e2e: { "stack-file": "string", grep: "string", lanes: "string", mutants: "boolean", mutant: "string", "lane-files": "string", "lane-result": "string" },
   bench: { quick: "boolean", sizes: "string", engine: "boolean", rounds: "string", "previews-only": "boolean" },
 };
 
@@ -129,13 +129,19 @@ One revision moved across many stacks (one per cluster) in waves, through Pulumi
 exit: 0 moved (or nothing to do), 2 halted (a stack failed or is unhealthy), 1 a mistake in the files
 
 example: npm run fleet -- next --fleet fleet.yaml`,
-  e2e: `usage: npm run e2e [-- --stack-file <Pulumi.<stack>.yaml>] [--grep <text>]
+  e2e: `usage: npm run e2e [-- --stack-file <Pulumi.<stack>.yaml>] [--grep <text>] [--lanes <n>]
+       npm run e2e -- --mutants [--mutant <name,...>] [--lanes <n>]
 
 The real engine (Pulumi CLI, Kubernetes provider) against a local control plane: tests/e2e/*.e2e.ts, or the
 canary walk of one stack file.
 
   --stack-file <path>   walk this stack file's canary, one pulumi up per step, and print the table
-  --grep <text>         only the tests whose title holds the text`,
+  --grep <text>         only the tests whose title holds the text
+  --lanes <n>           suites (or mutants) side by side, each on clusters of its own (1 to 4, default 2)
+  --mutants             break a copy of the program once per mutant (tests/e2e/support/mutants.ts), run the
+                        scenario that must catch it, and print "mutant → caught by …" or SURVIVED; exit 1 if any
+                        survived
+  --mutant <names>      --mutants: only these (comma-separated)`,
   bench: `usage: npm run bench [-- --quick] [--sizes 1,10,100]
        npm run bench -- --engine [--sizes 1,30,100] [--rounds 3] [--previews-only]
 

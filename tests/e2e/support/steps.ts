@@ -164,13 +164,17 @@ export async function watchedUp(ws: Workspace, api: KubeApi, scenario: string, s
   return (await watchedCommand(ws, api, scenario, step, () => ws.up(), { settle: true, floor })).rows;
 }
 
-/** A step of the runbook: the rollout verb, a watched `pulumi up`, then `pulumi preview --expect-no-changes`. */
-export async function rolloutStep(ws: Workspace, api: KubeApi, scenario: string, verb: string, gateway: string): Promise<StepRow[]> {
+/**
+ * A step of the runbook: the rollout verb (with its flags), a watched `pulumi up`, then `pulumi preview
+ * --expect-no-changes`. `floor`: the ready pods the step must hold, where the gateway has no `replicas` (an HPA's
+ * minimum).
+ */
+export async function rolloutStep(ws: Workspace, api: KubeApi, scenario: string, verb: string, gateway: string, opts: { floor?: number; flags?: string[] } = {}): Promise<StepRow[]> {
   const before = ws.gateways()[gateway].canary?.weight ?? 100;
-  await ws.rollout(verb, gateway);
+  await ws.rollout(verb, gateway, opts.flags);
   const after = ws.gateways()[gateway].canary?.weight;
-  const label = after === undefined ? `${verb} (${before}% → promoted)` : `${verb} (${before}% → ${after}%)`;
-  const stepRows = await watchedUp(ws, api, scenario, label);
+  const label = `${[verb, ...(opts.flags ?? [])].join(" ")} (${before}% → ${after === undefined ? "promoted" : `${after}%`})`;
+  const stepRows = await watchedUp(ws, api, scenario, label, opts.floor);
   await ws.expectNoChanges();
   return stepRows;
 }
@@ -179,15 +183,15 @@ export async function rolloutStep(ws: Workspace, api: KubeApi, scenario: string,
  * The whole runbook for one gateway's canary from where the stack file stands: `next` to 100%, then `promote`.
  * Promotion must not restart or recreate any pod of the surviving revision.
  */
-export async function walkCanary(ws: Workspace, api: KubeApi, scenario: string, gateway: string): Promise<void> {
+export async function walkCanary(ws: Workspace, api: KubeApi, scenario: string, gateway: string, floor?: number): Promise<void> {
   for (;;) {
     const canary = ws.gateways()[gateway].canary;
     assert.ok(canary, `${gateway} has no canary to walk`);
     if (canary.weight >= 100) break;
-    await rolloutStep(ws, api, scenario, "next", gateway);
+    await rolloutStep(ws, api, scenario, "next", gateway, { floor });
   }
   const revision = ws.gateways()[gateway].canary?.revision as string;
-  const [row] = (await rolloutStep(ws, api, scenario, "promote", gateway)).filter((r) => r.gateway === gateway);
+  const [row] = (await rolloutStep(ws, api, scenario, "promote", gateway, { floor })).filter((r) => r.gateway === gateway);
   assert.deepStrictEqual([...(row.report.after[revision] ?? [])].sort(), [...(row.report.before[revision] ?? [])].sort(),
     `promotion recreated pods of the surviving revision ${revision}`);
 }

@@ -12,6 +12,7 @@ import { parse, stringify } from "yaml";
 import { adopt, clusterEnv, ClusterState, release, signalSession } from "../../../tools/cluster/control-plane";
 import { copyProgram } from "../../../tools/cluster/project";
 import { ROOT } from "../../support/run";
+import { activeMutant, applyMutant } from "./mutants";
 
 
 export interface CommandResult {
@@ -57,6 +58,9 @@ export class Workspace {
     // Inside the cluster's folder: whatever stops the cluster (down, the watchdog) removes the project too.
     this.dir = fs.mkdtempSync(path.join(cluster.dir, "project-"));
     copyProgram(this.dir);
+    // In a mutant run (npm run e2e -- --mutants), every project of the lane is the broken copy.
+    const mutant = activeMutant();
+    if (mutant) applyMutant(this.dir, mutant);
     if (program) {
       fs.cpSync(program, path.join(this.dir, path.basename(program)), { recursive: true });
       fs.copyFileSync(path.join(program, "Pulumi.yaml"), path.join(this.dir, "Pulumi.yaml"));
@@ -137,9 +141,9 @@ export class Workspace {
     return JSON.parse((await this.must(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<string, unknown>;
   }
 
-  /** The rollout command on this project's stack file: `npm run rollout -- --stack-file F <verb>`. */
-  async rollout(verb: string, gateway?: string): Promise<string> {
-    const args = [path.join(ROOT, "tools", "engine", "launch.js"), "rollout", "--stack-file", this.stackFile, verb, ...(gateway ? ["--gateway", gateway] : [])];
+  /** The rollout command on this project's stack file: `npm run rollout -- --stack-file F <verb> [--gateway G] [flags]`. */
+  async rollout(verb: string, gateway?: string, flags: string[] = []): Promise<string> {
+    const args = [path.join(ROOT, "tools", "engine", "launch.js"), "rollout", "--stack-file", this.stackFile, verb, ...(gateway ? ["--gateway", gateway] : []), ...flags];
     const r = await this.run(process.execPath, args);
     if (r.code !== 0) throw new CommandFailed(`rollout ${verb}`, r);
     return r.stdout;
@@ -163,17 +167,6 @@ export class Workspace {
     const doc = parse(fs.readFileSync(this.stackFile, "utf8")) as { config: Record<string, Record<string, Record<string, unknown>>> };
     edit(doc.config["istio-gateways:gateways"][name]);
     fs.writeFileSync(this.stackFile, stringify(doc));
-  }
-
-  /**
-   * A mutant: replaces `from` by `to` in one file of this workspace's own copy of the program (never the package),
-   * so a test can show that its check fails when the claim it guards breaks.
-   */
-  mutate(file: string, from: string, to: string): void {
-    const target = path.join(this.dir, file);
-    const source = fs.readFileSync(target, "utf8");
-    if (!source.includes(from)) throw new Error(`the mutant no longer applies: ${file} has no ${JSON.stringify(from)}`);
-    fs.writeFileSync(target, source.replace(from, to));
   }
 
   remove(): void {
