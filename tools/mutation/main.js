@@ -71,7 +71,8 @@ function main() {
   }
   const total = score(all);
   const compileErrors = all.filter((m) => m.status === "CompileError" || m.status === "RuntimeError").length;
-  process.stdout.write(`  ${"core".padEnd(12)} ${total.percent.toFixed(1).padStart(5)} %  (${total.detected} of ${total.valid}; target ${TARGET} %; ${compileErrors} mutants that do not run left out)\n`);
+  const label = passed.some((a) => a.startsWith("--mutate")) ? "these rooms" : "core";
+  process.stdout.write(`  ${label.padEnd(12)} ${total.percent.toFixed(1).padStart(5)} %  (${total.detected} of ${total.valid}; target ${TARGET} %; ${compileErrors} mutants that do not run left out)\n`);
   const unexplained = survivors.filter((s) => !s.reason);
   process.stdout.write(`\nsurvivors: ${survivors.length}, ${survivors.length - unexplained.length} listed as equivalent (tools/mutation/equivalent.json), ${unexplained.length} unexplained\n`);
   for (const s of survivors) {
