@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { ROOT } from "../support/run";
 import { useStack } from "./support/cluster";
-import { liveDifferences } from "./support/live";
+import { liveDifferences, readyByDeployment } from "./support/live";
 import { rolloutStep, walkCanary, watchedUp } from "./support/steps";
 
 const GATEWAY = "istio-ingressgateway";
@@ -53,14 +53,12 @@ describe("dev stack, real engine: back and abort from a fresh deploy", function 
       await rolloutStep(ws, api, "dev rollback", verb, GATEWAY);
       assert.strictEqual(ws.gateways()[GATEWAY].canary?.weight, weight);
       const deployments = await api.list("/apis/apps/v1/namespaces/istio-ingress/deployments");
-      const ready = Object.fromEntries(deployments.map((d) => [d.metadata.name, (d.status as { readyReplicas?: number }).readyReplicas ?? 0]));
-      assert.deepStrictEqual(ready, { [`${GATEWAY}-1-25-1`]: stable, [`${GATEWAY}-1-26-0`]: canary });
+      assert.deepStrictEqual(readyByDeployment(deployments), { [`${GATEWAY}-1-25-1`]: stable, [`${GATEWAY}-1-26-0`]: canary });
     });
   }
 
   it("runs every pod on the stable revision after abort, the canary Deployment kept at 0", async () => {
     const deployments = await live().api.list("/apis/apps/v1/namespaces/istio-ingress/deployments");
-    const replicas = Object.fromEntries(deployments.map((d) => [d.metadata.name, (d.status as { readyReplicas?: number }).readyReplicas ?? 0]));
-    assert.deepStrictEqual(replicas, { [`${GATEWAY}-1-25-1`]: 4, [`${GATEWAY}-1-26-0`]: 0 });
+    assert.deepStrictEqual(readyByDeployment(deployments), { [`${GATEWAY}-1-25-1`]: 4, [`${GATEWAY}-1-26-0`]: 0 });
   });
 });

@@ -8,11 +8,11 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { KubeObject } from "../../tools/cluster/kube-api";
 import { lockedVersions } from "../../tools/cluster/toolchain";
 import { codeBlocksIn, doc } from "../support/readme";
 import { ROOT } from "../support/run";
 import { LiveCluster, useCluster } from "./support/cluster";
+import { readyByDeployment } from "./support/live";
 import { CommandResult, Workspace } from "./support/workspace";
 
 const PROGRAMS = doc("program");
@@ -43,10 +43,6 @@ const LANGUAGES: Language[] = [
   },
   { name: "yaml", files: { "Pulumi.yaml": block("yaml") } },
 ];
-
-function ready(deployments: KubeObject[]): Record<string, number> {
-  return Object.fromEntries(deployments.map((d) => [d.metadata.name, (d.status as { readyReplicas?: number }).readyReplicas ?? 0]));
-}
 
 describe("the Python, Go and YAML programs of docs/program.md, real CLI and language hosts", function () {
   const cluster: () => LiveCluster = useCluster();
@@ -106,13 +102,13 @@ describe("the Python, Go and YAML programs of docs/program.md, real CLI and lang
       let outputs = JSON.parse((await must(`${lang.name}: stack output`, pulumi(dir, ["stack", "output", "--json"]))).stdout) as { gatewayRef: string; split: Array<{ revision: string; pods: number }> };
       assert.strictEqual(outputs.gatewayRef, "payments/payments-gateway");
       assert.deepStrictEqual(outputs.split.map((s) => [s.revision, s.pods]), [["1-25-1", 4], ["1-26-0", 0]]);
-      assert.deepStrictEqual(ready(await api.list(DEPLOYMENTS)), { "payments-gateway-1-25-1": 4, "payments-gateway-1-26-0": 0 });
+      assert.deepStrictEqual(readyByDeployment(await api.list(DEPLOYMENTS)), { "payments-gateway-1-25-1": 4, "payments-gateway-1-26-0": 0 });
 
       await must(`${lang.name}: config set canaryWeight 50`, pulumi(dir, ["config", "set", "canaryWeight", "50"]));
       await must(`${lang.name}: pulumi up (50%)`, pulumi(dir, ["up", "--yes", "--skip-preview"]));
       outputs = JSON.parse((await pulumi(dir, ["stack", "output", "--json"])).stdout);
       assert.deepStrictEqual(outputs.split.map((s) => [s.revision, s.pods]), [["1-25-1", 2], ["1-26-0", 2]]);
-      assert.deepStrictEqual(ready(await api.list(DEPLOYMENTS)), { "payments-gateway-1-25-1": 2, "payments-gateway-1-26-0": 2 });
+      assert.deepStrictEqual(readyByDeployment(await api.list(DEPLOYMENTS)), { "payments-gateway-1-25-1": 2, "payments-gateway-1-26-0": 2 });
       await must(`${lang.name}: preview --expect-no-changes`, pulumi(dir, ["preview", "--expect-no-changes"]));
 
       await must(`${lang.name}: pulumi destroy`, pulumi(dir, ["destroy", "--yes", "--skip-preview"]));

@@ -10,18 +10,14 @@ import { TRACK_LABEL } from "../../components/core";
 import { KubeApi, podServes } from "../../tools/cluster/kube-api";
 import { ROOT } from "../support/run";
 import { useStack } from "./support/cluster";
-import { liveDifferences } from "./support/live";
+import { liveDifferences, readyByDeployment } from "./support/live";
 import { rolloutStep, watchedUp } from "./support/steps";
 
 const GATEWAY = "istio-ingressgateway";
 const NAMESPACE = "istio-ingress";
 const DEV = path.join(ROOT, "Pulumi.dev.yaml");
 
-/** Ready pods per Deployment, by name. */
-async function readyByDeployment(api: KubeApi): Promise<Record<string, number>> {
-  const deployments = await api.list(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`);
-  return Object.fromEntries(deployments.map((d) => [d.metadata.name, (d.status as { readyReplicas?: number }).readyReplicas ?? 0]));
-}
+const readyDeployments = async (api: KubeApi) => readyByDeployment(await api.list(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`));
 
 const servingPods = async (api: KubeApi) => (await api.list(`/api/v1/namespaces/${NAMESPACE}/pods`)).filter(podServes);
 
@@ -34,7 +30,7 @@ describe("promote --force from 25%, real engine", function () {
     const [row] = await rolloutStep(ws, api, "promote --force", "promote", GATEWAY, { flags: ["--force"] });
     assert.strictEqual(ws.gateways()[GATEWAY].revision, "1-26-0");
     assert.strictEqual(ws.gateways()[GATEWAY].canary, undefined);
-    assert.deepStrictEqual(await readyByDeployment(api), { [`${GATEWAY}-1-26-0`]: 4 });
+    assert.deepStrictEqual(await readyDeployments(api), { [`${GATEWAY}-1-26-0`]: 4 });
     // The canary's Deployment keeps its name and selector: its running pod is not replaced, only joined.
     assert.deepStrictEqual((row.report.after["1-26-0"] ?? []).filter((uid) => canaryBefore.includes(uid)), canaryBefore);
     assert.deepStrictEqual(await liveDifferences(api, await ws.render()), []);
@@ -56,7 +52,7 @@ describe("an in-place upgrade: a gateway without a canary given a new revision, 
     const after = await servingPods(api);
     assert.deepStrictEqual(after.map((p) => p.metadata.labels?.["istio.io/rev"]), ["1-26-0", "1-26-0", "1-26-0", "1-26-0"]);
     assert.deepStrictEqual(after.filter((p) => before.includes(p.metadata.uid)).map((p) => p.metadata.name), [], "old pods still serve");
-    assert.deepStrictEqual(await readyByDeployment(api), { [`${GATEWAY}-1-26-0`]: 4 });
+    assert.deepStrictEqual(await readyDeployments(api), { [`${GATEWAY}-1-26-0`]: 4 });
   });
 
   it("leaves nothing for a second pulumi up to change, and nothing of the old revision on the cluster", async () => {

@@ -31,6 +31,11 @@ export function differences(rendered: unknown, live: unknown, at = ""): string[]
   return rendered === live ? [] : [`${at}: rendered ${JSON.stringify(rendered)}, live ${JSON.stringify(live)}`];
 }
 
+/** Ready pods per Deployment, by name (0 for a Deployment with none). */
+export function readyByDeployment(deployments: KubeObject[]): Record<string, number> {
+  return Object.fromEntries(deployments.map((d) => [d.metadata.name, (d.status as { readyReplicas?: number }).readyReplicas ?? 0]));
+}
+
 export async function liveDifferences(api: KubeApi, manifests: Array<Record<string, unknown>>): Promise<string[]> {
   const out: string[] = [];
   for (const m of manifests as Manifest[]) {
