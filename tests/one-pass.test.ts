@@ -30,6 +30,10 @@ describe("one pass per gateway", () => {
     assert.deepStrictEqual(deploymentReplicas(await register(gatewayWith({ stack: "test", gateway: "other" }))), [2]);
   });
 
+  it("a pass handed over for another stack is not taken: the component prepares its own", async () => {
+    assert.deepStrictEqual(deploymentReplicas(await register(gatewayWith({ stack: "other", gateway: "edge" }))), [2]);
+  });
+
   it("a program that hands nothing over gets the component's own pass, with the same checks", async () => {
     assert.deepStrictEqual(deploymentReplicas(await register(gatewayWith(undefined))), [2]);
     await assert.rejects(register(() => {

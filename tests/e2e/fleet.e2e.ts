@@ -11,6 +11,7 @@ import { KubeApi, KubeObject } from "../../tools/cluster/kube-api";
 import { doc, yamlBlocksIn } from "../support/readme";
 import { ROOT } from "../support/run";
 import { LiveCluster, useCluster } from "./support/cluster";
+import { initStack, stackHistory } from "./support/fleet";
 import { CommandResult, Workspace } from "./support/workspace";
 
 const FIXTURES = path.join(__dirname, "fixtures", "fleet");
@@ -35,14 +36,7 @@ describe("fleet rollout across three clusters, real engine (docs/fleet.md)", fun
   const fleet = (verb: string, ...rest: string[]): Promise<CommandResult> =>
     ws.run(process.execPath, [path.join(ROOT, "tools", "engine", "launch.js"), "fleet", verb, "--fleet", fleetFile(), ...rest]);
   const api = (stack: string): KubeApi => clusters[stack]().api;
-  /** The stack's updates, newest first, as `pulumi stack history` prints them. */
-  const history = async (stack: string): Promise<Array<{ kind: string; result: string; start: number; end: number }>> => {
-    const r = await ws.run(path.join(ws.cluster.bin, "pulumi"), ["stack", "history", "--json", "--stack", stack, "--non-interactive"]);
-    assert.strictEqual(r.code, 0, r.stderr);
-    const time = (t: string | number) => (typeof t === "number" ? t * 1000 : Date.parse(t));
-    return (JSON.parse(r.stdout) as Array<{ kind: string; result: string; startTime: string | number; endTime: string | number }>)
-      .map((u) => ({ kind: u.kind, result: u.result, start: time(u.startTime), end: time(u.endTime) }));
-  };
+  const history = (stack: string) => stackHistory(ws, stack);
   const podUids = async (stack: string) => (await api(stack).list("/api/v1/namespaces/istio-ingress/pods")).map((p) => p.metadata.uid as string).sort();
   const show = (what: string, r: CommandResult) => process.stdout.write(`      fleet ${what}: exit ${r.code} in ${r.seconds.toFixed(1)} s\n${r.stdout.replace(/^/gm, "        ")}\n`);
 
@@ -54,10 +48,7 @@ describe("fleet rollout across three clusters, real engine (docs/fleet.md)", fun
       const file = path.join(ws.dir, `Pulumi.${stack}.yaml`);
       const text = fs.readFileSync(path.join(FIXTURES, `Pulumi.${stack}.yaml`), "utf8");
       fs.writeFileSync(file, text.replace("config:\n", `config:\n  kubernetes:kubeconfig: ${clusters[stack]().state.kubeconfig}\n`));
-      const init = await ws.run(path.join(ws.cluster.bin, "pulumi"), ["stack", "init", stack, "--non-interactive"]);
-      assert.strictEqual(init.code, 0, init.stderr);
-      const up = await ws.run(path.join(ws.cluster.bin, "pulumi"), ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack]);
-      assert.strictEqual(up.code, 0, up.stdout + up.stderr);
+      await initStack(ws, stack);
     }
     fs.writeFileSync(fleetFile(), fleetYaml);
   });

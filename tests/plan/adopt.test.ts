@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 import fc from "fast-check";
-import { ADOPTED_TRACK, adoptedDeploymentKept, adoptionProblems, ConfigError, GatewayPlan, isOwnDeployment, objectKey, objectsOf, planGateway, RETIRED_KEPT, validateGateway } from "../../components/core";
+import { ADOPTED_TRACK, adoptedDeploymentKept, adoptionProblems, ConfigError, GatewayPlan, isOwnDeployment, objectKey, objectsOf, ownDeployment, planGateway, RETIRED_KEPT, validateGateway } from "../../components/core";
 
 type Config = Record<string, unknown>;
 const where = { stack: "t", gateway: "istio-ingressgateway" };
@@ -108,7 +108,19 @@ describe("adopt: the plan", () => {
     const [stable] = plan(istioctl(50)).tracks;
     assert.strictEqual("replicas" in stable.deployment.spec, false);
     assert.deepStrictEqual([stable.hpa?.metadata.name, stable.hpa?.spec.scaleTargetRef.name, stable.hpa?.spec.minReplicas], ["istio-ingressgateway", "istio-ingressgateway", 1]);
+    assert.strictEqual(stable.hpa?.spec.maxReplicas, stable.split.maxPods);
     assert.deepStrictEqual(stable.kept, adoptedDeploymentKept(true));
+  });
+
+  it("keeps the adopted Deployment's labels, selector, pod template and update settings as the cluster has them; with an HPA, its pod count too", () => {
+    const kept = ["metadata.labels", "spec.selector", "spec.template", "spec.strategy", "spec.minReadySeconds", "spec.revisionHistoryLimit", "spec.progressDeadlineSeconds"];
+    assert.deepStrictEqual(adoptedDeploymentKept(false), kept);
+    assert.deepStrictEqual(adoptedDeploymentKept(true), [...kept, "spec.replicas"]);
+  });
+
+  it("has no pod template of its own to hand out: ownDeployment refuses the adopted track", () => {
+    const [stable] = plan(istioctl()).tracks;
+    assert.throws(() => ownDeployment(stable), /^Error: istio-ingressgateway is adopted: its pod template is the cluster's$/);
   });
 
   it("sets the adopted Deployment's pods itself when no HPA scales it, and keeps its template either way", () => {
@@ -129,7 +141,23 @@ describe("adopt: the plan", () => {
       { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "istio-ingressgateway", namespace: "istio-system" } },
       { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "istio-ingressgateway-service-account", namespace: "istio-system" } },
     ]);
-    for (const key of ["metadata", "spec", "rules", "roleRef", "subjects"]) assert.ok(RETIRED_KEPT.includes(key), key);
+    // Every top-level field of the kinds it retires (a ServiceAccount's secrets, imagePullSecrets and token mount too).
+    assert.deepStrictEqual([...RETIRED_KEPT].sort(), ["automountServiceAccountToken", "imagePullSecrets", "metadata", "roleRef", "rules", "secrets", "spec", "subjects"]);
+  });
+
+  it("carries a retired Role and RoleBinding at their RBAC API version", () => {
+    const p = plan(istioctl(0, { adopt: { deployment: { name: "istio-ingressgateway", selector: SELECTOR }, retire: ["Role/old", "RoleBinding/old"] }, autoscaling: undefined, replicas: 2 }));
+    assert.deepStrictEqual(p.adoption?.retired.map((o) => `${o.apiVersion} ${o.kind}`), ["rbac.authorization.k8s.io/v1 Role", "rbac.authorization.k8s.io/v1 RoleBinding"]);
+  });
+
+  it("bounds the adopted Deployment's update by updateTimeoutSeconds, as its own", () => {
+    const [stable] = plan(istioctl(0, { updateTimeoutSeconds: 120 })).tracks;
+    assert.strictEqual(stable.deployment.metadata.annotations?.["pulumi.com/timeoutSeconds"], "120");
+  });
+
+  it("imports only the kept objects when no Deployment is adopted", () => {
+    const p = plan({ namespace: "istio-system", replicas: 2, adopt: { existing: ["Service"] } });
+    assert.deepStrictEqual(p.adoption?.imports, ["core Service/istio-ingressgateway"]);
   });
 
   it("names the Istio Gateway istioGatewayName and routes to it by that name", () => {
@@ -170,6 +198,24 @@ describe("adopt: the live objects at preview", () => {
     ["a Service that is gone", { deployment: live.deployment }, /^adopt\.existing .*Service istio-system\/istio-ingressgateway does not exist/],
     ["a Deployment that is gone", { service: live.service }, /^adopt\.deployment\.name .*Deployment istio-system\/istio-ingressgateway does not exist/],
   ];
+  it("has nothing to check for a gateway that adopts nothing", () => {
+    const gw = validateGateway(where, { namespace: "ns", replicas: 2 });
+    assert.deepStrictEqual(adoptionProblems(where, gw, planGateway(gw), {}), []);
+  });
+
+  it("checks only what is adopted: a kept Service alone needs no Deployment, a Deployment alone no Service", () => {
+    const service = validateGateway(where, { namespace: "ns", replicas: 2, adopt: { existing: ["Service"] } });
+    assert.deepStrictEqual(adoptionProblems(where, service, planGateway(service), { service: { type: "LoadBalancer", selector: SELECTOR } }), []);
+    const deployment = validateGateway(where, { namespace: "ns", replicas: 2, adopt: { deployment: { name: "old", selector: SELECTOR } } });
+    assert.deepStrictEqual(adoptionProblems(where, deployment, planGateway(deployment), { deployment: { selector: SELECTOR } }), []);
+  });
+
+  it("names an adopted Deployment the cluster returns without a selector as selecting {}", () => {
+    const { gw, p } = planned();
+    const [problem] = adoptionProblems(where, gw, p, { ...live, deployment: {} });
+    assert.match(problem?.message ?? "", /Deployment istio-system\/istio-ingressgateway selects \{\}; a Deployment's selector cannot change/);
+  });
+
   for (const [what, state, expected] of cases) {
     it(expected ? `stops on ${what}` : `passes ${what}`, () => {
       const { gw, p } = planned();

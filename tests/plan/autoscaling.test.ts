@@ -56,3 +56,10 @@ describe("autoscaling", () => {
     assert.ok(plan({ replicas: 3 }).tracks.every((t) => t.hpa === undefined));
   });
 });
+
+describe("autoscaling: what the HPA carries", () => {
+  it("carries no behavior unless one is given, so the HPA's defaults apply", () => {
+    const [track] = plan({ autoscaling: { minReplicas: 2, maxReplicas: 4 } }).tracks;
+    assert.ok(track.hpa && !("behavior" in track.hpa.spec));
+  });
+});

@@ -38,11 +38,16 @@ describe("canary split", () => {
     for (let w = 1; w < 100; w++) assert.throws(() => splitReplicas(1, w), /cannot keep a pod on each side/);
   });
 
-  it("refuses replicas and weights outside their ranges", () => {
-    for (const [r, w] of [[0, 0], [-1, 50], [2.5, 50], [4, -1], [4, 101], [4, 12.5]]) {
-      assert.throws(() => splitReplicas(r, w), RangeError, `R=${r} w=${w}`);
-    }
-  });
+  const outOfRange: Array<[replicas: number, weight: number, message: string]> = [
+    [0, 0, "replicas must be a whole number ≥ 1, got 0"], [-1, 50, "replicas must be a whole number ≥ 1, got -1"],
+    [2.5, 50, "replicas must be a whole number ≥ 1, got 2.5"], [4, -1, "weight must be a whole number 0–100, got -1"],
+    [4, 101, "weight must be a whole number 0–100, got 101"], [4, 12.5, "weight must be a whole number 0–100, got 12.5"],
+  ];
+  for (const [r, w, message] of outOfRange) {
+    it(`refuses ${r} replicas at ${w}%: "${message}"`, () => {
+      assert.throws(() => splitReplicas(r, w), (e: Error) => e instanceof RangeError && e.message === message);
+    });
+  }
 
   it("always adds up to the replicas, and reports the weight the pods give", () => {
     fc.assert(fc.property(fc.integer({ min: 2, max: 5000 }), fc.integer({ min: 0, max: 100 }), (r, w) => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { DEFAULT_DRAIN, planDeployment } from "../../components/core";
+import { DEFAULT_DRAIN, ownDeployment, planDeployment, planGateway, validateGateway } from "../../components/core";
 
 describe("gateway Deployment", () => {
   const d = planDeployment({ gateway: "istio-ingressgateway", namespace: "istio-ingress", revision: "1-26-0", replicas: 3, drain: DEFAULT_DRAIN, updateTimeoutSeconds: 600 });
@@ -41,4 +41,12 @@ describe("gateway Deployment", () => {
   });
   it("uses the chart's resources", () =>
     assert.deepStrictEqual(proxy.resources, { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2", memory: "1Gi" } }));
+});
+
+describe("gateway Deployment: the proxy's environment", () => {
+  it("lists env variables by name, whatever order the stack file wrote them in, so a reorder renders the same", () => {
+    const gw = validateGateway({ stack: "t", gateway: "gw" }, { namespace: "ns", env: { ZED: "1", ALPHA: "2", MIDDLE: "3" } });
+    const d = ownDeployment(planGateway(gw).tracks[0]);
+    assert.deepStrictEqual(d.spec.template.spec.containers[0].env?.map((e) => e.name).filter((n) => ["ZED", "ALPHA", "MIDDLE"].includes(n)), ["ALPHA", "MIDDLE", "ZED"]);
+  });
 });

@@ -179,3 +179,23 @@ describe("Gateway API Gateway (routingApi gateway-api or both)", () => {
     });
   });
 });
+
+describe("Gateway API listeners, host by host", () => {
+  const names = (ls: ReturnType<typeof listeners>) => (ls ?? []).map((l) => [l.name, l.hostname ?? "*", l.allowedRoutes.namespaces]);
+
+  it("makes one listener per host, whatever namespaces delegate it, named <port name> then <port name>-2, -3…", () => {
+    const ls = listeners({ topology: "shared", servers: [server("HTTP", 80, ["a/shop.example.com", "b/shop.example.com", "a/blog.example.com"], undefined, "web")] });
+    assert.deepStrictEqual(names(ls), [
+      ["web", "shop.example.com", { from: "Selector", selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["a", "b"] }] } }],
+      ["web-2", "blog.example.com", { from: "Selector", selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["a"] }] } }],
+    ]);
+  });
+
+  it("gives an HTTP listener its host", () => {
+    assert.deepStrictEqual(listeners({ servers: [server("HTTP", 80, ["shop.example.com"], undefined, "web")] })?.map((l) => l.hostname), ["shop.example.com"]);
+  });
+
+  const modeOption = (mode: string) => listeners({ servers: [server("HTTPS", 443, ["shop.example.com"], { mode, credentialName: "cert" }, "https")] })?.[0].tls?.options;
+  it("names no terminate mode for SIMPLE, the Gateway API's own Terminate", () => assert.ok(!Object.keys(modeOption("SIMPLE") ?? {}).includes("gateway.istio.io/tls-terminate-mode")));
+  it("names Istio's terminate mode option for MUTUAL", () => assert.strictEqual(modeOption("MUTUAL")?.["gateway.istio.io/tls-terminate-mode"], "MUTUAL"));
+});

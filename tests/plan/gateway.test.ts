@@ -31,3 +31,11 @@ describe("Istio Gateway resource", () => {
     assert.deepStrictEqual(gw.spec.servers[0].tls, { mode: "SIMPLE", credentialName: "cert" });
   });
 });
+
+describe("Istio Gateway servers", () => {
+  const servers = (name?: string) => planIstioGateway("gw", "ns", "dedicated", [], [
+    { ...(name !== undefined && { name }), port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["shop.example.com"] },
+  ]).spec.servers;
+  it("keeps a server's name, which Istio's metrics and istioctl name it by", () => assert.strictEqual(servers("shop")[0].name, "shop"));
+  it("writes no name key for a server without one", () => assert.ok(!("name" in servers()[0])));
+});

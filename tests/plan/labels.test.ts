@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { gatewayLabels, podAnnotations, podLabels, TRACK_LABEL, trackSelector } from "../../components/core";
+import { gatewayLabels, isObjectName, podAnnotations, podLabels, selects, TRACK_LABEL, trackSelector } from "../../components/core";
 
 describe("Istio labels", () => {
   const selectorCases: Array<[gateway: string, istio: string]> = [
@@ -7,6 +7,7 @@ describe("Istio labels", () => {
     ["istio-egressgateway", "egressgateway"],
     ["payments-gateway", "payments-gateway"],
     ["istio", "istio"], // only a prefix followed by more is stripped
+    ["payments-istio-gateway", "payments-istio-gateway"], // "istio-" inside the name stays
   ];
   for (const [gateway, istio] of selectorCases) {
     it(`selects ${gateway} by app: ${gateway} and istio: ${istio}`, () => {
@@ -17,7 +18,7 @@ describe("Istio labels", () => {
   it("labels default-revision pods for the default injector only", () => {
     const labels = podLabels("gw", undefined);
     assert.strictEqual(labels["sidecar.istio.io/inject"], "true");
-    assert.strictEqual(labels["istio.io/rev"], undefined);
+    assert.ok(!Object.keys(labels).includes("istio.io/rev"), "no istio.io/rev key at all, not even an empty one");
   });
 
   it("labels revisioned pods with istio.io/rev", () => {
@@ -54,4 +55,26 @@ describe("Istio labels", () => {
       "prometheus.io/path": "/stats/prometheus",
     });
   });
+
+  const selectsCases: Array<[rule: string, selector: Record<string, string>, labels: Record<string, string>, selected: boolean]> = [
+    ["a selector takes pods that carry every one of its labels", { app: "gw", istio: "gw" }, { app: "gw", istio: "gw", extra: "x" }, true],
+    ["a selector refuses pods that miss one of its labels", { app: "gw", istio: "gw" }, { app: "gw" }, false],
+    ["a selector refuses pods with one of its labels at another value", { app: "gw", istio: "gw" }, { app: "gw", istio: "other" }, false],
+    ["an empty selector takes every pod (Kubernetes matchLabels)", {}, { app: "gw" }, true],
+  ];
+  for (const [rule, selector, labels, selected] of selectsCases) it(rule, () => assert.strictEqual(selects(selector, labels), selected));
 });
+
+describe("object names (a Secret's, a GatewayClass's)", () => {
+  const cases: Array<[name: string, valid: boolean]> = [
+    ["cert", true], ["shop.example-com", true], ["a", true], ["0", true], ["a".repeat(253), true],
+    ["a".repeat(254), false], ["", false], ["-cert", false], ["cert-", false], [".cert", false], ["cert.", false],
+    ["Cert", false], ["shop_cert", false], ["cert_", false], ["shop cert", false],
+  ];
+  for (const [name, valid] of cases) {
+    it(`${JSON.stringify(name.length > 20 ? `${name.slice(0, 8)}… (${name.length})` : name)} is ${valid ? "" : "not "}a name a Secret may have`, () => {
+      assert.strictEqual(isObjectName(name), valid);
+    });
+  }
+});
+

@@ -62,7 +62,7 @@ describe("gateway plan", () => {
   it("creates the namespace only when asked, and never with an injection label", () => {
     assert.strictEqual(plan({ namespace: "ns" }).namespace, undefined);
     const ns = plan({ namespace: "ns", createNamespace: true, namespaceLabels: { team: "edge" } }).namespace;
-    assert.deepStrictEqual(ns?.metadata.labels, { team: "edge", "app.kubernetes.io/managed-by": "pulumi-istio-gateway" });
+    assert.deepStrictEqual(ns, { apiVersion: "v1", kind: "Namespace", metadata: { name: "ns", labels: { team: "edge", "app.kubernetes.io/managed-by": "pulumi-istio-gateway" } } });
   });
 
   it("binds the SDS Role to the ServiceAccount the pods run as", () => {

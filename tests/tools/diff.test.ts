@@ -9,6 +9,7 @@ import { entriesOf } from "../../tools/engine/manifest";
 import { renderCommand } from "../../tools/diff/base-render";
 import { diffEntries } from "../../tools/diff/object-diff";
 import { runStack } from "../../tools/engine/render-stack";
+import { isBuildScratch } from "../../tools/cluster/project";
 import { ROOT } from "../support/run";
 import { afterVerb, tempStackFile } from "../support/stack-files";
 
@@ -94,7 +95,9 @@ describe("diff command (as a process, in a throwaway repository)", function () {
       fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));
     }
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
-    if (fs.existsSync(path.join(ROOT, ".build"))) fs.cpSync(path.join(ROOT, ".build"), path.join(repo, ".build"), { recursive: true });
+    if (fs.existsSync(path.join(ROOT, ".build"))) {
+      fs.cpSync(path.join(ROOT, ".build"), path.join(repo, ".build"), { recursive: true, filter: (from) => !isBuildScratch(ROOT, from) });
+    }
     fs.writeFileSync(path.join(repo, ".gitignore"), "node_modules\n.build\n");
     git("init", "-q", "-b", "main");
     git("add", "-A");

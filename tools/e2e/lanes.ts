@@ -12,6 +12,7 @@ const SUITE_MINUTES: Record<string, number> = {
   "languages.e2e.ts": 9, "faults.e2e.ts": 7, "adopt.e2e.ts": 7, "istiod.e2e.ts": 5.5, "fleet.e2e.ts": 5, "prod.e2e.ts": 4.5,
   "dev.e2e.ts": 4, "namespaces.e2e.ts": 3.3, "gateway-api.e2e.ts": 2.3, "policy.e2e.ts": 2.3, "bad-input.e2e.ts": 2.2,
   "modes.e2e.ts": 4, "restart.e2e.ts": 2, "bench.e2e.ts": 1.7, "istio-validate.e2e.ts": 0.4, "istio-webhook.e2e.ts": 0.6, "disruption.e2e.ts": 1, "upgrades.e2e.ts": 2,
+  "fleet-resume.e2e.ts": 6, "tags.e2e.ts": 1.6,
 };
 
 /** Longest first into the lane with the least work so far (LPT scheduling). */

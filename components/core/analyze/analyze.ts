@@ -42,7 +42,7 @@ export const AWS_READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject
 
 const hostPart = (h: string) => h.split("/").pop() as string;
 // HTTPS and TLS servers share a port through SNI; any other mix of protocols on one port conflicts.
-const family = (protocol: string) => (protocol === "HTTPS" || protocol === "TLS" ? "TLS" : protocol);
+const family = (protocol: string) => (protocol === "HTTPS" ? "TLS" : protocol);
 const TERMINATING = ["SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL"];
 
 type Check = (where: Where, gw: ValidGateway, plan: GatewayPlan) => Finding[];
@@ -90,7 +90,8 @@ const tls: Check = (where, gw) => gw.servers.flatMap((s, i) => {
 });
 
 const routeNamespaces: Check = (where, gw) => {
-  if (gw.topology !== "shared" || gw.routeNamespaces.length === 0) return [];
+  // Only a shared gateway may list routeNamespaces (validate/gateway.ts), and with none listed any namespace may bind.
+  if (gw.routeNamespaces.length === 0) return [];
   return gw.servers.flatMap((s, i) => s.hosts.flatMap((h, j) => {
     const ns = h.includes("/") ? h.split("/")[0] : undefined;
     return ns === undefined || ns === "." || gw.routeNamespaces.includes(ns) ? [] : [new Finding(where, Code.HostNotInRouteNamespaces, Severity.Error,
@@ -232,14 +233,15 @@ export function analyzeNamespace(where: Where, namespace: string, labels: Labels
       `remove the label (kubectl label namespace ${namespace} istio-injection-) or run the gateway in another namespace`)];
   }
   const nsRevision = labels["istio.io/rev"];
-  const overridden = revisions.filter((r) => (injection === "enabled" ? r !== undefined : nsRevision !== undefined && r !== nsRevision));
-  if ((injection === "enabled" || nsRevision !== undefined) && overridden.length > 0) {
-    const label = injection === "enabled" ? "istio-injection=enabled" : `istio.io/rev=${nsRevision}`;
-    return [new Finding(where, Code.NamespaceOverridesRevision, Severity.Error, "namespace", namespace,
-      `the namespace is labelled ${label}, which overrides the pods' istio.io/rev, so revision ${overridden.join(", ")} would never be injected`,
-      `remove the namespace label (kubectl label namespace ${namespace} ${label.split("=")[0]}-): gateways pick their revision per pod`)];
-  }
-  return [];
+  const label = injection === "enabled" ? "istio-injection=enabled" : nsRevision !== undefined ? `istio.io/rev=${nsRevision}` : undefined;
+  if (label === undefined) return [];
+  // istio-injection=enabled sends every pod to the default revision; istio.io/rev=<r> sends every pod to r.
+  const overridden = revisions.filter((r) => r !== (injection === "enabled" ? undefined : nsRevision));
+  if (overridden.length === 0) return [];
+  const named = overridden.map((r) => (r === undefined ? "the default revision" : `revision ${r}`)).join(" and ");
+  return [new Finding(where, Code.NamespaceOverridesRevision, Severity.Error, "namespace", namespace,
+    `the namespace is labelled ${label}, which overrides the pods' istio.io/rev, so ${named} would never be injected`,
+    `remove the namespace label (kubectl label namespace ${namespace} ${label.split("=")[0]}-): gateways pick their revision per pod`)];
 }
 
 export function errorsOf(findings: readonly Finding[]): Finding[] {

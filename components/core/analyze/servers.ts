@@ -75,8 +75,8 @@ const ciphers: ServerCheck = (where, key, s) => {
 const passthroughCertificates: ServerCheck = (where, key, s) => {
   if (!isPassthrough(s.tls)) return [];
   const tls = s.tls as NonNullable<ValidServer["tls"]>;
-  const set = (["credentialName", "credentialNames", "caCertificates"] as const)
-    .filter((k) => tls[k] !== undefined && (k !== "credentialNames" || (tls.credentialNames ?? []).length > 0));
+  // An empty credentialNames never gets here: the Gateway CRD refuses it, and so does validate/servers.ts.
+  const set = (["credentialName", "credentialNames", "caCertificates"] as const).filter((k) => tls[k] !== undefined);
   return set.length === 0 ? [] : [warn(where, ServerCode.PassthroughIgnoresCertificates, `${key}.tls.${set[0]}`, tls[set[0]],
     `${modeSaid(tls)} forwards TLS untouched, so Istio ignores the certificate`,
     "remove it, or set mode SIMPLE (or MUTUAL) to terminate TLS at the gateway with it")];

@@ -34,7 +34,8 @@ export const CIPHER_SUITES: readonly string[] = [
  * expressions (anything that does not start with a letter or digit, such as "-AES128-SHA" or "[A|B]").
  */
 export function isValidCipherSuite(name: string): boolean {
-  return name === "" || name === "ALL" || !/^[\p{L}\p{N}]/u.test(name) || CIPHER_SUITES.includes(name);
+  // "" starts with no letter or digit, so the expression lets it through with the BoringSSL ones.
+  return name === "ALL" || !/^[\p{L}\p{N}]/u.test(name) || CIPHER_SUITES.includes(name);
 }
 
 /** The mode Istio applies: a missing `tls.mode` is PASSTHROUGH, the enum's zero value. */

@@ -87,7 +87,8 @@ export function listenersOf(input: GatewayApiInput): PlannedListener[] {
       name: k === 0 ? server.port.name : `${server.port.name}-${k + 1}`,
       port: servicePortFor(server.port.number, input.servicePorts),
       protocol: server.port.protocol as Listener["protocol"],
-      ...(group.hostname !== undefined && server.port.protocol !== "TCP" && { hostname: group.hostname }),
+      // A TCP server's hosts are "*" here: validate/routing.ts refuses a hostname on a TCP listener, as the CRD does.
+      ...(group.hostname !== undefined && { hostname: group.hostname }),
       ...(server.tls?.mode !== undefined && { tls: listenerTls(server) }),
       allowedRoutes: allowedRoutes(group.namespaces, input.namespace),
     },

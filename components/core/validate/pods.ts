@@ -14,14 +14,15 @@ export const POD_KEYS = ["resources", "nodeSelector", "tolerations", "affinity",
 // A Kubernetes quantity, e.g. 100m, 0.5, 128Mi, 1G (apimachinery resource.Quantity, decimal and binary SI).
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
+// A new map: the caller's arguments (a program's own objects) are read, never written.
 function quantities(where: Where, key: string, raw: unknown): Record<string, string> {
-  const q = objectAt(where, key, raw);
-  for (const [k, v] of Object.entries(q)) {
+  const q: Record<string, string> = {};
+  for (const [k, v] of Object.entries(objectAt(where, key, raw))) {
     const text = typeof v === "number" ? String(v) : v;
     if (typeof text !== "string" || !QUANTITY.test(text)) throw new ConfigError(where, `${key}.${k}`, v, 'use a Kubernetes quantity, e.g. "500m", "2" or "256Mi"');
     q[k] = text;
   }
-  return q as Record<string, string>;
+  return q;
 }
 
 function checkResources(where: Where, raw: unknown): ValidPod["resources"] {

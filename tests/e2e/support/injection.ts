@@ -6,7 +6,7 @@
  */
 import { ADOPTED_TRACK, INJECT_LABEL, REVISION_LABEL, TEMPLATES_ANNOTATION, TRACK_LABEL } from "../../../components/core";
 import { DEFAULT_REVISION, istiodName, PROXY_HUB, proxyTag } from "../../../tools/cluster/istiod";
-import { KubeObject } from "../../../tools/cluster/kube-api";
+import { KubeApi, KubeObject } from "../../../tools/cluster/kube-api";
 
 /** Tag → revision, as the cluster's revision-tag webhooks route; every revision also stands for itself. */
 export type RevisionRoutes = Record<string, string>;
@@ -17,6 +17,21 @@ export function revisionRoutes(istiod: Record<string, { revision: string; tags: 
   for (const i of Object.values(istiod)) {
     routes[i.revision] = i.revision;
     for (const t of i.tags) routes[t] = i.revision;
+  }
+  return routes;
+}
+
+/**
+ * The routes the cluster's webhooks take now: each revision to itself, each revision tag to the revision its webhook
+ * is labelled with (`istio.io/tag`, `istio.io/rev`: what `istioctl tag set` writes, and moves with `--overwrite`). A
+ * tag webhook that calls another revision's istiod than its label says shows up as pods that fail injectionProblem.
+ */
+export async function liveRevisionRoutes(api: KubeApi, istiod: Record<string, { revision: string }>): Promise<RevisionRoutes> {
+  const routes: RevisionRoutes = Object.fromEntries(Object.values(istiod).map((i) => [i.revision, i.revision]));
+  for (const w of await api.list("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations")) {
+    const tag = w.metadata.labels?.["istio.io/tag"];
+    const revision = w.metadata.labels?.[REVISION_LABEL];
+    if (tag !== undefined && revision !== undefined) routes[tag] = revision;
   }
   return routes;
 }

@@ -71,6 +71,12 @@ export const E2E_MUTANTS: readonly E2eMutant[] = [
     file: "components/core/plan/deployment.ts", from: "annotations: { [TIMEOUT_ANNOTATION]: String(t.updateTimeoutSeconds) },", to: "annotations: {},",
     suite: "faults.e2e.ts", grep: "never gets ready within updateTimeoutSeconds", caught: /the update took \d+(\.\d+)? s, past its \d+ s bound/,
   },
+  {
+    name: "restart-token-dropped", what: "restartGeneration restarts nothing: the restart token left out of the pod template",
+    file: "components/istio-gateway.ts", from: "if (token === undefined || !isOwnDeployment(d)) return d as k8s.apps.v1.DeploymentArgs;",
+    to: "return d as k8s.apps.v1.DeploymentArgs;",
+    suite: "tags.e2e.ts", grep: "a revision tag moved under a running gateway", caught: /pods that survived the restart/,
+  },
 ];
 
 /** The mutant this process's lane runs, if any. */

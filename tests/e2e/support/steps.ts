@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_REPLICAS } from "../../../components/core";
 import { KubeApi, waitFor } from "../../../tools/cluster/kube-api";
-import { revisionRoutes } from "./injection";
+import { liveRevisionRoutes } from "./injection";
 import { ReadyWatcher, WatchReport } from "./watch";
 import { checkXds } from "./xds";
 import { CommandResult, engineWarnings, Workspace } from "./workspace";
@@ -115,11 +115,12 @@ export interface Watched {
  * `floor` given: an adopted gateway's starting count, whatever its HPA does).
  */
 export async function watchedCommand(ws: Workspace, api: KubeApi, scenario: string, step: string,
-  command: () => Promise<CommandResult>, opts: { settle: boolean; floor?: number }): Promise<Watched> {
+  command: () => Promise<CommandResult>, opts: { settle: boolean; floor?: number; tagMoved?: boolean }): Promise<Watched> {
   const before = await gatewaysOf(ws);
-  // Where istiod runs, every pod the step creates (or finds) must have been injected by its own revision's istiod.
-  const routes = ws.cluster.istiod && revisionRoutes(ws.cluster.istiod);
-  const watchers = before.map((g) => new ReadyWatcher(api, g.namespace, g.selector, undefined, routes));
+  // Where istiod runs, every pod the step creates (or finds) must have been injected by its own revision's istiod,
+  // as the cluster's webhooks route revisions and tags now; after a tag moved, only the pods the step creates.
+  const routes = ws.cluster.istiod && await liveRevisionRoutes(api, ws.cluster.istiod);
+  const watchers = before.map((g) => new ReadyWatcher(api, g.namespace, g.selector, undefined, routes, !opts.tagMoved));
   await Promise.all(watchers.map((w) => w.start()));
   let result: CommandResult;
   let settleSeconds = 0;

@@ -48,9 +48,11 @@ export class ReadyWatcher {
    * @param lingerMs how long `stop` lets in-flight events arrive before it closes the watch
    * @param routes the cluster's istiod revisions and tags: every pod seen is checked for its revision's injection
    *   (none when no istiod runs)
+   * @param checkExisting whether the pods listed at start are checked too; not when a revision tag moved since they
+   *   were injected (they keep the proxy of the revision the tag named then: `istioctl tag set` restarts nothing)
    */
   constructor(private readonly api: KubeApi, private readonly namespace: string, private readonly selector: Record<string, string>,
-    private readonly lingerMs = 500, private readonly routes?: RevisionRoutes) {}
+    private readonly lingerMs = 500, private readonly routes?: RevisionRoutes, private readonly checkExisting = true) {}
 
   private get path(): string {
     return podsPath(this.namespace, this.selector);
@@ -59,7 +61,7 @@ export class ReadyWatcher {
   /** Lists the pods, then watches from that list's version: nothing between the two is missed. */
   async start(): Promise<void> {
     const list = await this.api.get<{ items: KubeObject[]; metadata: { resourceVersion: string } }>(this.path);
-    for (const pod of list.items) this.apply("ADDED", pod);
+    for (const pod of list.items) this.apply("ADDED", pod, this.checkExisting);
     this.first = this.uidsByTrack();
     this.record();
     this.close = this.api.watch(this.path, list.metadata.resourceVersion, (type, pod) => {
@@ -83,10 +85,10 @@ export class ReadyWatcher {
     this.last = this.uidsByTrack();
   }
 
-  private apply(type: string, pod: KubeObject): void {
+  private apply(type: string, pod: KubeObject, check = true): void {
     const uid = pod.metadata.uid as string;
     // The injector acts at creation and a pod's containers never change after, so the first view is the one.
-    if (this.routes && type !== "DELETED" && !this.seen.has(uid)) {
+    if (check && this.routes && type !== "DELETED" && !this.seen.has(uid)) {
       const problem = injectionProblem(pod, this.routes);
       if (problem) this.uninjected.push(problem);
     }
