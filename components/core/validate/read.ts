@@ -1,7 +1,7 @@
 /**
  * Small readers for validation: each checks one type and names the key when it fails.
  */
-import { ConfigError, didYouMean, isObjectName, Where } from "../model";
+import { ConfigError, didYouMean, Where } from "../model";
 import { DNS1123_LABEL } from "./rules";
 
 
@@ -58,13 +58,6 @@ export function dnsLabel(where: Where, key: string, value: unknown, example = "i
   if (typeof value !== "string" || !DNS1123_LABEL.test(value)) {
     throw new ConfigError(where, key, value,
       `use a DNS-1123 label: lowercase letters, digits and "-", at most 63 characters, e.g. "${example}"`);
-  }
-  return value;
-}
-
-export function dnsSubdomain(where: Where, key: string, value: unknown): string {
-  if (typeof value !== "string" || !isObjectName(value)) {
-    throw new ConfigError(where, key, value, 'use a Secret name: lowercase letters, digits, "-" and "."');
   }
   return value;
 }

@@ -7,8 +7,8 @@
  */
 import { isIP } from "net";
 import { Mode, RoutingApi } from "../../args";
-import { ConfigError, DEFAULT_GATEWAY_CLASS, servesGatewayApi, tlsModeOf, ValidServer, Where } from "../model";
-import { dnsSubdomain, oneOf } from "./read";
+import { ConfigError, DEFAULT_GATEWAY_CLASS, isObjectName, servesGatewayApi, tlsModeOf, ValidServer, Where } from "../model";
+import { oneOf } from "./read";
 
 export interface ValidRouting {
   routingApi: RoutingApi;
@@ -60,11 +60,10 @@ export function checkRouting(where: Where, args: Record<string, unknown>, mode: 
 }
 
 function dnsSubdomainOrExplain(where: Where, raw: unknown): string {
-  try {
-    return dnsSubdomain(where, "gatewayClassName", raw);
-  } catch {
+  if (typeof raw !== "string" || !isObjectName(raw)) {
     throw new ConfigError(where, "gatewayClassName", raw, 'use a GatewayClass name (lowercase letters, digits, "-" and "."), e.g. "istio"');
   }
+  return raw;
 }
 
 /** Refuses a server the Gateway API cannot express; the key names the server as the stack file wrote it. */
