@@ -11,7 +11,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { KubeApi, KubeObject } from "../../tools/cluster/kube-api";
+import { KubeApi, KubeObject, waitFor } from "../../tools/cluster/kube-api";
 import { ROOT } from "../support/run";
 import { LiveCluster, useCluster } from "./support/cluster";
 import { initStack, stackHistory } from "./support/fleet";
@@ -32,6 +32,10 @@ waves:
     parallelism: 1
 `;
 const CANARY = "1-26-0";
+
+/** Polls until `done` holds (tools/cluster/kube-api.ts's waitFor), or fails naming `what`. */
+const until = (what: string, done: () => Promise<boolean>, seconds = 60): Promise<true> =>
+  waitFor(what, seconds * 1000, async () => ((await done()) ? true : undefined), 500);
 
 describe("fleet after a halt: the unhealthy-wave gate, the resume, parallelism (docs/fleet.md)", function () {
   const devCluster = useCluster();
@@ -141,11 +145,3 @@ describe("fleet after a halt: the unhealthy-wave gate, the resume, parallelism (
     assert.ok(second.start >= first.end, `the rest wave's updates overlapped: ${JSON.stringify({ us, ap })}`);
   });
 });
-
-async function until(what: string, done: () => Promise<boolean>, seconds = 60): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}

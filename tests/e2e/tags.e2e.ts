@@ -9,19 +9,12 @@
  */
 import * as assert from "assert";
 import * as path from "path";
-import { KubeObject } from "../../tools/cluster/kube-api";
 import { istiodChoice } from "../../tools/cluster/istiod";
 import { useStack } from "./support/cluster";
-import { liveRevisionRoutes } from "./support/injection";
+import { injectedRevision, liveRevisionRoutes } from "./support/injection";
 import { watchedCommand, watchedUp } from "./support/steps";
 
 const NAMESPACE = "istio-ingress";
-
-/** The revision whose injector rewrote the pod, from its `sidecar.istio.io/status` annotation. */
-function injectedBy(pod: KubeObject): string | undefined {
-  const status = pod.metadata.annotations?.["sidecar.istio.io/status"];
-  return status === undefined ? undefined : (JSON.parse(status) as { revision?: string }).revision;
-}
 
 describe("a revision tag moved under a running gateway, real engine", function () {
   const live = useStack(path.join(__dirname, "fixtures", "Pulumi.tags.yaml"), ({ ws, api }) => watchedUp(ws, api, "tags", "up from empty (prod-stable → 1-25-1)"),
@@ -32,7 +25,7 @@ describe("a revision tag moved under a running gateway, real engine", function (
     this.timeout(3 * 60 * 1000);
     const { ws, api } = live();
     const before = await pods();
-    assert.deepStrictEqual(before.map(injectedBy), ["1-25-1", "1-25-1", "1-25-1"]);
+    assert.deepStrictEqual(before.map(injectedRevision), ["1-25-1", "1-25-1", "1-25-1"]);
     const r = await ws.run(path.join(ws.cluster.bin, "istioctl"), ["tag", "set", "prod-stable", "--revision", "1-26-0", "--overwrite", "--skip-confirmation"]);
     process.stdout.write(`      istioctl tag set prod-stable --revision 1-26-0 --overwrite: exit ${r.code}\n${`${r.stdout}${r.stderr}`.trim().replace(/^/gm, "        ")}\n`);
     assert.strictEqual(r.code, 0, `${r.stdout}\n${r.stderr}`);
@@ -40,7 +33,7 @@ describe("a revision tag moved under a running gateway, real engine", function (
     await new Promise((resolve) => setTimeout(resolve, 5000)); // anything the move set off has happened by now
     const after = await pods();
     assert.deepStrictEqual(after.map((p) => p.metadata.uid).sort(), before.map((p) => p.metadata.uid).sort(), "pods were replaced when the tag moved");
-    assert.deepStrictEqual(after.map(injectedBy), ["1-25-1", "1-25-1", "1-25-1"]);
+    assert.deepStrictEqual(after.map(injectedRevision), ["1-25-1", "1-25-1", "1-25-1"]);
   });
 
   it("the preview shows no change after the move: nothing of the stack changed, so it cannot tell", async () => {
@@ -57,7 +50,7 @@ describe("a revision tag moved under a running gateway, real engine", function (
     assert.strictEqual(result.code, 0, result.stdout + result.stderr);
     const after = await pods();
     assert.deepStrictEqual(after.filter((p) => before.includes(p.metadata.uid)).map((p) => p.metadata.name), [], "pods that survived the restart");
-    assert.deepStrictEqual(after.map(injectedBy), ["1-26-0", "1-26-0", "1-26-0"]);
+    assert.deepStrictEqual(after.map(injectedRevision), ["1-26-0", "1-26-0", "1-26-0"]);
   });
 
   it("leaves nothing for a second pulumi up to change", async () => {

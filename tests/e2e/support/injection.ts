@@ -36,6 +36,11 @@ export async function liveRevisionRoutes(api: KubeApi, istiod: Record<string, { 
   return routes;
 }
 
+/** The revision whose injector rewrote the pod, as its `sidecar.istio.io/status` annotation names it. */
+export function injectedRevision(pod: KubeObject): string | undefined {
+  return (parseJson(pod.metadata.annotations?.["sidecar.istio.io/status"]) as { revision?: string } | undefined)?.revision;
+}
+
 interface Container {
   name: string;
   image?: string;
@@ -78,8 +83,8 @@ export function injectionProblem(pod: KubeObject, routes: RevisionRoutes): strin
   if (proxy.image !== image) return `${name}: istio-proxy image is ${JSON.stringify(proxy.image)}, not ${revision}'s ${image}`;
   if (pod.metadata.annotations?.[TEMPLATES_ANNOTATION] !== "gateway") return `${name}: ${TEMPLATES_ANNOTATION} is ${JSON.stringify(pod.metadata.annotations?.[TEMPLATES_ANNOTATION])}, not "gateway"`;
   if (proxy.args?.[0] !== "proxy" || proxy.args?.[1] !== "router") return `${name}: istio-proxy runs ${JSON.stringify(proxy.args?.slice(0, 2))}, not the gateway template's ["proxy","router"]`;
-  const status = parseJson(pod.metadata.annotations?.["sidecar.istio.io/status"]) as { revision?: string } | undefined;
-  if (status?.revision !== revision) return `${name}: sidecar.istio.io/status names revision ${JSON.stringify(status?.revision)}, not ${revision}`;
+  const injected = injectedRevision(pod);
+  if (injected !== revision) return `${name}: sidecar.istio.io/status names revision ${JSON.stringify(injected)}, not ${revision}`;
   const proxyConfig = parseJson(proxy.env?.find((e) => e.name === "PROXY_CONFIG")?.value) as { discoveryAddress?: string } | undefined;
   const discovery = `${istiodName(revision)}.istio-system.svc:15012`;
   if (proxyConfig?.discoveryAddress !== discovery) return `${name}: PROXY_CONFIG's discoveryAddress is ${JSON.stringify(proxyConfig?.discoveryAddress)}, not ${discovery}`;
