@@ -8,11 +8,18 @@ const path = require("path");
 
 const LONGEST_FIRST = [
   "tests/package/consumer.test.ts",
-  "tests/tools/render.test.ts",
   "tests/tools/diff.test.ts",
-  "tests/stacks/schema.test.ts",
-  "tests/stacks/rollout-walk.test.ts",
+  "tests/tools/commands.test.ts",
+  "tests/tools/render.test.ts",
   "tests/tools/launch.test.ts",
+  "tests/stacks/schema.test.ts",
+  "tests/tools/bench.test.ts",
+  "tests/bad-input.test.ts",
+  "tests/tools/offline-tuning.test.ts",
+  "tests/plan/mutation.test.ts",
+  "tests/tools/rollout.test.ts",
+  "tests/stacks/rollout-walk.test.ts",
+  "tests/plan/gateway-api.test.ts",
 ];
 
 function testFiles(dir) {
@@ -25,8 +32,8 @@ function testFiles(dir) {
 
 const all = testFiles("tests");
 module.exports = {
-  // ts-node first (it compiles what follows), then the offline runner's tuning, as the commands run it.
-  require: ["ts-node/register/transpile-only", "tests/support/offline-tuned.ts"],
+  // ts-node first, with SWC (tools/engine/register-ts.js; it compiles what follows), then the offline runner's tuning, as the commands run it.
+  require: ["tools/engine/register-ts.js", "tests/support/offline-tuned.ts"],
   extension: ["ts"],
   spec: [...LONGEST_FIRST.filter((f) => all.includes(f)), ...all.filter((f) => !LONGEST_FIRST.includes(f))],
   parallel: true,

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { evictable, planGateway, validateGateway } from "../../components/core";
+import { budgetedCounts, checkAutoscaling, evictable, planGateway, validateGateway } from "../../components/core";
 
 function plan(extra: Record<string, unknown>) {
   return planGateway(validateGateway({ stack: "t", gateway: "gw" }, { namespace: "ns", revision: "1-25-1", ...extra }));
@@ -32,6 +32,25 @@ describe("disruption budgets", () => {
       assert.deepStrictEqual(budget, spec);
     });
   }
+
+  // The counts a budget is checked at (checkDisruption): a budget that blocks any of them is refused at preview,
+  // and the refusal names the smallest such track.
+  const hpa = checkAutoscaling({ stack: "t", gateway: "gw" }, { minReplicas: 2, maxReplicas: 4 });
+  const counted: Array<[rule: string, replicas: number, autoscaling: typeof hpa | undefined, weights: number[], counts: number[]]> = [
+    ["a fixed track's count at every step, each once, smallest first", 10, undefined, [25, 75], [2, 3, 7, 8]],
+    ["no canary: the whole gateway's count", 10, undefined, [0], [10]],
+    ["a track of one pod has no budget, so no count", 3, undefined, [50], [2]],
+    ["an autoscaled gateway: every count from minReplicas to maxReplicas, the maximum too", 2, hpa, [0], [2, 3, 4]],
+    ["an autoscaled canary: each track's whole range while its maximum exceeds one pod", 2, hpa, [90, 10], [1, 2, 3]],
+  ];
+  for (const [rule, replicas, autoscaling, weights, counts] of counted) {
+    it(`checks a budget at ${rule}`, () => assert.deepStrictEqual(budgetedCounts(replicas, autoscaling, weights), counts));
+  }
+
+  it("names the smallest track a budget would block", () => {
+    assert.throws(() => plan({ replicas: 10, canary: { revision: "1-26-0", weight: 75, steps: [25, 75, 100], previousWeight: 25 }, podDisruptionBudget: { minAvailable: 3 } }),
+      /podDisruptionBudget.minAvailable is 3; a track of 2 pods could never be drained/);
+  });
 
   it("gives every track that runs more than one pod a budget of its own", () => {
     const p = plan({ replicas: 10, canary: { revision: "1-26-0", weight: 25 } });

@@ -73,6 +73,9 @@ describe("Gateway API Gateway (routingApi gateway-api or both)", () => {
       { rule: "PASSTHROUGH on a TLS server is a Passthrough listener (for TLSRoutes)",
         config: { servers: [server("TLS", 443, ["db.example.com"], { mode: "PASSTHROUGH" })] },
         expect: [{ name: "tls-443", port: 443, protocol: "TLS", hostname: "db.example.com", tls: { mode: "Passthrough" }, allowedRoutes: { namespaces: { from: "All" } } }] },
+      { rule: "a TLS server without a mode is Istio's PASSTHROUGH, spelled out: the CRD wants a mode on every TLS listener",
+        config: { servers: [server("TLS", 443, ["db.example.com"], {})] },
+        expect: [{ name: "tls-443", port: 443, protocol: "TLS", hostname: "db.example.com", tls: { mode: "Passthrough" }, allowedRoutes: { namespaces: { from: "All" } } }] },
       { rule: "a TCP listener has no hostname, whatever namespace the host names",
         config: { servers: [server("TCP", 5432, ["db/*"])] },
         expect: [{ name: "tcp-5432", port: 5432, protocol: "TCP", allowedRoutes: selector("db") }] },
@@ -98,6 +101,7 @@ describe("Gateway API Gateway (routingApi gateway-api or both)", () => {
       { rule: "an upper-case host (Istio takes it, the Gateway API does not)", config: { servers: [server("HTTP", 80, ["Shop.example.com"])] }, key: "servers[0].hosts[0]" },
       { rule: "a trailing dot", config: { servers: [server("HTTP", 80, ["shop.example.com."])] }, key: "servers[0].hosts[0]" },
       { rule: "httpsRedirect (a route's filter in the Gateway API)", config: { servers: [server("HTTP", 80, ["*"], { httpsRedirect: true })] }, key: "servers[0].tls.httpsRedirect" },
+      { rule: "tls on an HTTP server (the CRD takes none on HTTP listeners; Istio refuses it on TCP)", config: { servers: [server("HTTP", 80, ["*"], { mode: "PASSTHROUGH" })] }, key: "servers[0].tls" },
       { rule: "AUTO_PASSTHROUGH", config: { servers: [server("TLS", 15443, ["*.local"], { mode: "AUTO_PASSTHROUGH" })] }, key: "servers[0].tls.mode" },
       { rule: "PASSTHROUGH on HTTPS", config: { servers: [server("HTTPS", 443, ["*"], { mode: "PASSTHROUGH" })] }, key: "servers[0].port.protocol" },
       ...["minProtocolVersion", "maxProtocolVersion", "subjectAltNames", "caCertificates", "caCertCredentialName"].map((k) => ({
@@ -156,6 +160,18 @@ describe("Gateway API Gateway (routingApi gateway-api or both)", () => {
       fc.assert(fc.property(gatewayApiConfig, (config) => {
         assert.deepStrictEqual(schemaErrors(objectsOf(planned(config)) as unknown as Manifest[]), [], JSON.stringify(config));
       }), { numRuns: 100 });
+    });
+
+    // The Gateway CRD's own CEL rules on listeners (sigs.k8s.io/gateway-api apis/v1/gateway_types.go), which
+    // @kubernetes-models' JSON schema does not carry: the API server refuses a Gateway that breaks one.
+    it("keeps the Gateway CRD's listener rules: a mode on every TLS listener, Terminate on HTTPS, no tls on HTTP or TCP", () => {
+      fc.assert(fc.property(gatewayApiConfig, (config) => {
+        for (const l of planned(config).kubernetesGateway?.spec.listeners ?? []) {
+          if (l.protocol === "TLS") assert.ok(l.tls?.mode === "Passthrough" || l.tls?.mode === "Terminate", `TLS listener ${l.name} has no mode: ${JSON.stringify(config)}`);
+          if (l.protocol === "HTTPS") assert.strictEqual(l.tls?.mode, "Terminate", JSON.stringify(config));
+          if (l.protocol === "HTTP" || l.protocol === "TCP") assert.strictEqual(l.tls, undefined, JSON.stringify(config));
+        }
+      }), { numRuns: 300 });
     });
 
     it("gives every server host a listener on its Service port, protocol and hostname", () => {

@@ -86,8 +86,27 @@ describe("argument validation", () => {
     });
   }
 
-  it("refuses a gateway name that cannot be a Service name", () => {
-    assert.throws(() => validateGateway({ stack: "dev", gateway: "1gateway" }, base()), /the gateway name is "1gateway"; use a DNS-1035 label/);
+  // The gateway name is the Service's name, a DNS-1035 label (apimachinery IsDNS1035Label).
+  const gatewayNames: Array<[name: string, accepted: boolean]> = [
+    ["1gateway", false], ["gateway-", false], ["gate_way", false], ["gate.way", false], ["Gateway", false], ["g".repeat(64), false],
+    ["g", true], ["gw-1", true], ["g".repeat(61), true], // 61: the Deployment "<name>-r" fits 63
+  ];
+  for (const [name, accepted] of gatewayNames) {
+    it(`${accepted ? "takes" : "refuses"} the gateway name "${name.length > 20 ? `${name.length} characters` : name}"${accepted ? "" : ": no Service could have it"}`, () => {
+      const g = base();
+      delete (g as { canary?: unknown }).canary;
+      const run = () => validateGateway({ stack: "dev", gateway: name }, { ...g, revision: "r" });
+      if (accepted) assert.doesNotThrow(run);
+      else assert.throws(run, new RegExp(`the gateway name is "${name}"; use a DNS-1035 label`));
+    });
+  }
+
+  it("names the default revision when the gateway name alone makes the Deployment name too long", () => {
+    const g = base();
+    delete (g as { canary?: unknown }).canary;
+    delete (g as { revision?: unknown }).revision;
+    assert.throws(() => validateGateway({ stack: "dev", gateway: "g".repeat(60) }, g),
+      /revision is "the default revision"; \[NameTooLong\] the Deployment name "g{60}-[a-z]+" is \d+ characters/);
   });
 
   it("refuses a revision that makes the Deployment name longer than 63 characters", () => {

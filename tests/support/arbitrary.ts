@@ -48,13 +48,16 @@ export const gatewayConfig = fc.record({
 
 /**
  * A valid gateway with a Gateway API Gateway: the same space, with what a listener cannot spell taken out (gRPC
- * becomes HTTP, a TCP server takes every host) and MUTUAL and ISTIO_MUTUAL servers among the TLS ones.
+ * becomes HTTP, a TCP server takes every host) and MUTUAL, ISTIO_MUTUAL, PASSTHROUGH and no mode at all (Istio's
+ * PASSTHROUGH) among the TLS servers; an HTTPS server always terminates, so it keeps SIMPLE for the last two.
  */
-export const gatewayApiConfig = fc.tuple(gatewayConfig, fc.constantFrom("gateway-api", "both"), fc.constantFrom("SIMPLE", "MUTUAL", "ISTIO_MUTUAL"))
+export const gatewayApiConfig = fc.tuple(gatewayConfig, fc.constantFrom("gateway-api", "both"), fc.constantFrom("SIMPLE", "MUTUAL", "ISTIO_MUTUAL", "PASSTHROUGH", "(none)"))
   .map(([config, routingApi, mode]) => {
     const servers = (config.servers as Array<Record<string, any>> | undefined)?.map((s) => {
       const protocol = s.port.protocol === "GRPC" ? "HTTP" : s.port.protocol;
-      const tls = s.tls && (mode === "ISTIO_MUTUAL" ? { mode } : { ...s.tls, mode });
+      const passes = mode === "PASSTHROUGH" || mode === "(none)";
+      const tls = s.tls && (passes && protocol === "HTTPS" ? s.tls
+        : mode === "ISTIO_MUTUAL" ? { mode } : mode === "PASSTHROUGH" ? { mode } : mode === "(none)" ? {} : { ...s.tls, mode });
       return { ...s, port: { ...s.port, protocol }, hosts: protocol === "TCP" ? ["*"] : s.hosts, ...(tls && { tls }) };
     });
     return { ...config, routingApi, ...(servers && { servers }) };

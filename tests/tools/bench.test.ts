@@ -19,7 +19,7 @@ describe("benchmark workload", () => {
 
   it("measures memory in a process of its own: the resources it registered and the growth of its peak", () => {
     const { spawnSync } = require("child_process");
-    const r = spawnSync(process.execPath, ["--expose-gc", "-r", "ts-node/register/transpile-only", "tools/bench/memory.ts", "component", "5", "canary"],
+    const r = spawnSync(process.execPath, ["--expose-gc", "-r", "./tools/engine/register-ts.js", "tools/bench/memory.ts", "component", "5", "canary"],
       { cwd: ROOT, encoding: "utf8" });
     assert.strictEqual(r.status, 0, r.stderr);
     const m = JSON.parse(r.stdout);

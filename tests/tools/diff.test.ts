@@ -14,7 +14,12 @@ import { ROOT } from "../support/run";
 import { afterVerb, tempStackFile } from "../support/stack-files";
 
 const PROD = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
-const entries = async (text: string) => entriesOf(await runStack({ stackFile: tempStackFile("prod", text) }));
+/** A stack file's rendered objects; the same text renders to the same objects (render is deterministic), once. */
+const rendered = new Map<string, ReturnType<typeof entriesOf>>();
+const entries = async (text: string) => {
+  if (!rendered.has(text)) rendered.set(text, entriesOf(await runStack({ stackFile: tempStackFile("prod", text) })));
+  return rendered.get(text)!;
+};
 
 describe("offline diff", () => {
   it("shows exactly the replica changes between two adjacent canary steps", async () => {

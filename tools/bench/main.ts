@@ -33,7 +33,7 @@ async function measure(run: () => Promise<number>): Promise<Measure> {
 
 /** Peak memory of one run, in a fresh process: see tools/bench/memory.ts for why. */
 function memory(variant: Variant, n: number, canary: boolean): Memory {
-  const r = spawnSync(process.execPath, ["--expose-gc", "-r", "ts-node/register/transpile-only", "tools/bench/memory.ts", variant, String(n), ...(canary ? ["canary"] : [])],
+  const r = spawnSync(process.execPath, ["--expose-gc", "-r", "./tools/engine/register-ts.js", "tools/bench/memory.ts", variant, String(n), ...(canary ? ["canary"] : [])],
     { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`bench-memory ${variant} ${n} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Memory;
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   out("## growth (time per gateway, largest N / N = 10)");
   for (const canary of [false, true]) out(`- ${canary ? "with" : "without"} canaries: ${fmt(perGateway[`${canary}-${top}`] / perGateway[`${canary}-10`], 2)} (N = ${top})`);
 
-  const tsNode = ["-r", "ts-node/register/transpile-only"];
+  const tsNode = ["-r", "./tools/engine/register-ts.js"];
   // `npm run render` starts through tools/engine/launch.js: compiled when the build is current (npm ci builds it).
   const launched = ["tools/engine/launch.js", "render"];
   const compiled = builtDigest(PROJECT_DIR) === sourceDigest(PROJECT_DIR);

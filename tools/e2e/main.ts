@@ -155,9 +155,7 @@ async function runLane(files: string[], grep: string | undefined, resultFile: st
 
 /** The suites are TypeScript; the compiled command (launch.js) has no loader yet. Type errors are npm test's job. */
 function registerTypeScript(): void {
-  if (!(process as unknown as Record<symbol, unknown>)[Symbol.for("ts-node.register.instance")]) {
-    require("ts-node").register({ transpileOnly: true });
-  }
+  require(path.join(ROOT, "tools", "engine", "register-ts.js"));
 }
 
 async function runMocha(files: string[], grep: string | undefined): Promise<{ passed: number; failed: number; pending: number; failures: Failure[] }> {

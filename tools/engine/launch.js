@@ -26,7 +26,7 @@ if (process.env.LAUNCH_TRACE === "1") {
 }
 // The command table (tools/engine/help.ts) answers --help and refuses an unknown option before the command's own
 // modules (the Pulumi SDK among them) load: the answer is immediate, and the same the command would give.
-if (!current) require("ts-node").register({ transpileOnly: true });
+if (!current) require("./register-ts.js");
 /** A module of tools/, from the build when it is current, else its TypeScript source. */
 const toolModule = (...parts) => current ? path.join(ROOT, BUILD_DIR, "tools", ...parts) + ".js" : path.join(ROOT, "tools", ...parts) + ".ts";
 const { HELP, readArgs, wantsHelp } = require(toolModule("engine", "help"));

@@ -31,12 +31,9 @@ function programFile(main: string): string {
   return main;
 }
 
-let tsNodeRegistered = false;
-
-/** A second registration would stack a second compiler hook on every later require. */
+/** ts-node with SWC, once per process (tools/engine/register-ts.js). */
 function registerTsNodeOnce(): void {
-  if (!tsNodeRegistered) require("ts-node").register({ transpileOnly: true });
-  tsNodeRegistered = true;
+  require(path.join(PROJECT_DIR, "tools", "engine", "register-ts.js"));
 }
 
 export interface RenderTarget {

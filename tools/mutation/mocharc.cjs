@@ -8,7 +8,7 @@
  * are time-bounded here (fast-check.js).
  */
 module.exports = {
-  require: ["tools/mutation/register.js", "tools/mutation/fast-check.js"],
+  require: ["tools/engine/register-ts.js", "tools/mutation/fast-check.js"],
   extension: ["ts"],
   spec: ["tests/plan/*.test.ts", "tests/one-pass.test.ts", "tests/policy/checks.test.ts"],
   timeout: 60000,

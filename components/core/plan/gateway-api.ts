@@ -7,9 +7,9 @@
  * (validate-gateway-api.ts refuses what has no Gateway API spelling), the way Istio's own conversion reads them
  * back (pilot/pkg/config/kube/gateway conversion.go, buildTLS).
  */
-import { Topology } from "../../args";
+import { GatewayServerTls, TlsMode, Topology } from "../../args";
 import { delegatedHosts } from "./gateway";
-import { AllowedRoutes, commonLabels, KubernetesGatewayObject, Listener, ListenerTls, ServicePort, ValidServer } from "../model";
+import { AllowedRoutes, commonLabels, KubernetesGatewayObject, Listener, ListenerTls, ServicePort, tlsModeOf, ValidServer } from "../model";
 import { serviceDnsName } from "./service";
 import type { ValidGateway } from "../model";
 
@@ -89,7 +89,9 @@ export function listenersOf(input: GatewayApiInput): PlannedListener[] {
       protocol: server.port.protocol as Listener["protocol"],
       // A TCP server's hosts are "*" here: validate/routing.ts refuses a hostname on a TCP listener, as the CRD does.
       ...(group.hostname !== undefined && { hostname: group.hostname }),
-      ...(server.tls?.mode !== undefined && { tls: listenerTls(server) }),
+      // Validation gives every HTTPS and TLS server its tls and refuses tls on the others (validate/routing.ts), as
+      // the Gateway CRD does: "tls mode must be set for protocol TLS", "tls must not be specified for protocols [HTTP…]".
+      ...(server.tls !== undefined && { tls: listenerTls(server.tls) }),
       allowedRoutes: allowedRoutes(group.namespaces, input.namespace),
     },
   })));
@@ -138,12 +140,13 @@ function servicePortFor(target: number, ports: readonly ServicePort[]): number {
  * modes are Terminate with the credentials as Secret references, and the mode other than SIMPLE (and any cipher
  * suites) in Istio's listener options, as buildTLS reads them.
  */
-function listenerTls(server: ValidServer): ListenerTls {
-  const tls = server.tls ?? {};
-  if (tls.mode === "PASSTHROUGH") return { mode: "Passthrough" };
+function listenerTls(tls: GatewayServerTls): ListenerTls {
+  // A missing mode is PASSTHROUGH, as Istio reads it (tlsModeOf); the listener must spell it out.
+  const mode = tlsModeOf(tls);
+  if (mode === TlsMode.PASSTHROUGH) return { mode: "Passthrough" };
   const credentials = tls.credentialName !== undefined ? [tls.credentialName] : tls.credentialNames ?? [];
   const options: Record<string, string> = {
-    ...(tls.mode !== "SIMPLE" && tls.mode !== undefined && { [TERMINATE_MODE_OPTION]: tls.mode }),
+    ...(mode !== TlsMode.SIMPLE && { [TERMINATE_MODE_OPTION]: mode }),
     ...(tls.cipherSuites !== undefined && { [CIPHER_SUITES_OPTION]: tls.cipherSuites.join(",") }),
   };
   return {

@@ -164,13 +164,16 @@ function checkSteps(where: Where, raw: unknown): number[] {
 }
 
 function checkTrackNames(where: Where, name: string, stable: string | undefined, canary: ValidCanary | undefined): void {
+  checkTrackName(where, name, "revision", stable);
+  if (canary) checkTrackName(where, name, "canary.revision", canary.revision);
+}
+
+function checkTrackName(where: Where, name: string, key: string, revision: string | undefined): void {
   // Deployments are named <gateway>-<track>; keep them within a DNS label so pod names stay readable and valid.
-  for (const [key, revision] of [["revision", stable], ["canary.revision", canary?.revision]] as const) {
-    const deployment = `${name}-${trackName(revision)}`;
-    if (deployment.length > 63) {
-      throw new ConfigError(where, key, revision ?? "the default revision",
-        `[NameTooLong] the Deployment name "${deployment}" is ${deployment.length} characters; shorten the gateway name or revision to fit 63`);
-    }
+  const deployment = `${name}-${trackName(revision)}`;
+  if (deployment.length > 63) {
+    throw new ConfigError(where, key, revision ?? "the default revision",
+      `[NameTooLong] the Deployment name "${deployment}" is ${deployment.length} characters; shorten the gateway name or revision to fit 63`);
   }
 }
 

@@ -104,6 +104,11 @@ function checkListenerTls(where: Where, key: string, server: ValidServer): void 
     throw new ConfigError(where, `${key}.tls.httpsRedirect`, tls.httpsRedirect,
       "the Gateway API redirects on the route, not the listener: remove it and give an HTTPRoute on this listener a RequestRedirect filter with scheme https");
   }
+  // Istio lets a plain-text HTTP server carry passthrough-only tls (validate/servers.ts); a TCP one it refuses.
+  if (server.port.protocol === "HTTP") {
+    throw new ConfigError(where, `${key}.tls`, tls,
+      `an HTTP listener takes no tls (the Gateway CRD: "tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']"); remove it, or use protocol HTTPS or TLS`);
+  }
   if (tls.mode === "AUTO_PASSTHROUGH") {
     throw new ConfigError(where, `${key}.tls.mode`, tls.mode, 'a listener of a gateway you deploy has no AUTO_PASSTHROUGH (Istio keeps it for its east-west class); use PASSTHROUGH with a TLSRoute, or routingApi "istio"');
   }
