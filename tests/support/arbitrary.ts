@@ -56,8 +56,9 @@ export const gatewayApiConfig = fc.tuple(gatewayConfig, fc.constantFrom("gateway
     const servers = (config.servers as Array<Record<string, any>> | undefined)?.map((s) => {
       const protocol = s.port.protocol === "GRPC" ? "HTTP" : s.port.protocol;
       const passes = mode === "PASSTHROUGH" || mode === "(none)";
+      // ISTIO_MUTUAL and PASSTHROUGH read no certificate: the mode alone.
       const tls = s.tls && (passes && protocol === "HTTPS" ? s.tls
-        : mode === "ISTIO_MUTUAL" ? { mode } : mode === "PASSTHROUGH" ? { mode } : mode === "(none)" ? {} : { ...s.tls, mode });
+        : mode === "ISTIO_MUTUAL" || mode === "PASSTHROUGH" ? { mode } : mode === "(none)" ? {} : { ...s.tls, mode });
       return { ...s, port: { ...s.port, protocol }, hosts: protocol === "TCP" ? ["*"] : s.hosts, ...(tls && { tls }) };
     });
     return { ...config, routingApi, ...(servers && { servers }) };
