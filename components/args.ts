@@ -160,6 +160,88 @@ export interface Canary {
    * @default unknown: the canary is assumed to grow (and a warning says so)
    */
   previousWeight?: number;
+  /**
+   * Canary analysis: the canary revision's own request metrics, read from Prometheus, decide whether
+   * `npm run rollout -- next` may advance and `rollout run` walks the plan on its own (docs/analysis.md). The
+   * component renders nothing from it; it is checked at preview like every key.
+   * @default none: every step is a person's decision
+   */
+  analysis?: CanaryAnalysis;
+}
+
+/**
+ * What "the canary holds" means, as Prometheus queries over Istio's standard metrics. A gateway proxy reports the
+ * requests it forwards as their source (`reporter="source"`), so each revision's requests are those whose
+ * `source_canonical_service` is the gateway and whose `source_canonical_revision` is the revision: the labels the
+ * component puts on each revision's pods (docs/analysis.md). Durations are Prometheus durations (`30s`, `1m`, `1h30m`).
+ */
+export interface CanaryAnalysis {
+  /** The Prometheus HTTP API's base address, e.g. `http://prometheus.istio-system:9090` (http or https). */
+  prometheus: string;
+  /** How long `rollout run` waits after each `pulumi up`, and between measurements while it holds. @default "1m" */
+  interval?: string;
+  /** The range each measurement covers (PromQL's `[window]`); at least four scrape intervals. @default "1m" */
+  window?: string;
+  /**
+   * The fewest canary requests in the window for a measurement to count: fewer is inconclusive, never a pass (a
+   * 99 % success rate cannot be told from 98 % on fewer than 100 requests).
+   * @default 100
+   */
+  minRequests?: number;
+  /** Failed measurements in one `rollout run` after which it aborts (Flagger's `threshold`). @default 5 */
+  failureLimit?: number;
+  /** Inconclusive measurements in a row after which `rollout run` aborts: no data is never a pass. @default 3 */
+  inconclusiveLimit?: number;
+  /**
+   * The share of the canary's requests that did not end in a 5xx.
+   * @default { min: 99 } when the analysis names no check (successRate, latency or checks)
+   */
+  successRate?: SuccessRateCheck;
+  /**
+   * The canary's 99th-percentile request duration, from `istio_request_duration_milliseconds_bucket`.
+   * @default { p99Max: 500 } when the analysis names no check (successRate, latency or checks)
+   */
+  latency?: LatencyCheck;
+  /** Checks of your own: a PromQL template per revision and the range its value must stay in. @default [] */
+  checks?: AnalysisCheck[];
+}
+
+/**
+ * A number that may have a fraction (99.5 percent, 2.5 milliseconds); every other number of these arguments is a
+ * whole one. For the generated SDKs it is a plain number.
+ */
+export type Decimal = number;
+
+/** The success rate check: an absolute floor, a largest drop below the stable revision, or both. */
+export interface SuccessRateCheck {
+  /** The canary's least success rate, in percent (0–100). @default none */
+  min?: Decimal;
+  /** The most the canary's success rate may fall below the stable's over the same window, in percentage points. @default none */
+  maxDrop?: Decimal;
+}
+
+/** The latency check: an absolute ceiling on the p99, a largest rise above the stable revision's, or both. */
+export interface LatencyCheck {
+  /** The canary's greatest p99 request duration, in milliseconds. @default none */
+  p99Max?: Decimal;
+  /** The most the canary's p99 may exceed the stable's over the same window, in percent of the stable's. @default none */
+  maxIncrease?: Decimal;
+}
+
+/**
+ * A check of your own. The query is PromQL with `{{gateway}}`, `{{namespace}}`, `{{revision}}` (the revision's
+ * `source_canonical_revision`), `{{workload}}` (its Deployment) and `{{window}}`, run once per revision; it must
+ * give one number. No series, or NaN, is inconclusive; more than one series is an error.
+ */
+export interface AnalysisCheck {
+  /** The check's name in reports: lowercase letters, digits and "-". */
+  name: string;
+  /** The PromQL template. */
+  query: string;
+  /** The least value that passes. @default none (at least one of min and max) */
+  min?: Decimal;
+  /** The greatest value that passes. @default none (at least one of min and max) */
+  max?: Decimal;
 }
 
 /** An object of this gateway that already runs under the name the gateway gives it (docs/adoption.md). */

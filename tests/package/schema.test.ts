@@ -17,6 +17,10 @@ const ref = (name: string) => `#/types/${PACKAGE}:index:${name}`;
 const PROBES: Array<[typeName: string, raw: (unknown: Record<string, number>) => Record<string, unknown>]> = [
   ["IstioGatewayArgs", (u) => ({ namespace: "ns", ...u })],
   ["Canary", (u) => ({ namespace: "ns", canary: { revision: "1-26-0", ...u } })],
+  ["CanaryAnalysis", (u) => ({ namespace: "ns", canary: { revision: "1-26-0", analysis: { prometheus: "http://p:9090", ...u } } })],
+  ["SuccessRateCheck", (u) => ({ namespace: "ns", canary: { revision: "1-26-0", analysis: { prometheus: "http://p:9090", successRate: { min: 99, ...u } } } })],
+  ["LatencyCheck", (u) => ({ namespace: "ns", canary: { revision: "1-26-0", analysis: { prometheus: "http://p:9090", latency: { p99Max: 99, ...u } } } })],
+  ["AnalysisCheck", (u) => ({ namespace: "ns", canary: { revision: "1-26-0", analysis: { prometheus: "http://p:9090", checks: [{ name: "c", query: "sum(x)", max: 1, ...u }] } } })],
   ["GatewayServer", (u) => ({ namespace: "ns", servers: [{ port: { number: 80, protocol: "HTTP" }, hosts: ["*"], ...u }] })],
   ["GatewayServerPort", (u) => ({ namespace: "ns", servers: [{ port: { number: 80, protocol: "HTTP", ...u }, hosts: ["*"] }] })],
   ["GatewayServerTls", (u) => ({ namespace: "ns", servers: [{ port: { number: 80, protocol: "HTTP" }, hosts: ["*"], tls: { ...u } }] })],

@@ -75,6 +75,14 @@ describe("e2e lanes (npm run e2e)", () => {
     ]);
   });
 
+  it("runs the analysis suite last in its lane, after the suites its Prometheus build runs beside", () => {
+    for (const lanes of [1, 2, 3]) {
+      const plan = intoLanes([...suites, "analysis.e2e.ts"], lanes);
+      const lane = plan.find((l) => l.includes("analysis.e2e.ts")) as string[];
+      assert.strictEqual(lane[lane.length - 1], "analysis.e2e.ts", `${lanes} lanes: ${JSON.stringify(plan)}`);
+    }
+  });
+
   it("makes no empty lane when there are fewer suites than lanes", () => {
     assert.deepStrictEqual(intoLanes(["dev.e2e.ts"], 2), [["dev.e2e.ts"]]);
   });

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import { detectBench } from "./detect";
 import { engineBench } from "./engine";
 import { generatedGateways, Variant, workload } from "./workload";
 import { fail, parseArgs, UsageError } from "../engine/cli";
@@ -58,6 +59,11 @@ async function main(): Promise<void> {
   tuneForOfflineRun(); // the same settings for the component and the baseline
   const { flags } = parseArgs(process.argv.slice(2), "bench");
   const quick = flags.quick === "true";
+  if (flags.detect === "true") {
+    const failureLimit = Number(flags["failure-limit"] ?? "5");
+    if (!Number.isInteger(failureLimit) || failureLimit < 1) throw new UsageError("bench: --failure-limit takes a whole number ≥ 1");
+    return detectBench(flags.interval ?? "1m", failureLimit, (line = "") => process.stdout.write(`${line}\n`));
+  }
   if (flags.engine === "true") {
     const engineSizes = (flags.sizes ?? "1,30,100").split(",").map(Number);
     const rounds = Number(flags.rounds ?? "3");

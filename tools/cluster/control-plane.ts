@@ -19,6 +19,7 @@ import { clusterNodes, NodeSpec } from "./nodes";
 import { IstiodChoice, istiodExportLines, IstiodHost, IstiodInstance, istiodProcessName, restartIstiod, startIstiods } from "./istiod";
 import { kwokConfig, RevisionReadiness } from "./stages";
 import { ROOT, Toolchain } from "./toolchain";
+import { PrometheusInstance, preparePrometheus, prometheusArgs, prometheusReady } from "./prometheus";
 
 export class ClusterError extends UserError {}
 
@@ -41,6 +42,8 @@ export interface ClusterState {
   processes: ClusterProcess[];
   /** Each revision's istiod (`up --istiod`), keyed by revision. */
   istiod?: Record<string, IstiodInstance>;
+  /** Prometheus and the traffic stand-in (`up --prometheus`). */
+  prometheus?: PrometheusInstance;
 }
 
 /** Where clusters keep their state: one folder per cluster name. */
@@ -73,6 +76,8 @@ export interface ClusterOptions {
   podReadyDelayMs?: number;
   /** Revisions (and tags) whose istiod runs as a local process, with its webhooks installed. @default none */
   istiod?: IstiodChoice;
+  /** Prometheus, scraping a stand-in that plays each gateway pod's Envoy metrics (prometheus.ts, traffic.ts). @default false */
+  prometheus?: boolean;
   /** Stop the cluster when this process dies (the e2e run): a killed test run leaves nothing behind. */
   watchPid?: number;
   log?: (line: string) => void;
@@ -135,7 +140,16 @@ async function startProcesses(state: ClusterState, opts: ClusterOptions, log: (l
     state.istiod = await startIstiods(istiodHost(state), opts.istiod, log);
     saveState(state);
   }
-  log(`cluster: "${state.name}" up in ${((Date.now() - started) / 1000).toFixed(1)} s (${(opts.nodes ?? clusterNodes()).length} nodes, Istio and Gateway API CRDs${state.istiod ? `, istiod ${Object.keys(state.istiod).join(", ")}` : ""})`);
+  if (opts.prometheus) {
+    const p = await freePorts(["prometheus", "traffic"]);
+    state.ports = { ...state.ports, ...p };
+    state.prometheus = preparePrometheus(dir, p);
+    saveState(state);
+    launch(state, "traffic", ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "cluster", "traffic.ts"), state.dir, String(p.traffic)], process.execPath);
+    await startPrometheus(state);
+    log(`cluster: Prometheus at ${state.prometheus.url}, scraping the traffic stand-in (${state.prometheus.trafficFile})`);
+  }
+  log(`cluster: "${state.name}" up in ${((Date.now() - started) / 1000).toFixed(1)} s (${(opts.nodes ?? clusterNodes()).length} nodes, Istio and Gateway API CRDs${state.istiod ? `, istiod ${Object.keys(state.istiod).join(", ")}` : ""}${state.prometheus ? ", Prometheus" : ""})`);
 }
 
 function apiServerArgs(state: ClusterState): string[] {
@@ -204,6 +218,22 @@ export async function startIstiod(state: ClusterState, revision: string): Promis
   const instance = state.istiod?.[revision];
   if (!instance) throw new ClusterError(`cluster "${state.name}" runs no istiod of revision ${revision}`);
   await restartIstiod(istiodHost(state), instance);
+}
+
+/** Starts Prometheus (again, after stopPrometheus: same port, data and configuration) and returns once it is ready. */
+export async function startPrometheus(state: ClusterState): Promise<void> {
+  if (!state.prometheus) throw new ClusterError(`cluster "${state.name}" runs no Prometheus; start it with up --prometheus`);
+  launch(state, "prometheus", prometheusArgs(state.dir, state.ports.prometheus));
+  const url = state.prometheus.url;
+  await waitFor("Prometheus's /-/ready", 60000, async () => ((await prometheusReady(url)) ? true : undefined), 200)
+    .catch(() => { throw new ClusterError(`cluster "${state.name}": Prometheus did not become ready; see ${path.join(state.dir, "logs", "prometheus.log")}`); });
+}
+
+/** Stops Prometheus alone, as an outage of the metrics store: the analysis must read it as an error. */
+export async function stopPrometheus(state: ClusterState): Promise<void> {
+  await stopSessions(state.processes.filter((p) => p.name === "prometheus"));
+  state.processes = state.processes.filter((p) => p.name !== "prometheus");
+  saveState(state);
 }
 
 /** Starts a binary of the toolchain as a group leader, output to logs/<name>.log, and records its pid. */
@@ -386,5 +416,6 @@ export function exportsText(state: ClusterState): string {
   // PATH keeps the user's own entries as their shell has them, not this process's (npm adds its own).
   const value = (k: string, v: string) => (k === "PATH" ? `${quote(state.bin)}:"$PATH"` : quote(v));
   const lines = Object.entries(clusterEnv(state)).map(([k, v]) => `export ${k}=${value(k, v)}`);
-  return `${[...lines, ...istiodExportLines(state.istiod ?? {})].join("\n")}\n`;
+  const prometheus = state.prometheus ? [`# canary.analysis.prometheus: ${state.prometheus.url}; traffic: ${state.prometheus.trafficFile}`] : [];
+  return `${[...lines, ...istiodExportLines(state.istiod ?? {}), ...prometheus].join("\n")}\n`;
 }

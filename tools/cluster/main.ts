@@ -5,8 +5,10 @@
  * - `up` finds or builds the toolchain (one progress line per part, on stderr), starts the cluster and prints
  *   shell exports on stdout: `eval "$(npm run -s cluster -- up)"`. `--istiod 1-25-1,1-26-0` adds one istiod per
  *   revision (istiod.ts) and `--istiod-tag prod-stable=1-25-1` revision tags; a `default` tag goes to the first
- *   revision unless named.
- * - `toolchain` only finds or builds the toolchain (CI builds it while the offline suite runs).
+ *   revision unless named. `--prometheus` adds a real Prometheus scraping a stand-in for each gateway pod's Envoy
+ *   metrics (prometheus.ts, traffic.ts; docs/analysis.md).
+ * - `toolchain` only finds or builds the toolchain (CI builds it while the offline suite runs); Prometheus, which
+ *   only the analysis suite uses, with `--prometheus` (the e2e run builds it in the background when it is missing).
  * - `env` prints the exports of a running cluster again.
  * - `down` stops every process the cluster started, by pid, and removes its folder (Pulumi state included).
  */
@@ -15,7 +17,7 @@ import { ClusterError, ClusterState, exportsText, readState, startCluster, stopC
 import { istiodChoice } from "./istiod";
 import { ensureToolchain, formatSeconds } from "./toolchain";
 
-const USAGE = "usage: npm run cluster -- <up|down|env|toolchain> [--name <name>] [--istiod <rev>[,<rev>…]] [--istiod-tag <tag>=<rev>[,…]]";
+const USAGE = "usage: npm run cluster -- <up|down|env|toolchain> [--name <name>] [--istiod <rev>[,<rev>…]] [--istiod-tag <tag>=<rev>[,…]] [--prometheus]";
 
 function running(name: string): ClusterState {
   const state = readState(name);
@@ -32,15 +34,17 @@ async function main(): Promise<void> {
     case "up": {
       if (flags["istiod-tag"] && !flags.istiod) throw new UsageError("cluster: --istiod-tag needs --istiod (the revisions its tags point at)");
       const istiod = flags.istiod === undefined ? undefined : istiodChoice(flags.istiod, flags["istiod-tag"]);
-      const toolchain = await ensureToolchain(log);
-      process.stdout.write(exportsText(await startCluster({ name, toolchain, istiod, log })));
+      const prometheus = flags.prometheus === "true";
+      const toolchain = await ensureToolchain(log, { optional: prometheus });
+      process.stdout.write(exportsText(await startCluster({ name, toolchain, istiod, prometheus, log })));
       log(`cluster: "${name}" is up; \`npm run cluster -- down${name === "local" ? "" : ` --name ${name}`}\` stops it`);
       return;
     }
     case "toolchain": {
       const started = Date.now();
-      await ensureToolchain(log);
-      log(`cluster: toolchain ready in ${formatSeconds((Date.now() - started) / 1000)}`);
+      const toolchain = await ensureToolchain(log, { optional: flags.prometheus === "true" });
+      const later = toolchain.deferred.length > 0 ? ` (not built, until asked for: ${toolchain.deferred.map((d) => `--${d}`).join(", ")})` : "";
+      log(`cluster: toolchain ready in ${formatSeconds((Date.now() - started) / 1000)}${later}`);
       return;
     }
     case "env":

@@ -59,6 +59,11 @@ export interface Part {
   coldMinutes: number;
   /** A part to build first: the two share compiled packages, which the Go build cache then holds for this one. */
   after?: string;
+  /**
+   * Built only when asked for (`up --prometheus`, `toolchain --prometheus`, the e2e run's background build): what
+   * only some suites use stays off the cold path every run waits on (docs/E2E.md, "Cold and warm").
+   */
+  optional?: boolean;
   build(ctx: BuildContext): Promise<void>;
 }
 
@@ -165,6 +170,16 @@ export function parts(): Part[] {
       build: ({ out }) => run("go", ["build", "-ldflags", STRIP, "-o", out + path.sep, "istio.io/istio/istioctl/cmd/istioctl",
         "istio.io/istio/pilot/cmd/pilot-discovery", "./xds-probe"], path.join(WRAPPERS, "istio"), { CGO_ENABLED: "0" }),
     },
+    {
+      // The canary analysis' metrics store (docs/analysis.md). Built with remove_all_sd: the cluster tooling gives it
+      // one static target, and the cloud service discoveries' SDKs would be most of the build. Without the
+      // builtinassets tag it has no web UI: the HTTP API is all the analysis reads.
+      name: "prometheus", coldMinutes: 4, optional: true, binaries: ["prometheus"], version: moduleVersion("prometheus", "github.com/prometheus/prometheus"), module: "prometheus",
+      versionOf: (bin) => /version (\S+)/.exec(firstLine(bin, ["--version"]) ?? "")?.[1],
+      build: ({ out }) => run("go", ["build", "-tags", "remove_all_sd", "-ldflags",
+        `${STRIP} -X github.com/prometheus/common/version.Version=${moduleVersion("prometheus", "github.com/prometheus/prometheus")}`,
+        "-o", path.join(out, "prometheus"), "github.com/prometheus/prometheus/cmd/prometheus"], path.join(WRAPPERS, "prometheus"), { CGO_ENABLED: "0" }),
+    },
   ];
 }
 
@@ -265,7 +280,7 @@ export interface Located {
   part: Part;
   /** Folder holding the part's binaries. */
   dir: string;
-  how: "PATH" | "cache" | "built";
+  how: "PATH" | "cache" | "built" | "not built";
   seconds: number;
 }
 
@@ -305,9 +320,10 @@ const BUILD_SLOTS = 2;
  * Finds every part on PATH or in the cache and builds what is missing, BUILD_SLOTS at a time, longest first
  * (coldMinutes) and each after the part it names in `after`; one progress line per part.
  */
-export async function ensureToolchain(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<Toolchain> {
+export async function ensureToolchain(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`), opts: { optional?: boolean } = {}): Promise<Toolchain> {
   const gov = lazy(goVersion);
   const all = parts();
+  const deferred: Part[] = [];
   const located = new Map<string, Located>();
   const report = (l: Located) => log(`toolchain: ${l.part.name} ${l.part.version} ${l.how === "built" ? `built in ${formatSeconds(l.seconds)}` : `from ${l.how}`} (${l.dir})`);
   const missing: Array<{ part: Part; dir: string }> = [];
@@ -318,6 +334,10 @@ export async function ensureToolchain(log: (line: string) => void = (l) => proce
     if (fromPath || part.binaries.every((b) => fs.existsSync(path.join(dir, b)))) {
       located.set(part.name, { part, dir, how: fromPath ? "PATH" : "cache", seconds: 0 });
       report(located.get(part.name) as Located);
+    } else if (part.optional && !opts.optional) {
+      // Linked where its build will put it: the link works once a build (`toolchain --prometheus`) has run.
+      located.set(part.name, { part, dir, how: "not built", seconds: 0 });
+      deferred.push(part);
     } else {
       missing.push({ part, dir });
     }
@@ -354,7 +374,19 @@ export async function ensureToolchain(log: (line: string) => void = (l) => proce
   };
   await Promise.all(Array.from({ length: BUILD_SLOTS }, worker));
   if (failure) throw failure;
-  return toolchainOf(all.map((p) => located.get(p.name) as Located));
+  return { ...toolchainOf(all.map((p) => located.get(p.name) as Located)), deferred: deferred.map((p) => p.name) };
+}
+
+/** Waits for an optional part that another process builds (the e2e run's background build) to be in the cache. */
+export async function waitForPart(toolchain: Toolchain, name: string, timeoutMs: number): Promise<void> {
+  const part = toolchain.parts.find((l) => l.part.name === name);
+  if (!part) throw new ToolchainError(`toolchain: no part named ${name}`);
+  const ready = () => part.part.binaries.every((b) => fs.existsSync(path.join(part.dir, b)));
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new ToolchainError(`toolchain: ${name} is not built after ${formatSeconds(timeoutMs / 1000)}; build it with npm run cluster -- toolchain --${name}`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }
 
 function lazy<T>(f: () => T): () => T {
@@ -397,6 +429,8 @@ export interface Toolchain {
   /** kwok's stage files (node and pod lifecycles). */
   kwokStages: string;
   parts: Located[];
+  /** Optional parts not built yet (their links in `bin` wait for a build). */
+  deferred: string[];
 }
 
 /** Links every binary into one folder named after the parts' keys, so one PATH entry serves them all. */
@@ -414,6 +448,7 @@ function toolchainOf(located: Located[]): Toolchain {
   }
   return {
     bin, istioCrds: downloadedModule("istio", "istio.io/api"), gatewayApi: downloadedModule("istio", "sigs.k8s.io/gateway-api"), kwokStages: downloadedModule("kwok", "sigs.k8s.io/kwok"), parts: located,
+    deferred: [],
   };
 }
 

@@ -52,20 +52,60 @@ async function main(): Promise<void> {
   const mutants = flags.mutants ? pickMutants(flags.mutant) : undefined;
 
   const started = Date.now();
-  await ensureToolchain((line) => process.stdout.write(`${line}\n`));
+  const toolchain = await ensureToolchain((line) => process.stdout.write(`${line}\n`));
   process.stdout.write(`e2e: toolchain ready in ${formatSeconds((Date.now() - started) / 1000)}\n`);
   if (mutants) return runMutants(mutants, lanes, started);
-  const plan = intoLanes(suites(stackFile), lanes);
-  const results = await Promise.all(plan.map((files, i) => spawnLane(i + 1, plan.length, files, flags.grep)));
+  const files = suites(stackFile);
+  const plan = intoLanes(files, lanes);
+  const results = Promise.all(plan.map((f, i) => spawnLane(i + 1, plan.length, f, flags.grep)));
+  // Optional parts (Prometheus, for analysis.e2e.ts, last in its lane) build now, beside the suites that do not need them.
+  const background = toolchain.deferred.length > 0 && files.some((f) => OPTIONAL_USERS.includes(path.basename(f))) ? buildOptional() : Promise.resolve(true);
+  const [laneResults, built] = await Promise.all([results, background]);
+  if (!built) laneResults.push({ passed: 0, failed: 1, pending: 0, failures: [{ title: "the toolchain's optional parts", message: `npm run cluster -- toolchain --prometheus failed (its lines above start with "[toolchain]")` }] });
+  await finish(laneResults, plan.length, started);
+}
+
+/** The suites that need an optional part of the toolchain; lanes.ts runs them last in their lanes. */
+const OPTIONAL_USERS = ["analysis.e2e.ts"];
+
+/**
+ * The optional parts, built by `npm run cluster -- toolchain --prometheus` in a child process at the lowest CPU
+ * priority (nice 19), so that it takes the cores the suites leave idle while they wait on the engine and pods.
+ */
+function buildOptional(): Promise<boolean> {
+  process.stdout.write("e2e: building the optional toolchain parts in the background (nice 19): prometheus\n");
+  return new Promise((resolve) => {
+    const child = spawn("nice", ["-n", "19", process.execPath, path.join(ROOT, "tools", "engine", "launch.js"), "cluster", "toolchain", "--prometheus"], { stdio: ["ignore", "pipe", "pipe"] });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => { for (const l of chunk.split("\n").filter(Boolean)) process.stdout.write(`[toolchain] ${l}\n`); });
+    }
+    child.on("error", () => resolve(false));
+    child.on("close", (code) => resolve(code === 0));
+  });
+}
+
+/** The merged step table, the counts, and each failure last (what CI's log keeps). */
+async function finish(results: LaneResult[], lanes: number, started: number): Promise<void> {
   registerTypeScript();
   const steps = require(path.join(E2E_DIR, "support", "steps")) as { writeMergedReport(reports: unknown[], file: string | undefined): void };
   steps.writeMergedReport(results.map((r) => r.report).filter((r) => r !== undefined), process.env.E2E_REPORT);
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   const pending = results.reduce((n, r) => n + r.pending, 0);
-  process.stdout.write(`e2e: ${failed === 0 ? "passed" : `${failed} failed`} in ${formatSeconds((Date.now() - started) / 1000)} (${plan.length} lanes)\n`);
+  process.stdout.write(`e2e: ${failed === 0 ? "passed" : `${failed} failed`} in ${formatSeconds((Date.now() - started) / 1000)} (${lanes} lanes)\n`);
   process.stdout.write(`e2e: ${passed} passed, ${failed} failed${pending ? `, ${pending} skipped` : ""}\n`);
+  // Last, because CI keeps only the tail of a long log: which tests failed and why, without scrolling back to a lane.
+  for (const f of results.flatMap((r) => r.failures ?? [])) process.stdout.write(`e2e: failed: ${f.title}\n${indent(f.message)}\n`);
   process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
+}
+
+/** A failure's message, its first lines indented under its title. */
+function indent(message: string, lines = 8): string {
+  const all = message.split("\n");
+  const shown = all.slice(0, lines).map((l) => `    ${l}`);
+  if (all.length > lines) shown.push(`    … ${all.length - lines} more lines in the lane's output above`);
+  return shown.join("\n");
 }
 
 /** The mutants asked for, by name, from the suite's table. */
@@ -131,7 +171,7 @@ function spawnLane(lane: number | string, lanes: number, files: string[], grep: 
     relay(child.stdout, process.stdout);
     relay(child.stderr, process.stderr);
     child.on("close", (code, signal) => {
-      let result: LaneResult = { passed: 0, failed: 1, pending: 0 };
+      let result: LaneResult = { passed: 0, failed: 1, pending: 0, failures: [{ title: `lane ${lane} (${files.map((f) => path.basename(f, ".e2e.ts")).join(", ")})`, message: `ended (${code ?? signal}) without a result` }] };
       try {
         result = JSON.parse(fs.readFileSync(resultFile, "utf8")) as LaneResult;
       } catch {

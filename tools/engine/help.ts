@@ -10,16 +10,16 @@ export type FlagSpec = Readonly<Record<string, "string" | "boolean">>;
 /** The options of each command, as `--name value` (string) or `--name` (boolean). */
 export const FLAGS: Readonly<Record<string, FlagSpec>> = {
   render: { stack: "string", "stack-file": "string", program: "string", format: "string", strict: "boolean" },
-  rollout: { stack: "string", "stack-file": "string", gateway: "string", force: "boolean" },
+  rollout: { stack: "string", "stack-file": "string", gateway: "string", force: "boolean", "dry-run": "boolean" },
   adopt: { stack: "string", "stack-file": "string", from: "string", gateway: "string", revision: "string", namespace: "string", deployment: "string", "istio-gateway": "string" },
   diff: { stack: "string", base: "string", strict: "boolean" },
   fleet: { fleet: "string", wave: "string" },
   schema: {},
   reference: { check: "boolean" },
-  cluster: { name: "string", istiod: "string", "istiod-tag": "string" },
+  cluster: { name: "string", istiod: "string", "istiod-tag": "string", prometheus: "boolean" },
   // --lane-files and --lane-result are the lanes' own: the e2e command passes them to the processes it starts.
   e2e: { "stack-file": "string", grep: "string", lanes: "string", mutants: "boolean", mutant: "string", "lane-files": "string", "lane-result": "string" },
-  bench: { quick: "boolean", sizes: "string", engine: "boolean", rounds: "string", "previews-only": "boolean" },
+  bench: { quick: "boolean", sizes: "string", engine: "boolean", rounds: "string", "previews-only": "boolean", detect: "boolean", interval: "string", "failure-limit": "string" },
 };
 
 export interface ParsedArgs {
@@ -71,8 +71,13 @@ Moves a canary one step in the stack file (one pulumi up per step; docs/canary.m
   back      the step before
   abort     weight 0: every pod back on the stable revision
   promote   at 100 %: the canary becomes the stable revision
+  analyze   canary.analysis: each check of each revision from Prometheus, its query, value, threshold and
+            verdict (changes nothing; exit 0 pass, 2 fail, 3 inconclusive, 4 error)
+  run       canary.analysis: the whole plan unattended, step by step with pulumi up, to promotion, or abort
+            on failureLimit failures (docs/analysis.md)
   --gateway <name>   the gateway to move, when the stack has several canaries
-  --force            promote before 100 %
+  --force            promote before 100 %; next although the analysis does not pass
+  --dry-run          run: measure once and say what a run would do, changing nothing
 
 example: npm run rollout -- --stack dev next && pulumi up --stack dev`,
   adopt: `usage: npm run adopt -- (--stack <name> | --stack-file <path>) --from <live.yaml> --gateway <name> --revision <new revision>
@@ -98,19 +103,22 @@ Markdown for a pull-request comment: objects added, changed, removed, replacemen
   --strict   the working tree's render refuses warnings as errors (istio-gateways:strict: true, for this run)
 
 example: npm run diff -- --stack prod --base origin/main`,
-  cluster: `usage: npm run cluster -- <up|down|env|toolchain> [--name <name>] [--istiod <rev>[,<rev>…]] [--istiod-tag <tag>=<rev>[,…]]
+  cluster: `usage: npm run cluster -- <up|down|env|toolchain> [--name <name>] [--istiod <rev>[,<rev>…]] [--istiod-tag <tag>=<rev>[,…]] [--prometheus]
 
 A local control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok nodes) built from Go modules.
 
   up     start it (build the toolchain first when it is not cached) and print its environment
   env    print KUBECONFIG, PATH, PULUMI_HOME… for a cluster that is up
   down   stop every process it started
-  toolchain  only find or build the toolchain (cold: Go builds from empty caches, docs/E2E.md)
+  toolchain  only find or build the toolchain (cold: Go builds from empty caches, docs/E2E.md); with
+             --prometheus also Prometheus, which only the analysis suite and up --prometheus use
   --name <name>           several clusters side by side (default: "local")
   --istiod <revs>         with up: one istiod per revision (local processes), its webhooks and config, as
                           istioctl install --set revision=<rev> would install; "default" names the default revision
   --istiod-tag <t>=<rev>  with up: revision tags, as istioctl tag set makes them; a "default" tag goes to the
                           first revision unless named, so unlabelled Gateways and pods have a validator and injector
+  --prometheus            with up: a real Prometheus scraping a stand-in for every gateway pod's Envoy metrics,
+                          for canary.analysis (docs/analysis.md); its address and traffic file are printed
 
 example: eval "$(npm run -s cluster -- up --istiod 1-25-1,1-26-0)"`,
   fleet: `usage: npm run fleet -- <plan|next|status|abort> --fleet <fleet.yaml> [--wave <name>]
@@ -144,15 +152,20 @@ canary walk of one stack file.
   --mutant <names>      --mutants: only these (comma-separated)`,
   bench: `usage: npm run bench [-- --quick] [--sizes 1,10,100]
        npm run bench -- --engine [--sizes 1,30,100] [--rounds 3] [--previews-only]
+       npm run bench -- --detect [--interval 1m] [--failure-limit 5]
 
 The stacks program's cost offline, for N generated gateways, as ratios to the same objects declared flat.
 With --engine: the real pulumi preview and pulumi up on a local cluster (npm run cluster's toolchain).
+With --detect: a bad canary's time to detect under rollout run and a real Prometheus, against Flagger's
+interval × threshold for the same settings (docs/analysis.md).
 
   --quick          fewer repetitions
   --sizes <list>   gateway counts (offline: including 10, the growth baseline)
   --engine         the real engine instead of the offline runner
   --rounds <n>     --engine: preview rounds per program, alternated (default 3)
-  --previews-only  --engine: no pulumi up (at 100 gateways an up takes minutes)`,
+  --previews-only  --engine: no pulumi up (at 100 gateways an up takes minutes)
+  --interval <d>   --detect: canary.analysis.interval and window (default 1m, Flagger's)
+  --failure-limit <n>  --detect: canary.analysis.failureLimit (default 5, Flagger's threshold in its docs)`,
   schema: `usage: npm run -s schema > schema.json
 
 Prints the multi-language package schema (JSON) that pulumi package add generates SDKs from, offline.`,

@@ -10,6 +10,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { ValidGateway } from "../../components/core";
 import { readStackConfig } from "../../stacks/config";
 import { parseArgs, UsageError } from "../engine/cli";
+import { hasAnalysis, measure, measurementText, Verdict } from "../analysis";
 import { CommandIO } from "../engine/command";
 import { UserError } from "../engine/errors";
 import { stackFilePath } from "../engine/stack-file";
@@ -128,7 +129,7 @@ async function next(loaded: Loaded, io: CommandIO): Promise<void> {
   // Every stack already at the target must be healthy before any wave moves: a later wave left unhealthy by the
   // last run halts the fleet here, before an earlier wave goes further.
   const verify = members.filter((m) => actionOf(m.position, target, steps) === Action.Verify);
-  const sick = (await bounded(verify, Math.max(...fleet.waves.map((w) => w.parallelism)), (m) => checkHealth(loaded, m, io), () => false)).find((r) => r);
+  const sick = (await bounded(verify, Math.max(...fleet.waves.map((w) => w.parallelism)), (m) => checkHealth(loaded, m, io, true), () => false)).find((r) => r);
   if (sick) throw halted(fleet, sick);
   for (const wave of fleet.waves) {
     const moving = members.filter((m) => {
@@ -161,7 +162,7 @@ function halted(fleet: Fleet, f: Failure): FleetHalted {
 async function step(loaded: Loaded, m: Member, action: Action, io: CommandIO): Promise<Failure | undefined> {
   const p = m.position;
   if (action === Action.Move) {
-    const sick = await checkHealth(loaded, m, io);
+    const sick = await checkHealth(loaded, m, io, true);
     if (sick) return sick;
     moveFile(loaded, m, verbAt(p.index, loaded.steps));
     io.out(`  [${p.wave}] ${p.stack}: ${describeIndex(p.index, loaded.steps)} → ${describeIndex(p.index + 1, loaded.steps)}, pulumi up…\n`);
@@ -182,20 +183,37 @@ function moveFile(loaded: Loaded, m: Member, verb: string): void {
   }
 }
 
-async function checkHealth(loaded: Loaded, m: Member, io: CommandIO): Promise<Failure | undefined> {
+/**
+ * A stack's health: every revision's pods ready, and with `analyze`, each fleet gateway's canary analysis
+ * (canary.analysis, tools/analysis/) passing where the canary has pods. The analysis gates a move and follows a
+ * bake; right after a `pulumi up` it is not asked, since its window would still hold the step before.
+ */
+async function checkHealth(loaded: Loaded, m: Member, io: CommandIO, analyze = false): Promise<Failure | undefined> {
   const p = m.position;
   const { run, tracks } = await liveTracks(m.stack, loaded.fleet.gateways);
   if (!run.ok) return { stack: p.stack, wave: p.wave, reason: `pulumi refresh failed: ${run.reason}` };
   const sick = unhealthyTracks(tracks);
   io.out(`  [${p.wave}] ${p.stack}: ready ${showTracks(tracks)}${sick.length > 0 ? " — UNHEALTHY" : ""}\n`);
-  return sick.length === 0 ? undefined : { stack: p.stack, wave: p.wave, reason: `not every pod is ready (${showTracks(sick)})` };
+  if (sick.length > 0) return { stack: p.stack, wave: p.wave, reason: `not every pod is ready (${showTracks(sick)})` };
+  if (!analyze) return undefined;
+  const analyzed = gatewaysOf(p.stack, m.file).filter((g) => loaded.fleet.gateways.includes(g.name)).filter(hasAnalysis).filter((g) => g.canary.weight > 0);
+  for (const gw of analyzed) {
+    const result = await measure(gw);
+    const deciding = result.rows.filter((r) => r.decides && r.verdict === result.verdict).map((r) => r.check);
+    io.out(`  [${p.wave}] ${p.stack}: analysis of ${gw.name} at ${gw.canary.weight}%: ${result.verdict}${result.verdict === Verdict.Pass ? "" : ` (${deciding.join(", ")})`}\n`);
+    if (result.verdict !== Verdict.Pass) {
+      io.out(measurementText(result, p.stack, gw.canary.analysis.window).split("\n").map((l) => (l ? `      ${l}` : l)).join("\n"));
+      return { stack: p.stack, wave: p.wave, reason: `the canary analysis of gateway "${gw.name}" is ${result.verdict} (${deciding.join(", ")})` };
+    }
+  }
+  return undefined;
 }
 
 async function bake(loaded: Loaded, wave: Wave, moved: readonly Member[], io: CommandIO): Promise<Failure | undefined> {
   io.out(`  [${wave.name}] baking ${wave.bakeSeconds} s before the next wave…\n`);
   await new Promise((resolve) => setTimeout(resolve, wave.bakeSeconds * 1000));
   for (const m of moved) {
-    const sick = await checkHealth(loaded, m, io);
+    const sick = await checkHealth(loaded, m, io, true);
     if (sick) return { ...sick, reason: `after the ${wave.bakeSeconds} s bake: ${sick.reason}` };
   }
   return undefined;

@@ -64,6 +64,8 @@ export function referenceRows(argsFile: string): ReferenceRow[] {
       const name = text(t.typeName, sf);
       if (enums.has(name)) return { type: enums.get(name)!.map((v) => `\`${v}\``).join(" | ") };
       if (interfaces.has(name)) return { type: "object", nested: interfaces.get(name) };
+      // args.ts's alias for the few numbers with fractions; a plain `number` there is a whole one.
+      if (name === "Decimal") return { type: "number" };
       if (name === "Record") return { type: `map of ${typeOf(t.typeArguments![1]).type}s` };
       if (name.startsWith("k8s.types.input.")) return { type: `Kubernetes \`${name.split(".").pop()}\`` };
       return { type: name };

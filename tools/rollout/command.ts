@@ -12,6 +12,7 @@ import * as path from "path";
 import { CommandIO } from "../engine/command";
 import { parseArgs, UsageError } from "../engine/cli";
 import { PROJECT_DIR } from "../engine/render-stack";
+import { analyzed, analyzeVerb, engineDeps, gatewayOf, gateNext, runVerb } from "./analysis";
 
 export interface RolloutRequest {
   file: string;
@@ -29,10 +30,12 @@ export interface RolloutResult {
 type ReadConfig = (stack: string, raw: unknown) => StackConfig;
 
 const VERBS = ["status", ...Object.values(Verb)];
+/** The analysis verbs (analysis.ts), named in the refusal of an unknown verb. */
+const ANALYSIS_VERBS = ["analyze", "run"];
 
 export function renderRollout(req: RolloutRequest, readConfig: ReadConfig): RolloutResult {
   const stack = stackNameOf(req.file);
-  if (!VERBS.includes(req.verb)) throw new MoveRefused(`rollout: unknown verb "${req.verb}"; use one of ${VERBS.join(", ")}`);
+  if (!VERBS.includes(req.verb)) throw new MoveRefused(`rollout: unknown verb "${req.verb}"; use one of ${[...VERBS, ...ANALYSIS_VERBS].join(", ")}`);
   if (!fs.existsSync(req.file)) {
     throw new StackFileError(missingStackFile(req.file));
   }
@@ -93,15 +96,31 @@ function changeText(stack: string, file: string, before: ValidGateway, after: Va
   ].join("\n");
 }
 
-const USAGE = "usage: npm run rollout -- --stack <name> <status|next|back|abort|promote> [--gateway <name>] [--force]";
+const USAGE = "usage: npm run rollout -- --stack <name> <status|next|back|abort|promote|analyze|run> [--gateway <name>] [--force] [--dry-run]";
 
-export function rollout(argv: string[], io: CommandIO): void {
+export async function rollout(argv: string[], io: CommandIO): Promise<void> {
   const { flags, positional } = parseArgs(argv, "rollout");
   if (positional.length !== 1) throw new UsageError(`rollout: name one verb; ${USAGE}`);
   const file = flags["stack-file"] ? path.resolve(flags["stack-file"])
     : flags.stack ? stackFilePath(PROJECT_DIR, flags.stack) : undefined;
   if (file === undefined) throw new UsageError(`rollout: name a stack; ${USAGE}`);
-  const result = renderRollout({ file, verb: positional[0], gateway: flags.gateway, force: flags.force === "true" }, readStackConfig);
+  const verb = positional[0];
+  const force = flags.force === "true";
+  const dryRun = flags["dry-run"] === "true";
+  if (dryRun && verb !== "run") throw new UsageError(`rollout: --dry-run applies to run only; ${USAGE}`);
+  if (force && verb !== "next" && verb !== "promote") throw new UsageError(`rollout: --force applies to next and promote only; ${USAGE}`);
+  const stack = stackNameOf(file);
+  if ((verb === "analyze" || verb === "run" || verb === "next") && !fs.existsSync(file)) throw new StackFileError(missingStackFile(file));
+  if (verb === "analyze") return analyzeVerb(analyzed(gatewayOf(file, stack, flags.gateway, readStackConfig), stack), stack, io);
+  const move = (v: string, gateway: string) => {
+    const result = renderRollout({ file, verb: v, gateway, force: false }, readStackConfig);
+    if (result.newText !== undefined) fs.writeFileSync(file, result.newText);
+    return result.output;
+  };
+  if (verb === "run") return runVerb({ file, stack, gateway: flags.gateway, dryRun }, io, readStackConfig, engineDeps(file, stack, move));
+  // next with an analysis: measured first, refused unless it passes (or --force).
+  const gate = verb === "next" ? await gateNext(gatewayOf(file, stack, flags.gateway, readStackConfig), stack, force) : "";
+  const result = renderRollout({ file, verb, gateway: flags.gateway, force }, readStackConfig);
   if (result.newText !== undefined) fs.writeFileSync(file, result.newText);
-  io.out(result.output);
+  io.out(gate + result.output);
 }

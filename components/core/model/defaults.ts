@@ -3,6 +3,7 @@
  * here (npm run reference), and a test holds the `@default` of each key in components/args.ts (the JSDoc the
  * multi-language schema and editors show) to the same value, so the three cannot drift.
  */
+import { DEFAULT_ANALYSIS } from "./analysis";
 import { DisruptionSettings, DrainSettings } from "./gateway";
 import { ValidServer } from "./types";
 
@@ -41,6 +42,12 @@ export const DEFAULTS: Readonly<Record<string, unknown>> = {
   replicas: DEFAULT_REPLICAS,
   "canary.weight": 0,
   "canary.steps": DEFAULT_STEPS,
+  "canary.analysis.interval": DEFAULT_ANALYSIS.interval,
+  "canary.analysis.window": DEFAULT_ANALYSIS.window,
+  "canary.analysis.minRequests": DEFAULT_ANALYSIS.minRequests,
+  "canary.analysis.failureLimit": DEFAULT_ANALYSIS.failureLimit,
+  "canary.analysis.inconclusiveLimit": DEFAULT_ANALYSIS.inconclusiveLimit,
+  "canary.analysis.checks": [],
   restartGeneration: 0,
   updateTimeoutSeconds: DEFAULT_UPDATE_TIMEOUT_SECONDS,
   drain: DEFAULT_DRAIN,

@@ -1,4 +1,5 @@
 import { AdoptedKind, Mode, RoutingApi, ServiceType, Topology, TrafficShifting } from "../../args";
+import { ValidAnalysis } from "./analysis";
 import { Labels, ServicePort, TopologySpreadConstraint, ValidServer } from "./types";
 type Obj = Record<string, unknown>;
 
@@ -55,6 +56,8 @@ export interface ValidCanary {
   steps: number[];
   /** The weight the cluster runs before this update, written by the rollout command; orders the move. */
   previousWeight?: number;
+  /** Canary analysis (tools/analysis/); the component renders nothing from it. */
+  analysis?: ValidAnalysis;
 }
 
 export interface ValidPod {

@@ -15,6 +15,7 @@ import { checkPod, POD_KEYS } from "./pods";
 import { checkServers } from "./servers";
 import { checkGatewayApiServers, checkRouting } from "./routing";
 import { checkServiceSettings } from "./service";
+import { checkAnalysis } from "./analysis";
 import { budgetedCounts, checkAutoscaledCanary, checkAutoscaling, checkDisruption, checkDrain, checkTrafficShifting } from "./capacity";
 
 /** Keys a gateway accepts; anything else is most likely a typo and is refused rather than ignored. */
@@ -125,7 +126,7 @@ function checkGatewayName(where: Where): string {
 
 function checkCanary(where: Where, raw: unknown, stableTrack: string, replicas: number, autoscaled: boolean): ValidCanary {
   const canary = objectAt(where, "canary", raw);
-  checkKeys(where, "canary.", canary, ["revision", "weight", "steps", "previousWeight"]);
+  checkKeys(where, "canary.", canary, ["revision", "weight", "steps", "previousWeight", "analysis"]);
   const revision = dnsLabel(where, "canary.revision", required(where, "canary.revision", canary.revision), "1-26-0");
   if (trackName(revision) === stableTrack) {
     throw new ConfigError(where, "canary.revision", revision,
@@ -143,7 +144,8 @@ function checkCanary(where: Where, raw: unknown, stableTrack: string, replicas: 
   }
   const previousWeight = canary.previousWeight === undefined ? undefined
     : wholeNumber(where, "canary.previousWeight", canary.previousWeight, 0, 100);
-  return { revision, weight, steps, ...(previousWeight !== undefined && { previousWeight }) };
+  const analysis = canary.analysis === undefined ? undefined : checkAnalysis(where, canary.analysis);
+  return { revision, weight, steps, ...(previousWeight !== undefined && { previousWeight }), ...(analysis && { analysis }) };
 }
 
 function checkSteps(where: Where, raw: unknown): number[] {

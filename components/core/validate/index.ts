@@ -1,5 +1,6 @@
 /** The validate room's door: what the other rooms and components/core/index.ts may use. */
 export * from "./adopt";
+export * from "./analysis";
 export * from "./capacity";
 export * from "./gateway";
 export * from "./labels";

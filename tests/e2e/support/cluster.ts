@@ -8,7 +8,7 @@ import { ClusterState, startCluster, stopCluster } from "../../../tools/cluster/
 import { KubeApi } from "../../../tools/cluster/kube-api";
 import { IstiodChoice, istiodChoice } from "../../../tools/cluster/istiod";
 import { RevisionReadiness } from "../../../tools/cluster/stages";
-import { ensureToolchain, Toolchain } from "../../../tools/cluster/toolchain";
+import { ensureToolchain, Toolchain, waitForPart } from "../../../tools/cluster/toolchain";
 import { Workspace } from "./workspace";
 
 let toolchain: Promise<Toolchain> | undefined;
@@ -31,6 +31,8 @@ export interface ClusterChoices {
   revisions?: RevisionReadiness;
   /** The istiods the cluster runs; false for none (a suite that creates no pod). @default E2E_ISTIOD */
   istiod?: IstiodChoice | false;
+  /** Prometheus and the traffic stand-in (tools/cluster/prometheus.ts). @default false */
+  prometheus?: boolean;
 }
 
 /**
@@ -44,9 +46,14 @@ export function useCluster(options: ClusterChoices = {}): () => LiveCluster {
   let live: LiveCluster | undefined;
   before(async function () {
     this.timeout(5 * 60 * 1000);
+    if (options.prometheus) {
+      // The e2e run builds Prometheus in the background when it is not cached (tools/e2e/main.ts): wait for it.
+      this.timeout(45 * 60 * 1000);
+      await waitForPart(await e2eToolchain(), "prometheus", 40 * 60 * 1000);
+    }
     const name = `e2e-${process.pid}-${++count}`;
     const state = await startCluster({ name, toolchain: await e2eToolchain(), watchPid: process.pid, extraStages: options.extraStages, revisions: options.revisions,
-      istiod: options.istiod === false ? undefined : options.istiod ?? E2E_ISTIOD, log: (line) => process.stdout.write(`      ${line}\n`) });
+      istiod: options.istiod === false ? undefined : options.istiod ?? E2E_ISTIOD, prometheus: options.prometheus, log: (line) => process.stdout.write(`      ${line}\n`) });
     live = { state, api: new KubeApi(state) };
   });
   after(async function () {
