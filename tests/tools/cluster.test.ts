@@ -12,7 +12,7 @@ import { clusterEnv, ClusterState, exportsText } from "../../tools/cluster/contr
 import { addressFor } from "../../tools/cluster/load-balancer";
 import { clusterNodes } from "../../tools/cluster/nodes";
 import { kwokConfig, runningUnready, slowReady, withDelay, withoutRevisions } from "../../tools/cluster/stages";
-import { lockedVersions, moduleVersion, partKey, parts } from "../../tools/cluster/toolchain";
+import { lockedVersions, moduleVersion, partKey, parts, Toolchain, waitForPart } from "../../tools/cluster/toolchain";
 import { apiPath, differences } from "../e2e/support/live";
 import { ROOT } from "../support/run";
 
@@ -68,6 +68,32 @@ describe("e2e toolchain cache key", () => {
     fs.writeFileSync(file, "package main // changed\n");
     assert.notStrictEqual(partKey(withSource, "go1.26.0"), before);
     fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe("e2e toolchain: an optional part another process builds", () => {
+  function waiting(): { toolchain: Toolchain; binary: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "part-"));
+    const part = parts().find((p) => p.name === "prometheus")!;
+    return { toolchain: { bin: dir, istioCrds: "", gatewayApi: "", kwokStages: "", parts: [{ part, dir, how: "not built", seconds: 0 }], deferred: ["prometheus"] }, binary: path.join(dir, "prometheus") };
+  }
+
+  it("is left out of the default build (Prometheus: only the analysis suites and up --prometheus need it)", () => {
+    assert.deepStrictEqual(parts().filter((p) => p.optional).map((p) => p.name), ["prometheus"]);
+  });
+
+  it("is waited for until its binary is in place", async function () {
+    this.timeout(10_000); // one poll (2 s) after the binary appears
+    const { toolchain, binary } = waiting();
+    setTimeout(() => fs.writeFileSync(binary, ""), 100);
+    await waitForPart(toolchain, "prometheus", 10_000);
+  });
+
+  it("stops the wait at once when its build has failed, naming the command that builds it", async () => {
+    const { toolchain } = waiting();
+    const started = Date.now();
+    await assert.rejects(waitForPart(toolchain, "prometheus", 60_000, () => true), /the build of prometheus failed .*npm run cluster -- toolchain --prometheus/);
+    assert.ok(Date.now() - started < 1000);
   });
 });
 

@@ -377,13 +377,17 @@ export async function ensureToolchain(log: (line: string) => void = (l) => proce
   return { ...toolchainOf(all.map((p) => located.get(p.name) as Located)), deferred: deferred.map((p) => p.name) };
 }
 
-/** Waits for an optional part that another process builds (the e2e run's background build) to be in the cache. */
-export async function waitForPart(toolchain: Toolchain, name: string, timeoutMs: number): Promise<void> {
+/**
+ * Waits for an optional part that another process builds (the e2e run's background build) to be in the cache;
+ * `failed()` says that build has ended without it.
+ */
+export async function waitForPart(toolchain: Toolchain, name: string, timeoutMs: number, failed: () => boolean = () => false): Promise<void> {
   const part = toolchain.parts.find((l) => l.part.name === name);
   if (!part) throw new ToolchainError(`toolchain: no part named ${name}`);
   const ready = () => part.part.binaries.every((b) => fs.existsSync(path.join(part.dir, b)));
   const deadline = Date.now() + timeoutMs;
   while (!ready()) {
+    if (failed()) throw new ToolchainError(`toolchain: the build of ${name} failed (its lines start with "[toolchain]"); build it with npm run cluster -- toolchain --${name}`);
     if (Date.now() > deadline) throw new ToolchainError(`toolchain: ${name} is not built after ${formatSeconds(timeoutMs / 1000)}; build it with npm run cluster -- toolchain --${name}`);
     await new Promise((r) => setTimeout(r, 2000));
   }
