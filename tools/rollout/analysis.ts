@@ -12,7 +12,7 @@ import { AnalyzedGateway, EXIT_CODE, hasAnalysis, measure, Measurement, measurem
 import { CommandIO } from "../engine/command";
 import { UserError } from "../engine/errors";
 import { EngineRun, selectStack, up } from "../fleet/engine";
-import { MoveRefused } from "./plan";
+import { MoveRefused, onlyCanary, pickGateway } from "./plan";
 import { StackDocument } from "./stack-edit";
 
 /** The analysis did not pass: the exit code says how (report.ts). */
@@ -24,18 +24,10 @@ export class AnalysisStopped extends UserError {
 
 export type ReadConfig = (stack: string, raw: unknown) => StackConfig;
 
-/** The gateway a verb applies to, read from the file as it is now. */
+/** The gateway a verb applies to, read from the file as it is now (the same choice as the moves'). */
 export function gatewayOf(file: string, stack: string, name: string | undefined, readConfig: ReadConfig): ValidGateway {
-  const config = readConfig(stack, new StackDocument(fs.readFileSync(file, "utf8"), file).gateways());
-  const withCanary = config.gateways.filter((g) => g.canary !== undefined);
-  if (name !== undefined) {
-    const gw = config.gateways.find((g) => g.name === name);
-    if (!gw) throw new MoveRefused(`stack "${stack}" has no gateway "${name}"; gateways: ${config.gateways.map((g) => g.name).join(", ") || "none"}`);
-    return gw;
-  }
-  if (withCanary.length === 1) return withCanary[0];
-  if (withCanary.length === 0) throw new MoveRefused(`stack "${stack}" has no gateway with a canary; add canary: { revision: <new revision> } to one`);
-  throw new MoveRefused(`stack "${stack}": gateways ${withCanary.map((g) => g.name).join(", ")} have canaries; choose one with --gateway`);
+  const { gateways } = readConfig(stack, new StackDocument(fs.readFileSync(file, "utf8"), file).gateways());
+  return name === undefined ? onlyCanary(stack, gateways) : pickGateway(stack, gateways, name);
 }
 
 /** A gateway whose analysis can run, or the refusal that says what to add. */

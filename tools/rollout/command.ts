@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import { ValidGateway } from "../../components/core";
 import { readStackConfig, StackConfig } from "../../stacks/config";
-import { Edit, move, MoveRefused, statusText, Verb } from "./plan";
+import { Edit, move, MoveRefused, onlyCanary, pickGateway, statusText, Verb } from "./plan";
 import { missingStackFile, stackFilePath, stackNameOf, StackFileError } from "../engine/stack-file";
 import { StackDocument } from "./stack-edit";
 import * as path from "path";
@@ -42,10 +42,10 @@ export function renderRollout(req: RolloutRequest, readConfig: ReadConfig): Roll
   const doc = new StackDocument(fs.readFileSync(req.file, "utf8"), req.file);
   const config = readConfig(stack, doc.gateways());
   if (req.verb === "status") {
-    const shown = req.gateway === undefined ? config.gateways : [pick(stack, config.gateways, req.gateway)];
+    const shown = req.gateway === undefined ? config.gateways : [pickGateway(stack, config.gateways, req.gateway)];
     return { output: shown.map((g) => statusText(stack, g)).join("\n") };
   }
-  const gw = req.gateway === undefined ? onlyCanary(stack, config.gateways) : pick(stack, config.gateways, req.gateway);
+  const gw = req.gateway === undefined ? onlyCanary(stack, config.gateways) : pickGateway(stack, config.gateways, req.gateway);
   const edit = move(req.verb as Verb, gw, req.force, stack);
   if (edit.kind === "weight" && edit.from === edit.to) {
     return { output: `${gw.name}: the canary is already at ${edit.to}%; nothing to change\n` };
@@ -53,19 +53,6 @@ export function renderRollout(req: RolloutRequest, readConfig: ReadConfig): Roll
   doc.apply(gw.name, edit);
   const after = readConfig(stack, doc.gateways()).gateways.find((g) => g.name === gw.name) as ValidGateway;
   return { output: changeText(stack, req.file, gw, after, edit), newText: doc.toString() };
-}
-
-function pick(stack: string, gateways: ValidGateway[], name: string): ValidGateway {
-  const gw = gateways.find((g) => g.name === name);
-  if (!gw) throw new MoveRefused(`stack "${stack}" has no gateway "${name}"; gateways: ${gateways.map((g) => g.name).join(", ") || "none"}`);
-  return gw;
-}
-
-function onlyCanary(stack: string, gateways: ValidGateway[]): ValidGateway {
-  const withCanary = gateways.filter((g) => g.canary !== undefined);
-  if (withCanary.length === 1) return withCanary[0];
-  if (withCanary.length === 0) throw new MoveRefused(`stack "${stack}" has no gateway with a canary; add canary: { revision: <new revision> } to one`);
-  throw new MoveRefused(`stack "${stack}": gateways ${withCanary.map((g) => g.name).join(", ")} have canaries; choose one with --gateway`);
 }
 
 function promoteLines(before: ValidGateway, after: ValidGateway, revision: string, from: number): string[] {

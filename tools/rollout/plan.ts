@@ -111,3 +111,18 @@ export function move(verb: Verb, gw: ValidGateway, force = false, stack?: string
       return { kind: "promote", revision: canary.revision, from: w };
   }
 }
+
+/** The gateway named by --gateway, or the refusal that lists the stack's gateways. */
+export function pickGateway(stack: string, gateways: ValidGateway[], name: string): ValidGateway {
+  const gw = gateways.find((g) => g.name === name);
+  if (!gw) throw new MoveRefused(`stack "${stack}" has no gateway "${name}"; gateways: ${gateways.map((g) => g.name).join(", ") || "none"}`);
+  return gw;
+}
+
+/** With no --gateway: the stack's one gateway with a canary, or the refusal that says what to do. */
+export function onlyCanary(stack: string, gateways: ValidGateway[]): ValidGateway {
+  const withCanary = gateways.filter((g) => g.canary !== undefined);
+  if (withCanary.length === 1) return withCanary[0];
+  if (withCanary.length === 0) throw new MoveRefused(`stack "${stack}" has no gateway with a canary; add canary: { revision: <new revision> } to one`);
+  throw new MoveRefused(`stack "${stack}": gateways ${withCanary.map((g) => g.name).join(", ")} have canaries; choose one with --gateway`);
+}
