@@ -39,6 +39,7 @@ describe("e2e toolchain versions", () => {
 
   it("commits a go.mod and go.sum for every wrapper module a part builds from", () => {
     for (const part of parts()) {
+      if (part.module === undefined) continue; // downloaded, not built (envoy)
       for (const f of ["go.mod", "go.sum"]) assert.ok(fs.existsSync(path.join(ROOT, "tools/cluster/go", part.module, f)), `${part.module}/${f}`);
     }
   });
@@ -78,8 +79,8 @@ describe("e2e toolchain: an optional part another process builds", () => {
     return { toolchain: { bin: dir, istioCrds: "", gatewayApi: "", kwokStages: "", parts: [{ part, dir, how: "not built", seconds: 0 }], deferred: ["prometheus"] }, binary: path.join(dir, "prometheus") };
   }
 
-  it("is left out of the default build (Prometheus: only the analysis suites and up --prometheus need it)", () => {
-    assert.deepStrictEqual(parts().filter((p) => p.optional).map((p) => p.name), ["prometheus"]);
+  it("is left out of the default build (Prometheus: only the analysis suites and up --prometheus need it; Envoy: only the traffic suite and up --envoy)", () => {
+    assert.deepStrictEqual(parts().filter((p) => p.optional).map((p) => p.name), ["prometheus", "envoy"]);
   });
 
   it("is waited for until its binary is in place", async function () {
@@ -233,5 +234,22 @@ describe("rendered against live objects (e2e)", () => {
     assert.strictEqual(apiPath({ apiVersion: "v1", kind: "Namespace", metadata: { name: "x" } }), "/api/v1/namespaces/x");
     assert.strictEqual(apiPath({ apiVersion: "networking.istio.io/v1", kind: "Gateway", metadata: { name: "g", namespace: "n" } }),
       "/apis/networking.istio.io/v1/namespaces/n/gateways/g");
+  });
+});
+
+describe("the Go program's packages, compiled ahead for the languages suite (tools/cluster/go/go-program)", () => {
+  const wrapper = fs.readFileSync(path.join(ROOT, "tools/cluster/go/go-program/go.mod"), "utf8");
+
+  it("asks for the Go SDK at the version the languages suite's program requires (@pulumi/pulumi's)", () => {
+    assert.match(wrapper, new RegExp(`^\\s*github\\.com/pulumi/pulumi/sdk/v3 v${lockedVersions().pulumi.replace(/\./g, "\\.")}$`, "m"));
+  });
+
+  it("imports the Kubernetes SDK's package of every Kubernetes resource the package schema names (what its Go SDK imports)", async function () {
+    this.timeout(60_000); // the schema is read from the component's own provider
+    const schema = JSON.stringify(await (require("../../tools/schema/package-schema") as { packageSchema(): Promise<unknown> }).packageSchema());
+    const groups = [...new Set([...schema.matchAll(/schema\.json#\/resources\/kubernetes:([a-z0-9.]+)%2F(v[0-9a-z]+):/g)].map((m) => `${m[1]}/${m[2]}`))].sort();
+    assert.deepStrictEqual(groups, ["apps/v1", "core/v1"]);
+    const main = fs.readFileSync(path.join(ROOT, "tools/cluster/go/go-program/main.go"), "utf8");
+    for (const g of groups) assert.ok(main.includes(`"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/${g}"`), g);
   });
 });

@@ -20,6 +20,9 @@ import { IstiodChoice, istiodExportLines, IstiodHost, IstiodInstance, istiodProc
 import { kwokConfig, RevisionReadiness } from "./stages";
 import { ROOT, Toolchain } from "./toolchain";
 import { PrometheusInstance, preparePrometheus, prometheusArgs, prometheusReady } from "./prometheus";
+import { ECHO_HOST, netNames } from "./envoy";
+import type { LoadOptions } from "./load";
+import { removeNamespaces } from "./netns";
 
 export class ClusterError extends UserError {}
 
@@ -44,6 +47,17 @@ export interface ClusterState {
   istiod?: Record<string, IstiodInstance>;
   /** Prometheus and the traffic stand-in (`up --prometheus`). */
   prometheus?: PrometheusInstance;
+  /** The Envoy harness (`up --envoy`): its network namespaces and the endpoints table the load generator reads. */
+  envoy?: EnvoyHarness;
+}
+
+export interface EnvoyHarness {
+  /** The hub namespace: the pods' bridge, where the load generator runs. */
+  hub: string;
+  /** Every network namespace of this cluster starts with it. */
+  prefix: string;
+  /** endpoints.json: each Service's endpoints as kube-proxy would program them (envoy.ts endpointTable). */
+  endpoints: string;
 }
 
 /** Where clusters keep their state: one folder per cluster name. */
@@ -78,6 +92,11 @@ export interface ClusterOptions {
   istiod?: IstiodChoice;
   /** Prometheus, scraping a stand-in that plays each gateway pod's Envoy metrics (prometheus.ts, traffic.ts). @default false */
   prometheus?: boolean;
+  /**
+   * An upstream Envoy behind every gateway pod, configured over ADS by its revision's istiod, and the pod Ready only
+   * while its Envoy is (envoy-harness.ts). Needs `istiod` and the toolchain's envoy part. @default false
+   */
+  envoy?: boolean;
   /** Stop the cluster when this process dies (the e2e run): a killed test run leaves nothing behind. */
   watchPid?: number;
   log?: (line: string) => void;
@@ -128,7 +147,9 @@ async function startProcesses(state: ClusterState, opts: ClusterOptions, log: (l
     `--service-account-private-key-file=${path.join(dir, "sa.key")}`, "--use-service-account-credentials=false",
     "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service,-route"]);
   launch(state, "kube-scheduler", [...kube, `--secure-port=${ports.scheduler}`]);
-  fs.writeFileSync(path.join(dir, "kwok.yaml"), kwokConfig(opts.toolchain.kwokStages, opts.podReadyDelayMs ?? 1000, opts.extraStages, opts.revisions));
+  if (opts.envoy && !opts.istiod) throw new ClusterError("cluster: --envoy needs --istiod: each gateway pod's Envoy takes its config from its revision's istiod");
+  const revisions = opts.envoy ? { ...opts.revisions, envoy: true } : opts.revisions;
+  fs.writeFileSync(path.join(dir, "kwok.yaml"), kwokConfig(opts.toolchain.kwokStages, opts.podReadyDelayMs ?? 1000, opts.extraStages, revisions));
   // Pod and node addresses are data in etcd only: nothing listens on them and nothing sends traffic to them.
   launch(state, "kwok", [`--kubeconfig=${state.kubeconfig}`, `--config=${path.join(dir, "kwok.yaml")}`,
     "--manage-all-nodes=true", "--cidr=10.244.0.1/16", "--node-ip=10.0.0.1"]);
@@ -137,9 +158,10 @@ async function startProcesses(state: ClusterState, opts: ClusterOptions, log: (l
   await applyCrds(state, opts.toolchain);
   await waitFor("the default ServiceAccount", 60000, () => api.find("/api/v1/namespaces/default/serviceaccounts/default"));
   if (opts.istiod) {
-    state.istiod = await startIstiods(istiodHost(state), opts.istiod, log);
+    state.istiod = await startIstiods(istiodHost(state), opts.istiod, log, opts.envoy === true);
     saveState(state);
   }
+  if (opts.envoy) await startEnvoyHarness(state, log);
   if (opts.prometheus) {
     const p = await freePorts(["prometheus", "traffic"]);
     state.ports = { ...state.ports, ...p };
@@ -149,7 +171,7 @@ async function startProcesses(state: ClusterState, opts: ClusterOptions, log: (l
     await startPrometheus(state);
     log(`cluster: Prometheus at ${state.prometheus.url}, scraping the traffic stand-in (${state.prometheus.trafficFile})`);
   }
-  log(`cluster: "${state.name}" up in ${((Date.now() - started) / 1000).toFixed(1)} s (${(opts.nodes ?? clusterNodes()).length} nodes, Istio and Gateway API CRDs${state.istiod ? `, istiod ${Object.keys(state.istiod).join(", ")}` : ""}${state.prometheus ? ", Prometheus" : ""})`);
+  log(`cluster: "${state.name}" up in ${((Date.now() - started) / 1000).toFixed(1)} s (${(opts.nodes ?? clusterNodes()).length} nodes, Istio and Gateway API CRDs${state.istiod ? `, istiod ${Object.keys(state.istiod).join(", ")}` : ""}${state.prometheus ? ", Prometheus" : ""}${state.envoy ? ", an Envoy per gateway pod" : ""})`);
 }
 
 function apiServerArgs(state: ClusterState): string[] {
@@ -162,6 +184,54 @@ function apiServerArgs(state: ClusterState): string[] {
     `--token-auth-file=${path.join(dir, "tokens.csv")}`, "--authorization-mode=RBAC", "--service-cluster-ip-range=10.96.0.0/16",
     "--profiling=false",
   ];
+}
+
+/**
+ * The Envoy harness as a process of the cluster (envoy-harness.ts), once its network and the echo backend are up:
+ * it writes the first endpoints table then.
+ */
+async function startEnvoyHarness(state: ClusterState, log: (line: string) => void): Promise<void> {
+  const names = netNames(state.dir);
+  state.envoy = { hub: names.hub, prefix: names.prefix, endpoints: path.join(state.dir, "envoy", "endpoints.json") };
+  saveState(state);
+  launch(state, "envoy-harness", ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "cluster", "envoy-harness.ts"), state.dir,
+    path.join(state.bin, "envoy")], process.execPath);
+  const endpoints = state.envoy.endpoints;
+  await waitFor("the Envoy harness's first endpoints table", 60000, async () => (fs.existsSync(endpoints) ? true : undefined), 200)
+    .catch(() => { throw new ClusterError(`cluster "${state.name}": the Envoy harness did not start; see ${path.join(state.dir, "logs", "envoy-harness.log")}`); });
+  log(`cluster: an Envoy per gateway pod (envoy ${path.join(state.bin, "envoy")}), pods' network in ${names.hub}, echo backend ${ECHO_HOST}`);
+}
+
+export interface LoadRun {
+  /** Resolves once the generator has ended and every response is in the records file. */
+  done: Promise<void>;
+  /** Ends it early (SIGTERM: it stops sending and waits for the requests in flight). */
+  stop(): void;
+}
+
+/**
+ * The load generator (load.ts) in the cluster's hub namespace, where the pods' addresses route, sending to the
+ * Service's ready endpoints; every response appended to `records` (JSON lines). Recorded as a cluster process, so
+ * `down` and the watchdog stop it too.
+ */
+export function startLoad(state: ClusterState, options: LoadOptions, records: string): LoadRun {
+  if (!state.envoy) throw new ClusterError(`cluster "${state.name}" runs no Envoys; start it with up --istiod <revisions> --envoy`);
+  const out = fs.openSync(path.join(state.dir, "logs", "load.log"), "a");
+  const child = spawn("ip", ["netns", "exec", state.envoy.hub, process.execPath, "-r", "ts-node/register/transpile-only",
+    path.join(ROOT, "tools", "cluster", "load.ts"), state.envoy.endpoints, JSON.stringify(options), records], { detached: true, stdio: ["ignore", out, out], cwd: ROOT });
+  fs.closeSync(out);
+  const pid = child.pid;
+  if (pid === undefined) throw new ClusterError("cluster: cannot start the load generator (ip netns exec)");
+  adopt(state, { name: "load", pid });
+  const done = new Promise<void>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      release(state, pid);
+      if (code === 0) resolve();
+      else reject(new ClusterError(`cluster: the load generator exited ${code}; see ${path.join(state.dir, "logs", "load.log")}`));
+    });
+  });
+  return { done, stop: () => { try { process.kill(pid, "SIGTERM"); } catch { /* ended */ } } };
 }
 
 /** Starts kube-apiserver (same flags, certificates and etcd every time) and returns once /readyz answers ok. */
@@ -325,8 +395,9 @@ pids=$(grep -o '"pid": [0-9]*' "$1" | grep -o '[0-9]*')
 for p in $pids; do pkill -TERM -s "$p"; done
 sleep 3
 for p in $pids; do pkill -KILL -s "$p"; done
+for n in $(ip netns list 2>/dev/null | cut -d' ' -f1 | grep "^$3-"); do ip netns del "$n"; done
 rm -rf "$2"`;
-  const child = spawn("sh", ["-c", script, "watchdog", stateFile(state.dir), state.dir], { detached: true, stdio: "ignore" });
+  const child = spawn("sh", ["-c", script, "watchdog", stateFile(state.dir), state.dir, netNames(state.dir).prefix], { detached: true, stdio: "ignore" });
   child.unref();
 }
 
@@ -394,6 +465,8 @@ async function stopSessions(procs: ClusterProcess[]): Promise<void> {
 /** Stops every recorded session (TERM, then KILL after 5 s) in reverse start order and removes the folder. */
 export async function stopCluster(state: ClusterState): Promise<void> {
   await stopSessions([...state.processes].reverse().filter((p) => ownedBy(p.pid, state.dir)));
+  // The harness removes its namespaces when stopped; these are what a harness killed outright left.
+  if (state.envoy) removeNamespaces(state.envoy.prefix);
   fs.rmSync(state.dir, { recursive: true, force: true });
 }
 

@@ -103,7 +103,24 @@ export interface IstiodInstance {
   /** Its working folder: empty but for what istiod writes, so it reads mesh and injector config from the ConfigMaps. */
   dir: string;
   ports: IstiodPorts;
+  /** Configured for upstream Envoy (UPSTREAM_ENVOY): the proxies of `up --envoy` are not Istio's own build. */
+  upstreamEnvoy?: boolean;
 }
+
+/**
+ * What istiod must leave out for upstream Envoy, which lacks Istio's own extensions (../shared/e2e/RECIPE.md, "A
+ * real Envoy"): the ALPN override filter and the metadata-exchange filters (flags), the stats filter (a mesh-wide
+ * Telemetry with the Prometheus provider's metrics off) and auto mTLS, whose SDS secrets only Istio's agent serves.
+ * The fidelity price of `up --envoy`, said in docs/E2E.md.
+ */
+export const UPSTREAM_ENVOY = {
+  env: { PILOT_ENABLE_ALPN_FILTER: "false", PILOT_ENABLE_METADATA_EXCHANGE: "false" },
+  set: ["meshConfig.enableAutoMtls=false"],
+  telemetry: {
+    apiVersion: "telemetry.istio.io/v1", kind: "Telemetry", metadata: { name: "mesh-default", namespace: "istio-system" },
+    spec: { metrics: [{ providers: [{ name: "prometheus" }], overrides: [{ disabled: true }] }] },
+  },
+} as const;
 
 /** What the cluster needs of its own module (control-plane.ts passes these, so imports run one way). */
 export interface IstiodHost {
@@ -122,7 +139,7 @@ export const ISTIO_NAMESPACE = "istio-system";
 const NOT_APPLIED = new Set(["CustomResourceDefinition", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
 
 /** Renders, applies and starts every revision's istiod; returns once each answers /ready. */
-export async function startIstiods(host: IstiodHost, choice: IstiodChoice, log: (line: string) => void): Promise<Record<string, IstiodInstance>> {
+export async function startIstiods(host: IstiodHost, choice: IstiodChoice, log: (line: string) => void, upstreamEnvoy = false): Promise<Record<string, IstiodInstance>> {
   const started = Date.now();
   const certs = writeCertificates(host.dir);
   if (!(await host.api.find(`/api/v1/namespaces/${ISTIO_NAMESPACE}`))) {
@@ -137,7 +154,7 @@ export async function startIstiods(host: IstiodHost, choice: IstiodChoice, log: 
     const tags = Object.entries(choice.tags).filter(([, r]) => r === revision).map(([t]) => t).sort();
     const dir = path.join(host.dir, "istiod", revision);
     fs.mkdirSync(dir, { recursive: true });
-    instances[revision] = { revision, tags, dir, ports };
+    instances[revision] = { revision, tags, dir, ports, ...(upstreamEnvoy ? { upstreamEnvoy } : {}) };
   }
   const defaultRevision = defaultRevisionOf(choice);
   await Promise.all(Object.values(instances).map(async (i) => {
@@ -147,6 +164,11 @@ export async function startIstiods(host: IstiodHost, choice: IstiodChoice, log: 
   }));
   for (const i of Object.values(instances)) launchIstiod(host, i, certs);
   await Promise.all(Object.values(instances).map((i) => waitReady(host, i)));
+  if (upstreamEnvoy) {
+    const file = path.join(host.dir, "istiod", "telemetry-upstream-envoy.json");
+    fs.writeFileSync(file, JSON.stringify(UPSTREAM_ENVOY.telemetry));
+    await host.kubectl(["apply", "--server-side", "--field-manager=istio-gateway-e2e", "-f", file]);
+  }
   log(`cluster: istiod ${Object.values(instances).map((i) => `${i.revision}${i.tags.length ? ` (tags ${i.tags.join(", ")})` : ""}`).join(", ")} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return instances;
 }
@@ -176,6 +198,7 @@ export function renderControlPlane(bin: string, i: IstiodInstance, caBundle: str
     `values.base.validationURL=${base}/validate`, `values.base.validationCABundle=${caBundle}`,
     ...i.tags.map((t, n) => `values.revisionTags[${n}]=${t}`),
     ...(isDefault ? [`values.defaultRevision=${i.revision}`] : []),
+    ...(i.upstreamEnvoy ? UPSTREAM_ENVOY.set : []),
   ];
   const text = execFileSync(path.join(bin, "istioctl"), ["manifest", "generate", ...set.flatMap((s) => ["--set", s])],
     { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
@@ -199,6 +222,7 @@ function launchIstiod(host: IstiodHost, i: IstiodInstance, certs: Certificates):
     REVISION: i.revision, POD_NAMESPACE: ISTIO_NAMESPACE, POD_NAME: `${name}-local`, SERVICE_ACCOUNT: name,
     INJECTION_WEBHOOK_CONFIG_NAME: `istio-sidecar-injector${suffix}`,
     VALIDATION_WEBHOOK_CONFIG_NAME: `istio-validator${suffix}-${ISTIO_NAMESPACE}`,
+    ...(i.upstreamEnvoy ? UPSTREAM_ENVOY.env : {}),
   }, i.dir);
 }
 

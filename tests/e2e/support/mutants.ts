@@ -37,6 +37,12 @@ export const E2E_MUTANTS: readonly E2eMutant[] = [
     suite: "dev.e2e.ts", grep: DEV_WALK, caught: /fell to \d+ ready pods, below its \d+ replicas/,
   },
   {
+    // The same break, judged by requests: in a 0 % → 100 % step the stable's pods go before any canary pod serves.
+    name: "order-reversed-requests", what: "update order reversed, under load: requests sent while no gateway pod is Ready",
+    file: "components/istio-gateway.ts", from: 'return plan.move?.first ?? "stable";', to: 'return plan.move?.first === "canary" ? "stable" : "canary";',
+    suite: "traffic.e2e.ts", grep: "traffic: a canary from 0 % to 100 % in one step", caught: /\d+ of \d+ requests failed through the gateway/,
+  },
+  {
     name: "no-wait", what: "the stable shrunk before the canary is Ready: no Deployment waits for the other",
     file: "components/istio-gateway.ts", from: "dependsOn: [opts.dependsOn, ...previous] as pulumi.Input<pulumi.Resource>[], ...importOf",
     to: "dependsOn: [opts.dependsOn] as pulumi.Input<pulumi.Resource>[], ...importOf",

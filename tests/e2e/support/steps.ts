@@ -31,6 +31,31 @@ const xdsRows: Array<{ scenario: string; step: string; pods: number; listeners: 
 /** Each warning the engine printed during a step's `pulumi up`, with the step. */
 const warnings: string[] = [];
 
+/** Requests through real Envoys during a step and in the steady window after it (traffic.ts). */
+export interface TrafficRow {
+  scenario: string;
+  step: string;
+  sent: number;
+  failed: number;
+  /** The share of the steady window's requests each revision's pods answered, percent. */
+  split: Record<string, number>;
+  /** The share the plan gives each revision (its pods over all), percent. */
+  planned: Record<string, number>;
+  p99Ms: number;
+}
+const trafficRows: TrafficRow[] = [];
+
+export function recordTraffic(row: TrafficRow): void {
+  trafficRows.push(row);
+}
+
+/** The traffic rows as a Markdown table (docs/E2E.md, "Traffic through real Envoys"). */
+export function trafficTable(table: TrafficRow[]): string {
+  const pct = (m: Record<string, number>) => Object.entries(m).sort().map(([r, v]) => `${r} ${v.toFixed(1)}`).join(", ") || "–";
+  return ["| scenario | step | requests | failed | answered by revision, % (planned) | p99 ms |", "| --- | --- | ---: | ---: | --- | ---: |",
+    ...table.map((r) => `| ${r.scenario} | ${r.step} | ${r.sent} | ${r.failed} | ${pct(r.split)} (${pct(r.planned)}) | ${r.p99Ms} |`)].join("\n");
+}
+
 /** Rows as a Markdown table (printed at the end of the run, copied into docs/E2E.md). */
 export function stepTable(table: StepRow[] = rows): string {
   const head = "| scenario | step | gateway | `pulumi up` s (+ rolling on) | ready min (floor) | ready min per revision | pods created / deleted | pod events |";
@@ -42,10 +67,10 @@ export function stepTable(table: StepRow[] = rows): string {
 }
 
 /** What one lane of the run saw (tools/e2e runs the suites in lanes, each a process of its own). */
-export interface LaneReport { rows: StepRow[]; xds: typeof xdsRows; warnings: string[] }
+export interface LaneReport { rows: StepRow[]; xds: typeof xdsRows; warnings: string[]; traffic?: TrafficRow[] }
 
 export function laneReport(): LaneReport {
-  return { rows, xds: xdsRows, warnings };
+  return { rows, xds: xdsRows, warnings, traffic: trafficRows };
 }
 
 /** Every lane's rows as one table, istiod's config summary and the engine's warnings; the table also to `file`. */
@@ -59,6 +84,10 @@ export function writeMergedReport(reports: LaneReport[], file: string | undefine
     const injected = all.reduce((n, r) => n + r.report.injectionChecked, 0);
     process.stdout.write(`\nistiod: ${injected} pods checked for their revision's injection; xDS after ${xds.length} steps, ${probed} pod probes, `
       + `rejected configs ${xds.reduce((n, r) => n + r.rejected, 0)}, conflicts ${xds.reduce((n, r) => n + r.conflicts, 0)}\n`);
+  }
+  const traffic = reports.flatMap((r) => r.traffic ?? []);
+  if (traffic.length > 0) {
+    process.stdout.write(`\ntraffic: ${traffic.reduce((n, r) => n + r.sent, 0)} requests through real Envoys, ${traffic.reduce((n, r) => n + r.failed, 0)} failed\n${trafficTable(traffic)}\n`);
   }
   const engine = reports.flatMap((r) => r.warnings);
   process.stdout.write(`\nengine warnings: ${engine.length === 0 ? "none" : `\n${engine.map((w) => `  ${w}`).join("\n")}`}\n`);
