@@ -10,7 +10,7 @@ import * as path from "path";
 import fc from "fast-check";
 import { parseAllDocuments } from "yaml";
 import {
-  bootstrap, durationSeconds, endpointTable, envoyArgs, gatewayPod, netNames, podNet, readinessPatch, revisionOfDiscovery,
+  bootstrap, durationSeconds, endpointTable, envoyArgs, gatewayPod, netNames, parseStats, podNet, readinessPatch, readinessVerdict, revisionOfDiscovery,
   routableEndpoints, ServiceEndpoint,
 } from "../../tools/cluster/envoy";
 import { KubeObject } from "../../tools/cluster/kube-api";
@@ -118,6 +118,29 @@ describe("Envoy harness: names in the kernel", () => {
   it("keys a pod's namespace by its UID, so a new pod handed a freed IP never meets the old one's", () => {
     const names = netNames("/tmp/c");
     assert.notStrictEqual(podNet(names, "uid-1").netns, podNet(names, "uid-2").netns);
+  });
+});
+
+describe("Envoy harness: Istio's readiness probe on the Envoy's stats (pilot-agent's probe.go)", () => {
+  const live = { "cluster_manager.cds.update_success": 1, "listener_manager.lds.update_success": 1, "server.state": 0, "listener_manager.workers_started": 1 };
+  const cases: Array<[string, Record<string, number>, boolean, RegExp?]> = [
+    ["config accepted, server LIVE, workers started", live, true],
+    ["nothing from istiod yet", { ...live, "cluster_manager.cds.update_success": 0, "listener_manager.lds.update_success": 0 }, false, /^config not received from XDS server \(is Istiod running\?\)/],
+    ["clusters accepted, listeners refused (an Istio-only filter)", { ...live, "listener_manager.lds.update_success": 0, "listener_manager.lds.update_rejected": 2 }, false, /^config received from XDS server, but was rejected: .*lds updates: 0 successful, 2 rejected/],
+    ["clusters accepted, listeners not yet", { ...live, "listener_manager.lds.update_success": 0 }, false, /^config not fully received from XDS server/],
+    ["config accepted, server still initializing", { ...live, "server.state": 3 }, false, /server is not live, current state is: INITIALIZING/],
+    ["config accepted, LIVE, workers not started", { ...live, "listener_manager.workers_started": 0 }, false, /workers have not yet started/],
+  ];
+  for (const [what, stats, ready, reason] of cases) {
+    it(`${ready ? "passes" : "fails"} with ${what}`, () => {
+      const v = readinessVerdict(stats);
+      assert.strictEqual(v.ready, ready);
+      if (reason) assert.match(v.reason ?? "", reason);
+    });
+  }
+
+  it("reads Envoy's /stats text", () => {
+    assert.deepStrictEqual(parseStats("cluster_manager.cds.update_success: 3\nserver.state: 0\nnot a stat\n"), { "cluster_manager.cds.update_success": 3, "server.state": 0 });
   });
 });
 

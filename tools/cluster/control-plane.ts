@@ -97,6 +97,12 @@ export interface ClusterOptions {
    * while its Envoy is (envoy-harness.ts). Needs `istiod` and the toolchain's envoy part. @default false
    */
   envoy?: boolean;
+  /**
+   * With `envoy`: revisions whose istiod keeps Istio's own filters on (ALPN, metadata exchange), so the upstream
+   * Envoys of their pods refuse the listeners it sends and never pass the readiness probe: a canary refused its
+   * config. @default none
+   */
+  istioFiltersFor?: string[];
   /** Stop the cluster when this process dies (the e2e run): a killed test run leaves nothing behind. */
   watchPid?: number;
   log?: (line: string) => void;
@@ -158,7 +164,8 @@ async function startProcesses(state: ClusterState, opts: ClusterOptions, log: (l
   await applyCrds(state, opts.toolchain);
   await waitFor("the default ServiceAccount", 60000, () => api.find("/api/v1/namespaces/default/serviceaccounts/default"));
   if (opts.istiod) {
-    state.istiod = await startIstiods(istiodHost(state), opts.istiod, log, opts.envoy === true);
+    const upstream = opts.envoy ? opts.istiod.revisions.filter((r) => !(opts.istioFiltersFor ?? []).includes(r)) : [];
+    state.istiod = await startIstiods(istiodHost(state), opts.istiod, log, upstream);
     saveState(state);
   }
   if (opts.envoy) await startEnvoyHarness(state, log);

@@ -9,8 +9,9 @@
  * but Unix sockets in the cluster's folder: the relays from each pod's Envoy to its istiod's xDS port on loopback.
  *
  * Every 200 ms it lists the pods: an injected gateway pod with an IP gets its Envoy (bootstrap: envoy.ts); its
- * Ready condition follows Envoy's /ready (the kubelet's readiness probe, which kwok otherwise plays: stages.ts
- * leaves these pods Running and unready); a pod that is deleted or terminating gets Istio's drain (graceful listener
+ * Ready condition follows Istio's readiness probe run on that Envoy's stats (config accepted from istiod, server
+ * LIVE, workers started: envoy.ts readinessVerdict), as the kubelet would write it (kwok otherwise plays it:
+ * stages.ts leaves these pods Running and unready); a pod that is deleted or terminating gets Istio's drain (graceful listener
  * drain, then exit after its terminationDrainDuration). It writes endpoints.json, the Services' endpoints as
  * kube-proxy would program them, for the load generator (load.ts) that runs in the hub.
  */
@@ -22,7 +23,8 @@ import * as path from "path";
 import { KubeApi, KubeApiError, KubeObject, sleep } from "./kube-api";
 import { stateFile } from "./control-plane";
 import {
-  bootstrap, ECHO_IP, ECHO_PORT, echoObjects, endpointTable, envoyArgs, gatewayPod, GatewayPod, HUB_IP, netNames, podNet, podReady, readinessPatch,
+  bootstrap, ECHO_IP, ECHO_PORT, echoObjects, endpointTable, envoyArgs, gatewayPod, GatewayPod, HUB_IP, netNames, parseStats, podNet, podReady,
+  readinessPatch, readinessVerdict, READINESS_STATS_FILTER,
 } from "./envoy";
 import { createEndpointNamespace, createHub, ip, removeNamespaces } from "./netns";
 
@@ -31,8 +33,10 @@ interface Running {
   netns: string;
   admin: string;
   process: ChildProcess;
-  /** Envoy's last /ready answer. */
+  /** Istio's readiness probe passed (once it has, it holds while Envoy runs: probe.go caches it too). */
   ready: boolean;
+  /** Why the probe last failed, to log each new reason once. */
+  reason?: string;
   /** Set once its pod is gone or terminating: when its Envoy stops. */
   drainUntil?: number;
   exited: boolean;
@@ -40,12 +44,14 @@ interface Running {
 
 const POLL_MS = 200;
 
-/** GET over a Unix socket (Envoy's admin); the status, or undefined when nothing answers. */
-function adminRequest(socketPath: string, method: string, urlPath: string): Promise<number | undefined> {
+/** A request over a Unix socket (Envoy's admin): the status and body, or undefined when nothing answers. */
+function adminRequest(socketPath: string, method: string, urlPath: string): Promise<{ status?: number; body: string } | undefined> {
   return new Promise((resolve) => {
     const req = http.request({ socketPath, method, path: urlPath, timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode);
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode, body }));
     });
     req.on("error", () => resolve(undefined));
     req.on("timeout", () => req.destroy());
@@ -196,10 +202,18 @@ async function main(): Promise<void> {
         if (Date.now() >= r.drainUntil) void retire(uid, r);
         continue;
       }
-      r.ready = !r.exited && (await adminRequest(r.admin, "GET", "/ready")) === 200;
+      if (r.exited) {
+        r.ready = false;
+      } else if (!r.ready) {
+        const answer = await adminRequest(r.admin, "GET", `/stats?filter=${encodeURIComponent(READINESS_STATS_FILTER)}`);
+        const verdict = answer?.status === 200 ? readinessVerdict(parseStats(answer.body)) : { ready: false, reason: "Envoy's admin does not answer" };
+        r.ready = verdict.ready;
+        if (verdict.reason && verdict.reason !== r.reason) log(`${r.pod.namespace}/${r.pod.name}: not ready: ${verdict.reason}`);
+        r.reason = verdict.reason;
+      }
       if (pod && podReady(pod) !== r.ready) {
         await api.request("PATCH", `/api/v1/namespaces/${r.pod.namespace}/pods/${r.pod.name}/status`, readinessPatch(pod, r.ready, new Date()),
-          "application/strategic-merge-patch+json").then(() => log(`${r.pod.namespace}/${r.pod.name}: ${r.ready ? "Ready (Envoy /ready 200)" : "not Ready (Envoy /ready fails)"}`))
+          "application/strategic-merge-patch+json").then(() => log(`${r.pod.namespace}/${r.pod.name}: ${r.ready ? "Ready (Istio's readiness checks pass)" : "not Ready"}`))
           .catch((e) => log(`${r.pod.namespace}/${r.pod.name}: readiness not written: ${(e as Error).message.split("\n")[0]}`));
       }
     }

@@ -170,6 +170,39 @@ export function envoyArgs(bootstrapFile: string, pod: GatewayPod): string[] {
     "--drain-time-s", String(Math.max(1, Math.round(pod.drainSeconds))), "--drain-strategy", "gradual"];
 }
 
+/** The Envoy stats Istio's readiness probe reads (`/stats?filter=` this). */
+export const READINESS_STATS_FILTER = "^(cluster_manager\\.cds|listener_manager\\.lds)\\.update_(success|rejected)$|^server\\.state$|^listener_manager\\.workers_started$";
+
+/** `/stats` text (`name: value` lines) → numbers by name. */
+export function parseStats(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of text.split("\n")) {
+    const m = /^([^:\s]+):\s*(-?\d+(?:\.\d+)?)\s*$/.exec(line.trim());
+    if (m) out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+/**
+ * The verdict of Istio's readiness probe on a proxy's stats (pilot/cmd/pilot-agent/status/ready/probe.go): first a
+ * CDS and an LDS update accepted from istiod (else "config not received", or "received … but was rejected" when an
+ * update was refused), then the server LIVE with its workers started. Its messages are Istio's.
+ */
+export function readinessVerdict(stats: Record<string, number>): { ready: boolean; reason?: string } {
+  const cds = stats["cluster_manager.cds.update_success"] ?? 0;
+  const lds = stats["listener_manager.lds.update_success"] ?? 0;
+  const counts = `cds updates: ${cds} successful, ${stats["cluster_manager.cds.update_rejected"] ?? 0} rejected; lds updates: ${lds} successful, ${stats["listener_manager.lds.update_rejected"] ?? 0} rejected`;
+  if (cds === 0 && lds === 0) return { ready: false, reason: `config not received from XDS server (is Istiod running?): ${counts}` };
+  if (cds === 0 || lds === 0) {
+    const rejected = (stats["cluster_manager.cds.update_rejected"] ?? 0) + (stats["listener_manager.lds.update_rejected"] ?? 0) > 0;
+    return { ready: false, reason: `${rejected ? "config received from XDS server, but was rejected" : "config not fully received from XDS server"}: ${counts}` };
+  }
+  const state = stats["server.state"];
+  if (state !== undefined && state !== 0) return { ready: false, reason: `server is not live, current state is: ${["LIVE", "DRAINING", "PRE_INITIALIZING", "INITIALIZING"][state] ?? "UNKNOWN"}` };
+  if ((stats["listener_manager.workers_started"] ?? 0) !== 1) return { ready: false, reason: "workers have not yet started" };
+  return { ready: true };
+}
+
 /** The status a kubelet would write for a pod whose readiness probe now passes or fails, as a strategic merge patch. */
 export function readinessPatch(pod: KubeObject, ready: boolean, now: Date): Record<string, unknown> {
   const status = ready ? "True" : "False";

@@ -138,8 +138,11 @@ export const ISTIO_NAMESPACE = "istio-system";
 /** Kinds of the rendered control plane that need a node to run on or front a pod: left out (the process replaces them). */
 const NOT_APPLIED = new Set(["CustomResourceDefinition", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
 
-/** Renders, applies and starts every revision's istiod; returns once each answers /ready. */
-export async function startIstiods(host: IstiodHost, choice: IstiodChoice, log: (line: string) => void, upstreamEnvoy = false): Promise<Record<string, IstiodInstance>> {
+/**
+ * Renders, applies and starts every revision's istiod; returns once each answers /ready. The revisions named in
+ * `upstreamEnvoy` are configured for upstream Envoy (UPSTREAM_ENVOY); any other keeps Istio's own filters.
+ */
+export async function startIstiods(host: IstiodHost, choice: IstiodChoice, log: (line: string) => void, upstreamEnvoy: readonly string[] = []): Promise<Record<string, IstiodInstance>> {
   const started = Date.now();
   const certs = writeCertificates(host.dir);
   if (!(await host.api.find(`/api/v1/namespaces/${ISTIO_NAMESPACE}`))) {
@@ -154,7 +157,7 @@ export async function startIstiods(host: IstiodHost, choice: IstiodChoice, log: 
     const tags = Object.entries(choice.tags).filter(([, r]) => r === revision).map(([t]) => t).sort();
     const dir = path.join(host.dir, "istiod", revision);
     fs.mkdirSync(dir, { recursive: true });
-    instances[revision] = { revision, tags, dir, ports, ...(upstreamEnvoy ? { upstreamEnvoy } : {}) };
+    instances[revision] = { revision, tags, dir, ports, ...(upstreamEnvoy.includes(revision) ? { upstreamEnvoy: true } : {}) };
   }
   const defaultRevision = defaultRevisionOf(choice);
   await Promise.all(Object.values(instances).map(async (i) => {
@@ -164,7 +167,7 @@ export async function startIstiods(host: IstiodHost, choice: IstiodChoice, log: 
   }));
   for (const i of Object.values(instances)) launchIstiod(host, i, certs);
   await Promise.all(Object.values(instances).map((i) => waitReady(host, i)));
-  if (upstreamEnvoy) {
+  if (upstreamEnvoy.length > 0) {
     const file = path.join(host.dir, "istiod", "telemetry-upstream-envoy.json");
     fs.writeFileSync(file, JSON.stringify(UPSTREAM_ENVOY.telemetry));
     await host.kubectl(["apply", "--server-side", "--field-manager=istio-gateway-e2e", "-f", file]);

@@ -36,6 +36,8 @@ export interface ClusterChoices {
   prometheus?: boolean;
   /** An upstream Envoy behind every gateway pod, readiness from it (tools/cluster/envoy-harness.ts). @default false */
   envoy?: boolean;
+  /** With envoy: revisions whose istiod keeps Istio's own filters, so their Envoys refuse its config. @default none */
+  istioFiltersFor?: string[];
 }
 
 /**
@@ -56,7 +58,7 @@ export function useCluster(options: ClusterChoices = {}): () => LiveCluster {
       await waitForPart(await e2eToolchain(), "prometheus", 40 * 60 * 1000, () => status !== undefined && fs.existsSync(status));
     }
     const start = async () => startCluster({ name: `e2e-${process.pid}-${++count}`, toolchain: await e2eToolchain(), watchPid: process.pid, extraStages: options.extraStages,
-      revisions: options.revisions, istiod: options.istiod === false ? undefined : options.istiod ?? E2E_ISTIOD, prometheus: options.prometheus, envoy: options.envoy,
+      revisions: options.revisions, istiod: options.istiod === false ? undefined : options.istiod ?? E2E_ISTIOD, prometheus: options.prometheus, envoy: options.envoy, istioFiltersFor: options.istioFiltersFor,
       log: (line) => process.stdout.write(`      ${line}\n`) });
     // A second start, printed, when the first fails (startCluster stops what it started): on two busy cores a
     // control plane can miss a start-up deadline, and that is no claim of this package's. Two failures fail the suite.

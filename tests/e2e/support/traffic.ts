@@ -11,7 +11,7 @@ import { ClusterState, LoadRun, startLoad } from "../../../tools/cluster/control
 import { ECHO_HOST, ECHO_PORT } from "../../../tools/cluster/envoy";
 import { KubeApi, KubeApiError, sleep } from "../../../tools/cluster/kube-api";
 import { LoadRecord, readRecords, shareTolerance, summarize, TrafficSummary } from "../../../tools/cluster/load";
-import { LiveStack, useStack } from "./cluster";
+import { ClusterChoices, LiveStack, useStack } from "./cluster";
 import { recordTraffic } from "./steps";
 
 /** A VirtualService in `namespace` that binds `gateway` (`<ns>/<name>`) and sends every request to the echo backend. */
@@ -71,8 +71,8 @@ export class TrafficRun {
  * A fresh cluster with an Envoy behind every gateway pod, the stack on it (`setup`: its first `pulumi up` and the
  * routes), then load on `service` from before the suite's first test to after its last.
  */
-export function useTrafficStack(stackFile: string, setup: (live: LiveStack) => Promise<unknown>, service: string): { live: () => LiveStack; traffic: () => TrafficRun } {
-  const live = useStack(stackFile, setup, { envoy: true });
+export function useTrafficStack(stackFile: string, setup: (live: LiveStack) => Promise<unknown>, service: string, choices: ClusterChoices = {}): { live: () => LiveStack; traffic: () => TrafficRun } {
+  const live = useStack(stackFile, setup, { ...choices, envoy: true });
   let run: TrafficRun | undefined;
   before(async function () {
     this.timeout(90 * 1000);
