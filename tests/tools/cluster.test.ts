@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { clusterEnv, ClusterState, exportsText } from "../../tools/cluster/control-plane";
+import { clusterEnv, ClusterState, clustersRoot, exportsText, startCluster } from "../../tools/cluster/control-plane";
 import { addressFor } from "../../tools/cluster/load-balancer";
 import { clusterNodes } from "../../tools/cluster/nodes";
 import { kwokConfig, runningUnready, slowReady, withDelay, withoutRevisions } from "../../tools/cluster/stages";
@@ -251,5 +251,14 @@ describe("the Go program's packages, compiled ahead for the languages suite (too
     assert.deepStrictEqual(groups, ["apps/v1", "core/v1"]);
     const main = fs.readFileSync(path.join(ROOT, "tools/cluster/go/go-program/main.go"), "utf8");
     for (const g of groups) assert.ok(main.includes(`"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/${g}"`), g);
+  });
+});
+
+describe("a cluster with Envoys (up --envoy)", () => {
+  it("is refused before anything starts when no istiod runs: each Envoy takes its config from its revision's istiod", async () => {
+    const toolchain: Toolchain = { bin: "/nonexistent", istioCrds: "", gatewayApi: "", kwokStages: "", parts: [], deferred: [] };
+    const name = `envoy-no-istiod-${process.pid}`;
+    await assert.rejects(startCluster({ name, toolchain, envoy: true }), /--envoy needs --istiod/);
+    assert.ok(!fs.existsSync(path.join(clustersRoot(), name)), "a cluster folder was made");
   });
 });

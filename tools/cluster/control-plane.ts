@@ -111,6 +111,11 @@ export interface ClusterOptions {
 /** Starts the control plane, creates the nodes and the Istio and Gateway API CRDs, and returns once pods can be scheduled. */
 export async function startCluster(opts: ClusterOptions): Promise<ClusterState> {
   const log = opts.log ?? (() => undefined);
+  if (opts.envoy && !opts.istiod) throw new ClusterError("cluster: --envoy needs --istiod: each gateway pod's Envoy takes its config from its revision's istiod");
+  // Network namespaces and links: Linux, root (CAP_NET_ADMIN and CAP_SYS_ADMIN), iproute2's `ip` (docs/traffic.md).
+  if (opts.envoy && (process.platform !== "linux" || process.getuid?.() !== 0)) {
+    throw new ClusterError("cluster: --envoy makes a network namespace per gateway pod, which takes Linux and root (iproute2's ip); run it as root, or leave --envoy out");
+  }
   const dir = path.join(clustersRoot(), opts.name);
   if (readState(opts.name)) throw new ClusterError(`cluster "${opts.name}" is already up (${dir}); \`npm run cluster -- down --name ${opts.name}\` stops it`);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -153,7 +158,6 @@ async function startProcesses(state: ClusterState, opts: ClusterOptions, log: (l
     `--service-account-private-key-file=${path.join(dir, "sa.key")}`, "--use-service-account-credentials=false",
     "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service,-route"]);
   launch(state, "kube-scheduler", [...kube, `--secure-port=${ports.scheduler}`]);
-  if (opts.envoy && !opts.istiod) throw new ClusterError("cluster: --envoy needs --istiod: each gateway pod's Envoy takes its config from its revision's istiod");
   const revisions = opts.envoy ? { ...opts.revisions, envoy: true } : opts.revisions;
   fs.writeFileSync(path.join(dir, "kwok.yaml"), kwokConfig(opts.toolchain.kwokStages, opts.podReadyDelayMs ?? 1000, opts.extraStages, revisions));
   // Pod and node addresses are data in etcd only: nothing listens on them and nothing sends traffic to them.

@@ -20,10 +20,10 @@ import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
-import { KubeApi, KubeApiError, KubeObject, sleep } from "./kube-api";
+import { KubeApi, KubeApiError, KubeObject, podReady, sleep } from "./kube-api";
 import { stateFile } from "./control-plane";
 import {
-  bootstrap, ECHO_IP, ECHO_PORT, echoObjects, endpointTable, envoyArgs, gatewayPod, GatewayPod, HUB_IP, netNames, parseStats, podNet, podReady,
+  bootstrap, ECHO_IP, ECHO_PORT, echoObjects, endpointTable, envoyArgs, gatewayPod, GatewayPod, HUB_IP, netNames, parseStats, podNet,
   readinessPatch, readinessVerdict, READINESS_STATS_FILTER,
 } from "./envoy";
 import { createEndpointNamespace, createHub, ip, removeNamespaces } from "./netns";

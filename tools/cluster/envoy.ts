@@ -216,11 +216,6 @@ export function readinessPatch(pod: KubeObject, ready: boolean, now: Date): Reco
   };
 }
 
-/** Whether the API server's copy of the pod says Ready. */
-export function podReady(pod: KubeObject): boolean {
-  return ((pod.status?.conditions ?? []) as Array<{ type: string; status: string }>).some((c) => c.type === "Ready" && c.status === "True");
-}
-
 /** One endpoint a Service sends to, as its EndpointSlices list it. */
 export interface ServiceEndpoint {
   ip: string;

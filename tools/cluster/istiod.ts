@@ -107,6 +107,8 @@ export interface IstiodInstance {
   upstreamEnvoy?: boolean;
 }
 
+export const ISTIO_NAMESPACE = "istio-system";
+
 /**
  * What istiod must leave out for upstream Envoy, which lacks Istio's own extensions (../shared/e2e/RECIPE.md, "A
  * real Envoy"): the ALPN override filter and the metadata-exchange filters (flags), the stats filter (a mesh-wide
@@ -117,7 +119,7 @@ export const UPSTREAM_ENVOY = {
   env: { PILOT_ENABLE_ALPN_FILTER: "false", PILOT_ENABLE_METADATA_EXCHANGE: "false" },
   set: ["meshConfig.enableAutoMtls=false"],
   telemetry: {
-    apiVersion: "telemetry.istio.io/v1", kind: "Telemetry", metadata: { name: "mesh-default", namespace: "istio-system" },
+    apiVersion: "telemetry.istio.io/v1", kind: "Telemetry", metadata: { name: "mesh-default", namespace: ISTIO_NAMESPACE },
     spec: { metrics: [{ providers: [{ name: "prometheus" }], overrides: [{ disabled: true }] }] },
   },
 } as const;
@@ -132,8 +134,6 @@ export interface IstiodHost {
   launch(name: string, args: string[], env: Record<string, string>, cwd: string): void;
   kubectl(args: string[]): Promise<string>;
 }
-
-export const ISTIO_NAMESPACE = "istio-system";
 
 /** Kinds of the rendered control plane that need a node to run on or front a pod: left out (the process replaces them). */
 const NOT_APPLIED = new Set(["CustomResourceDefinition", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);

@@ -188,11 +188,15 @@ export class KubeApi {
   }
 }
 
-/** Whether a pod counts as capacity: Ready, and not on its way out (endpoints drop terminating pods). */
-export function podServes(pod: KubeObject): boolean {
-  if (pod.metadata.deletionTimestamp) return false;
+/** Whether the pod's Ready condition is True, as the API server stores it. */
+export function podReady(pod: KubeObject): boolean {
   const conditions = (pod.status?.conditions ?? []) as Array<{ type: string; status: string }>;
   return conditions.some((c) => c.type === "Ready" && c.status === "True");
+}
+
+/** Whether a pod counts as capacity: Ready, and not on its way out (endpoints drop terminating pods). */
+export function podServes(pod: KubeObject): boolean {
+  return !pod.metadata.deletionTimestamp && podReady(pod);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -69,7 +69,10 @@ async function main(): Promise<void> {
       const all = readRecords(records);
       const s = summarize(all);
       const pods = new Map<string, number>();
-      for (const r of all) pods.set(`${r.pod ?? r.ip ?? "no endpoint"} (${r.revision ?? "?"})`, (pods.get(`${r.pod ?? r.ip ?? "no endpoint"} (${r.revision ?? "?"})`) ?? 0) + 1);
+      for (const r of all) {
+        const where = `${r.pod ?? r.ip ?? "no endpoint"} (${r.revision ?? "?"})`;
+        pods.set(where, (pods.get(where) ?? 0) + 1);
+      }
       const share = Object.entries(s.byRevision).map(([rev, n]) => `${rev} ${((100 * n) / Math.max(1, s.sent - s.failed)).toFixed(1)} %`).join(", ");
       process.stdout.write([
         `load: ${s.sent} requests to ${options.service}:${options.port}, ${s.failed} failed; by revision: ${share || "none answered"}; p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms`,

@@ -21,7 +21,7 @@
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
-import { KubeApi, KubeObject, sleep } from "./kube-api";
+import { KubeApi, KubeObject, podReady, sleep } from "./kube-api";
 import { stateFile } from "./control-plane";
 
 /** Istio's default buckets for istio_request_duration_milliseconds (its stats filter's histogram). */
@@ -69,7 +69,7 @@ export function servingPods(pods: readonly KubeObject[]): ServingPod[] {
   return pods.flatMap((p) => {
     const labels = (p.metadata.labels ?? {}) as Record<string, string>;
     const gateway = labels["service.istio.io/canonical-name"] ?? labels["app.kubernetes.io/name"] ?? labels.app;
-    const ready = ((p.status?.conditions ?? []) as Array<{ type: string; status: string }>).some((c) => c.type === "Ready" && c.status === "True");
+    const ready = podReady(p);
     // Every gateway's pods carry the `istio` selector label (this component's, the istio/gateway chart's, istioctl's).
     if (labels.istio === undefined || !gateway || !ready || p.metadata.deletionTimestamp) return [];
     const owner = ((p.metadata.ownerReferences ?? []) as Array<{ kind: string; name: string }>).find((o) => o.kind === "ReplicaSet");

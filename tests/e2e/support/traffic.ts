@@ -6,11 +6,12 @@
  * planned share within the binomial bound for the count.
  */
 import * as assert from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import { ClusterState, LoadRun, startLoad } from "../../../tools/cluster/control-plane";
 import { ECHO_HOST, ECHO_PORT } from "../../../tools/cluster/envoy";
 import { KubeApi, KubeApiError, sleep } from "../../../tools/cluster/kube-api";
-import { LoadRecord, readRecords, shareTolerance, summarize, TrafficSummary } from "../../../tools/cluster/load";
+import { LoadRecord, shareTolerance, summarize, TrafficSummary } from "../../../tools/cluster/load";
 import { ClusterChoices, LiveStack, useStack } from "./cluster";
 import { recordTraffic } from "./steps";
 
@@ -47,8 +48,27 @@ export class TrafficRun {
     }
   }
 
+  private seen: LoadRecord[] = [];
+  private offset = 0;
+
+  /** Every request recorded so far: only the lines appended since the last call are read and parsed. */
   all(): LoadRecord[] {
-    return readRecords(this.records);
+    if (!fs.existsSync(this.records)) return this.seen;
+    const fd = fs.openSync(this.records, "r");
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (size > this.offset) {
+        const chunk = Buffer.alloc(size - this.offset);
+        fs.readSync(fd, chunk, 0, chunk.length, this.offset);
+        const text = chunk.toString("utf8");
+        const whole = text.lastIndexOf("\n") + 1; // a line still being written waits for the next call
+        for (const line of text.slice(0, whole).split("\n")) if (line.trim()) this.seen.push(JSON.parse(line) as LoadRecord);
+        this.offset += Buffer.byteLength(text.slice(0, whole));
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    return this.seen;
   }
 
   /** The records sent in [from, to), once every one of them is answered (the generator has sent past `to`). */
