@@ -133,7 +133,9 @@ export class IstioGateway extends pulumi.ComponentResource {
   /**
    * One Deployment (and its HPA and disruption budget) per track, the one that grows first: the other waits for
    * it (Pulumi waits for a Deployment to be ready before it counts as updated), so ready pods never fall below
-   * `replicas` (plan/order.ts).
+   * `replicas` (plan/order.ts). A track's HPA goes before its Deployment: the Deployment is awaited until the HPA's
+   * new minimum is available (plan/autoscaling.ts, availableAtLeast), which only the updated HPA brings; an HPA
+   * whose Deployment does not exist yet waits for it (FailedGetScale until its next sync).
    */
   private registerTracks(name: string, plan: GatewayPlan, opts: pulumi.CustomResourceOptions): { deployments: Record<string, k8s.apps.v1.Deployment> } {
     const first = plan.tracks.find((t) => t.split.role === firstRole(plan));
@@ -142,11 +144,12 @@ export class IstioGateway extends pulumi.ComponentResource {
     let previous: pulumi.Resource[] = [];
     for (const track of ordered) {
       const rev = track.split.revision;
-      const wait = { ...opts, dependsOn: [opts.dependsOn, ...previous] as pulumi.Input<pulumi.Resource>[], ...importOf(plan, track.deployment),
+      const afterPrevious = { ...opts, dependsOn: [opts.dependsOn, ...previous] as pulumi.Input<pulumi.Resource>[] };
+      const hpa = track.hpa && new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-${rev}-hpa`, track.hpa, { ...afterPrevious, ...importOf(plan, track.hpa) });
+      const wait = { ...opts, dependsOn: [opts.dependsOn, ...previous, ...(hpa ? [hpa] : [])] as pulumi.Input<pulumi.Resource>[], ...importOf(plan, track.deployment),
         ...(track.kept && { ignoreChanges: track.kept }) };
       const deployment = new k8s.apps.v1.Deployment(`${name}-${rev}`, withRestartToken(track, this.restartToken(name, track, plan)), wait);
       const afterDeployment = { ...opts, dependsOn: [opts.dependsOn, ...previous, deployment] as pulumi.Input<pulumi.Resource>[] };
-      const hpa = track.hpa && new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-${rev}-hpa`, track.hpa, { ...afterDeployment, ...importOf(plan, track.hpa) });
       if (track.pdb) new k8s.policy.v1.PodDisruptionBudget(`${name}-${rev}-pdb`, track.pdb, afterDeployment);
       deployments[rev] = deployment;
       previous = [deployment, ...(hpa ? [hpa] : [])];

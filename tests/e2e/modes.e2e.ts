@@ -1,17 +1,17 @@
 /**
  * Autoscaling and external traffic shifting with the real engine, each stack up and then walked through its
- * canary (the autoscaled one to 50 %, the external one to promotion); then the egress and east-west presets deployed. The objects are live as render printed them
+ * canary (the autoscaled one to 50 %, back to 0 by abort, then to promotion; the external one to promotion); then the egress and east-west presets deployed. The objects are live as render printed them
  * (HPAs per revision; a Service per revision with its address), each update completes, and a second update would
  * change nothing: the HPAs own the pod counts, Pulumi does not fight them.
  */
 import * as assert from "assert";
 import * as path from "path";
 import { istiodChoice } from "../../tools/cluster/istiod";
-import { KubeObject, waitFor } from "../../tools/cluster/kube-api";
+import { KubeApi, KubeObject, waitFor } from "../../tools/cluster/kube-api";
 import { ROOT } from "../support/run";
 import { createExpectedNamespaces, useStack } from "./support/cluster";
 import { liveDifferences } from "./support/live";
-import { rolloutStep, watchedUp } from "./support/steps";
+import { rolloutStep, walkCanary, watchedUp } from "./support/steps";
 
 const fixture = (name: string) => path.join(__dirname, "fixtures", `Pulumi.${name}.yaml`);
 
@@ -42,22 +42,17 @@ describe("autoscaled stack, real engine", function () {
     const { ws, api } = live();
     // `kubectl scale`, as an operator would in an incident; the Deployment is the HPA's to size, not Pulumi's.
     const deployment = "/apis/apps/v1/namespaces/istio-ingress/deployments/istio-ingressgateway-1-25-1";
-    await api.patch(`${deployment}/scale`, { spec: { replicas: 5 } });
     // Once the scale has rolled out: a refresh that catches new pods still starting reads the Deployment as
     // unhealthy, and the provider proposes an update to wait for it again (seen in a run), which is not drift.
-    await waitFor("the hand-scaled Deployment to settle", 60000, async () => {
-      const d = await api.get<KubeObject>(deployment);
-      const status = d.status as { observedGeneration?: number; availableReplicas?: number };
-      return status.observedGeneration === d.metadata.generation && status.availableReplicas === d.spec?.replicas ? true : undefined;
-    });
+    await scaleAndSettle(api, "istio-ingressgateway-1-25-1", 5);
     const r = await ws.must(["preview", "--refresh", "--expect-no-changes"]);
     const live5 = await api.get<KubeObject>(deployment);
     process.stdout.write(`      hpa: scaled by hand to ${live5.spec?.replicas}; pulumi preview --refresh --expect-no-changes exit ${r.code}\n`);
   });
 
   // The HPAs, not Pulumi, move the pods after each step (docs/autoscaling.md): the floor is the gateway's
-  // minReplicas. The walk stops at 50%: the step to 100% drops the stable to 0 pods in the update that raises the
-  // canary's HPA minimum, before the HPA acts (ready pods fell to 2 of 4 here; docs/autoscaling.md, "Known gap").
+  // minReplicas. The steps that take a revision to 0 pods (abort, 100 %) raise the other's HPA minimum in the same
+  // update: Pulumi waits for that minimum to be available (pulumi.com/waitFor) before the revision shrinks.
   it("walks the canary 25 → 50, ready pods never below minReplicas (4), each HPA's bounds as rendered", async () => {
     const { ws, api } = live();
     await rolloutStep(ws, api, "hpa walk", "next", "istio-ingressgateway", { floor: 4 });
@@ -66,7 +61,51 @@ describe("autoscaled stack, real engine", function () {
     assert.deepStrictEqual(hpas.map((h) => [h.metadata.name, h.spec?.minReplicas, h.spec?.maxReplicas]).sort(),
       [["istio-ingressgateway-1-25-1", 2, 5], ["istio-ingressgateway-1-26-0", 2, 5]]);
   });
+
+  it("aborts 50 → 0: the stable's HPA brings its minimum before the canary's pods go, ready pods never below 4", async () => {
+    const { ws, api } = live();
+    // A quiet hour: the stable down to its HPA's minimum at 50 % (2; it runs 5 since the hand scaling above), as
+    // its HPA would scale it with no load. Abort must then wait for the stable's HPA to bring it back to 4.
+    await scaleAndSettle(api, "istio-ingressgateway-1-25-1", 2);
+    await rolloutStep(ws, api, "hpa walk", "abort", "istio-ingressgateway", { floor: 4 });
+    assert.deepStrictEqual(await hpaBounds(api), [["istio-ingressgateway-1-25-1", 4, 10]]);
+    // The stable's count is its HPA's (at least its minimum; more if it was scaled up before), the canary's the plan's 0.
+    const [[, stable], [, canary]] = await replicasByDeployment(api);
+    assert.ok(stable !== undefined && stable >= 4, `the stable wants ${stable} pods, under its HPA's minimum 4`);
+    assert.strictEqual(canary, 0);
+  });
+
+  it("walks 0 → 100 again and promotes, ready pods never below 4, the canary's HPA minimum available before the stable goes", async () => {
+    const { ws, api } = live();
+    await walkCanary(ws, api, "hpa walk", "istio-ingressgateway", 4);
+    assert.deepStrictEqual(await liveDifferences(api, await ws.render()), []);
+    assert.deepStrictEqual(await hpaBounds(api), [["istio-ingressgateway-1-26-0", 4, 10]]);
+  });
 });
+
+/** `kubectl scale`, as an operator would, then until the Deployment has that many pods available and no more. */
+async function scaleAndSettle(api: KubeApi, name: string, replicas: number): Promise<void> {
+  const deployment = `/apis/apps/v1/namespaces/istio-ingress/deployments/${name}`;
+  await api.patch(`${deployment}/scale`, { spec: { replicas } });
+  await waitFor(`${name} scaled to ${replicas}`, 60000, async () => {
+    const d = await api.get<KubeObject>(deployment);
+    const status = d.status as { observedGeneration?: number; availableReplicas?: number; replicas?: number };
+    return status.observedGeneration === d.metadata.generation && status.availableReplicas === replicas && status.replicas === replicas ? true : undefined;
+  });
+}
+
+/** Each HPA's name, minimum and maximum, as the cluster holds them. */
+async function hpaBounds(api: KubeApi): Promise<Array<[string, number | undefined, number | undefined]>> {
+  const hpas = await api.list("/apis/autoscaling/v2/namespaces/istio-ingress/horizontalpodautoscalers");
+  return hpas.map((h): [string, number | undefined, number | undefined] =>
+    [h.metadata.name, h.spec?.minReplicas as number | undefined, h.spec?.maxReplicas as number | undefined]).sort();
+}
+
+/** Each Deployment's name and wanted pod count (the HPA's, or the plan's 0), as the cluster holds them. */
+async function replicasByDeployment(api: KubeApi): Promise<Array<[string, number | undefined]>> {
+  const deployments = await api.list("/apis/apps/v1/namespaces/istio-ingress/deployments");
+  return deployments.map((d): [string, number | undefined] => [d.metadata.name, d.spec?.replicas as number | undefined]).sort();
+}
 
 describe("externally shifted stack, real engine", function () {
   const live = useStack(fixture("external"));

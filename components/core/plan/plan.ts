@@ -3,7 +3,7 @@
  * registers what this returns.
  */
 import { TrackRole } from "../../args";
-import { planHpa } from "./autoscaling";
+import { awaitingHpaMinimum, planHpa } from "./autoscaling";
 import { ADOPTED_TRACK, AdoptedDeploymentObject, Deployment, deploymentName, gatewayLabels, HorizontalPodAutoscaler, IstioGatewayObject, K8sObject, KubernetesGatewayObject, Labels, Namespace, percentOf, PodDisruptionBudget, servesGatewayApi, servesIstioApi, Service, splitReplicas, trackBounds, trackName, trackSelector, ValidAdoptedDeployment, ValidGateway } from "../model";
 import { planDeployment } from "./deployment";
 import { planPdb } from "./disruption";
@@ -115,10 +115,10 @@ function planTrack(gw: ValidGateway, split: TrackSplit, revision: string | undef
   const hpaOwned = gw.autoscaling !== undefined && split.pods > 0;
   const track = {
     split,
-    deployment: owned(planDeployment({
+    deployment: hpaWait(hpaOwned, split, owned(planDeployment({
       gateway: gw.name, namespace: gw.namespace, revision, replicas: hpaOwned ? undefined : split.pods, drain: gw.drain, extraLabels: gw.podLabels, pod: gw.pod,
       updateTimeoutSeconds: gw.updateTimeoutSeconds,
-    })),
+    }))),
     restartKeepers: restartKeepers(split.revision, gw.restartGeneration),
   };
   const common = { gateway: gw.name, namespace: gw.namespace, track: split.revision };
@@ -130,13 +130,21 @@ function planTrack(gw: ValidGateway, split: TrackSplit, revision: string | undef
   };
 }
 
+/**
+ * An HPA-scaled Deployment is awaited until its HPA's minimum of pods is available (autoscaling.ts,
+ * availableAtLeast): the other track shrinks only after that.
+ */
+function hpaWait<T extends Deployment | AdoptedDeploymentObject>(hpaOwned: boolean, split: TrackSplit, deployment: T): T {
+  return hpaOwned ? awaitingHpaMinimum(deployment, split.pods) : deployment;
+}
+
 /** The adopted Deployment as the stable track: its pod count (or its HPA's bounds) is the plan's, nothing else. */
 function planAdoptedTrack(gw: ValidGateway, split: TrackSplit, adopted: ValidAdoptedDeployment): PlannedTrack {
   const hpaOwned = gw.autoscaling !== undefined && split.pods > 0;
   const common = { gateway: gw.name, namespace: gw.namespace, track: split.revision, deployment: adopted.name };
   return {
     split,
-    deployment: owned(planAdoptedDeployment(adopted, gw.namespace, hpaOwned ? undefined : split.pods, gw.updateTimeoutSeconds)),
+    deployment: hpaWait(hpaOwned, split, owned(planAdoptedDeployment(adopted, gw.namespace, hpaOwned ? undefined : split.pods, gw.updateTimeoutSeconds))),
     kept: adoptedDeploymentKept(hpaOwned),
     restartKeepers: {},
     ...(hpaOwned && gw.autoscaling && { hpa: owned(planHpa({ ...common, name: adopted.horizontalPodAutoscaler, bounds: { min: split.pods, max: split.maxPods ?? split.pods }, settings: gw.autoscaling })) }),

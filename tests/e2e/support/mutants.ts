@@ -44,8 +44,8 @@ export const E2E_MUTANTS: readonly E2eMutant[] = [
   },
   {
     name: "no-wait", what: "the stable shrunk before the canary is Ready: no Deployment waits for the other",
-    file: "components/istio-gateway.ts", from: "dependsOn: [opts.dependsOn, ...previous] as pulumi.Input<pulumi.Resource>[], ...importOf",
-    to: "dependsOn: [opts.dependsOn] as pulumi.Input<pulumi.Resource>[], ...importOf",
+    file: "components/istio-gateway.ts", from: "dependsOn: [opts.dependsOn, ...previous, ...(hpa ? [hpa] : [])] as pulumi.Input<pulumi.Resource>[], ...importOf",
+    to: "dependsOn: [opts.dependsOn, ...(hpa ? [hpa] : [])] as pulumi.Input<pulumi.Resource>[], ...importOf",
     suite: "dev.e2e.ts", grep: DEV_WALK, caught: /fell to \d+ ready pods, below its \d+ replicas/,
   },
   {
@@ -76,6 +76,12 @@ export const E2E_MUTANTS: readonly E2eMutant[] = [
     name: "timeout-dropped", what: "the update's wait bound (pulumi.com/timeoutSeconds) removed",
     file: "components/core/plan/deployment.ts", from: "annotations: { [TIMEOUT_ANNOTATION]: String(t.updateTimeoutSeconds) },", to: "annotations: {},",
     suite: "faults.e2e.ts", grep: "never gets ready within updateTimeoutSeconds", caught: /the update took \d+(\.\d+)? s, past its \d+ s bound/,
+  },
+  {
+    // An HPA-scaled Deployment counted updated while its HPA has not yet added the new minimum's pods.
+    name: "hpa-wait-dropped", what: "an autoscaled revision shrinks to 0 before the other's HPA minimum is available",
+    file: "components/core/plan/plan.ts", from: "return hpaOwned ? awaitingHpaMinimum(deployment, split.pods) : deployment;", to: "return deployment;",
+    suite: "modes.e2e.ts", grep: "autoscaled stack, real engine", caught: /fell to \d+ ready pods, below its \d+ replicas/,
   },
   {
     name: "restart-token-dropped", what: "restartGeneration restarts nothing: the restart token left out of the pod template",
