@@ -11,10 +11,15 @@ import * as path from "path";
 import { deploymentName } from "../../components/core";
 import { istiodChoice } from "../../tools/cluster/istiod";
 import { ROOT } from "../support/run";
+import { waitFor } from "../../tools/cluster/kube-api";
+import { LoadRecord, requestFailed } from "../../tools/cluster/load";
+import { createExpectedNamespaces } from "./support/cluster";
 import { rolloutStep, watchedCommand, watchedUp } from "./support/steps";
-import { routeToEcho, stepUnderLoad, useTrafficStack } from "./support/traffic";
+import { Certificate, makeTestCa, putTlsSecret, TestCa } from "./support/tls";
+import { burst, routeToEcho, stepUnderLoad, useTrafficStack } from "./support/traffic";
 
 const DEV = path.join(ROOT, "Pulumi.dev.yaml");
+const PROD = path.join(ROOT, "Pulumi.prod.yaml");
 const ONE_STEP = path.join(ROOT, "tests", "e2e", "fixtures", "Pulumi.traffic.yaml");
 const FAULTS = path.join(ROOT, "tests", "e2e", "fixtures", "Pulumi.faults.yaml");
 
@@ -50,6 +55,113 @@ describe("traffic: the dev runbook under load, through real Envoys configured by
       await watchedUp(ws, api, "dev traffic", "restartGeneration 0 → 1");
       await ws.expectNoChanges();
     });
+  });
+});
+
+describe("traffic: prod over HTTPS, each server with the certificate its credentialName names, its runbook under load", function () {
+  const GATEWAY = "istio-ingressgateway";
+  const PAYMENTS = "payments/payments-gateway";
+  let ca: TestCa | undefined;
+  let wildcard: Certificate | undefined;
+  const tls = () => {
+    if (!ca || !wildcard) throw new Error("the test CA was not made (the suite's before hook failed)");
+    return { ca, wildcard };
+  };
+  // The shared gateway's servers: *.example.com for the route namespaces shop and blog, HTTPS with the Secret
+  // wildcard-example-com, port 80 redirecting to HTTPS. Requests go to shop.example.com:443, SNI and all.
+  const { live, traffic } = useTrafficStack(PROD, async ({ ws, api, state }) => {
+    assert.deepStrictEqual(await createExpectedNamespaces(api, ws), ["payments"]);
+    await watchedUp(ws, api, "prod traffic", "up from empty (10%)");
+    ca = makeTestCa(path.join(state.dir, "tls"));
+    wildcard = ca.issue("wildcard", ["*.example.com"]);
+    await putTlsSecret(api, "istio-ingress", "wildcard-example-com", wildcard);
+    await routeToEcho(api, "shop", `istio-ingress/${GATEWAY}`);
+    await routeToEcho(api, "payments", PAYMENTS);
+  }, `istio-ingress/${GATEWAY}`, {}, () => ({ port: 443, host: "shop.example.com", ca: tls().ca.file }));
+
+  it("serves shop.example.com over HTTPS with the certificate of the Secret its credentialName names, on every handshake", () => {
+    const records = traffic().all();
+    const presented = [...new Set(records.map((r) => r.cert ?? "(none)"))];
+    process.stdout.write(`      prod traffic · HTTPS: ${records.length} requests so far, ${records.filter(requestFailed).length} failed; certificates presented: ${presented.join(", ")}\n`);
+    assert.ok(records.length > 0 && records.every((r) => !requestFailed(r)), `requests failed: ${JSON.stringify(records.filter(requestFailed).slice(0, 3))}`);
+    assert.deepStrictEqual(presented, [tls().wildcard.fingerprint], "the gateway presented another certificate than the Secret's");
+  });
+
+  it("redirects plain HTTP on port 80 to HTTPS (httpsRedirect): 301 from the gateway itself", async () => {
+    const records = await burst(live().state, { service: `istio-ingress/${GATEWAY}`, port: 80, host: "shop.example.com", requests: 10 });
+    assert.deepStrictEqual([...new Set(records.map((r) => r.status ?? r.error))], [301]);
+  });
+
+  // The dedicated payments gateway has no Secret yet: what a team sees before its certificate exists, then with the
+  // wrong one, then with the right one; istiod sends each change over SDS, no pod restarts.
+  const payments = (requests: number) => burst(live().state, { service: PAYMENTS, port: 443, host: "pay.example.com", ca: tls().ca.file, requests });
+  const outcomes = (records: LoadRecord[]) => [...new Set(records.map((r) => (r.status === undefined ? r.error ?? "?" : `${r.status}`)))].sort();
+  let paymentPods: string[] = [];
+
+  // Envoy holds a new listener back while its secret is missing, for SDS's initial fetch timeout (15 s; istiod leaves
+  // it set for credentialName so one missing Secret cannot block the rest: pilot/pkg/security/model SDSAdsConfig),
+  // then serves it without a certificate: connections refused first, handshakes reset after.
+  it("a credentialName whose Secret does not exist: connections refused, then every handshake reset, no certificate presented", async function () {
+    this.timeout(90 * 1000);
+    const { api } = live();
+    paymentPods = (await api.list("/api/v1/namespaces/payments/pods")).map((p) => p.metadata.uid ?? "").sort();
+    const seen: string[] = [];
+    await waitFor("the listener served without its certificate", 60000, async () => {
+      const now = outcomes(await payments(6)).join();
+      if (seen[seen.length - 1] !== now) seen.push(now);
+      return now === "ECONNRESET" ? true : undefined;
+    });
+    const records = await payments(10);
+    process.stdout.write(`      prod traffic · pay.example.com without its Secret: ${seen.join(" → ")}; then ${outcomes(records).join(", ")}\n`);
+    assert.ok(records.every((r) => r.status === undefined && r.cert === undefined), `a request got an answer: ${JSON.stringify(records.find((r) => r.status !== undefined))}`);
+    assert.deepStrictEqual(outcomes(records), ["ECONNRESET"]);
+    assert.ok(seen.every((o) => o === "ECONNREFUSED" || o === "ECONNRESET"), `other failures on the way: ${seen.join(" → ")}`);
+  });
+
+  it("a Secret whose certificate names another host: the client refuses it (ERR_TLS_CERT_ALTNAME_INVALID), as a browser would", async function () {
+    this.timeout(90 * 1000);
+    const { api } = live();
+    await putTlsSecret(api, "payments", "pay-example-com", tls().ca.issue("other", ["other.example.com"]));
+    await waitFor("the wrong certificate to reach the payments Envoys", 60000, async () => outcomes(await payments(6)).join() === "ERR_TLS_CERT_ALTNAME_INVALID" ? true : undefined);
+    const records = await payments(10);
+    process.stdout.write(`      prod traffic · pay.example.com with a certificate for other.example.com: ${outcomes(records).join(", ")}\n`);
+    assert.deepStrictEqual(outcomes(records), ["ERR_TLS_CERT_ALTNAME_INVALID"]);
+  });
+
+  it("the right Secret: every handshake gets its certificate and every request is answered, no pod restarted", async function () {
+    this.timeout(90 * 1000);
+    const { api } = live();
+    const right = tls().ca.issue("pay", ["pay.example.com"]);
+    await putTlsSecret(api, "payments", "pay-example-com", right);
+    await waitFor("the right certificate to reach the payments Envoys", 60000, async () => outcomes(await payments(6)).join() === "200" ? true : undefined);
+    const records = await payments(20);
+    process.stdout.write(`      prod traffic · pay.example.com with its certificate: ${outcomes(records).join(", ")}, ${records.filter((r) => r.cert === right.fingerprint).length} of ${records.length} handshakes with it\n`);
+    assert.deepStrictEqual(records.filter(requestFailed), []);
+    assert.deepStrictEqual([...new Set(records.map((r) => r.cert))], [right.fingerprint]);
+    assert.deepStrictEqual((await api.list("/api/v1/namespaces/payments/pods")).map((p) => p.metadata.uid ?? "").sort(), paymentPods);
+  });
+
+  // From 10 % of 10 pods, as `npm run rollout -- --stack prod status` plans it: the verb, then the pods per revision.
+  const WALK: Array<[step: string, planned: Record<string, number>, verb?: string]> = [
+    ["steady at 10 %", { "1-25-1": 9, "1-26-0": 1 }],
+    ["next (10% → 25%)", { "1-25-1": 7, "1-26-0": 3 }, "next"],
+    ["next (25% → 50%)", { "1-25-1": 5, "1-26-0": 5 }, "next"],
+    ["next (50% → 100%)", { "1-26-0": 10 }, "next"],
+    ["promote", { "1-26-0": 10 }, "promote"],
+  ];
+  for (const [step, planned, verb] of WALK) {
+    it(`${step} over HTTPS: no request fails, each revision answers its planned share (${JSON.stringify(planned)} pods)`, async function () {
+      this.timeout(6 * 60 * 1000);
+      const { ws, api } = live();
+      await stepUnderLoad(traffic(), "prod traffic", step, planned, async () => {
+        if (verb) await rolloutStep(ws, api, "prod traffic", verb, GATEWAY);
+      });
+    });
+  }
+
+  it("gave every handshake of the walk, on both revisions, the Secret's certificate", () => {
+    const records = traffic().all();
+    assert.deepStrictEqual([...new Set(records.map((r) => r.cert ?? "(none)"))], [tls().wildcard.fingerprint], `of ${records.length} requests`);
   });
 });
 

@@ -10,7 +10,7 @@ import * as path from "path";
 import fc from "fast-check";
 import { parseAllDocuments } from "yaml";
 import {
-  bootstrap, durationSeconds, endpointTable, envoyArgs, gatewayPod, netNames, parseStats, podNet, readinessPatch, readinessVerdict, revisionOfDiscovery,
+  bootstrap, durationSeconds, endpointTable, envoyArgs, gatewayPod, netNames, parseStats, podNet, readinessPatch, readinessVerdict, revisionOfDiscovery, tokenRequest,
   routableEndpoints, ServiceEndpoint,
 } from "../../tools/cluster/envoy";
 import { KubeObject } from "../../tools/cluster/kube-api";
@@ -80,8 +80,10 @@ describe("Envoy harness: which pods get an Envoy, and from which istiod", () => 
 
 describe("Envoy harness: the bootstrap", () => {
   const pod = served(injected("gw-a"));
-  const boot = bootstrap(pod, { xds: "/c/xds.sock", admin: "/c/admin.sock" }) as {
-    node: { id: string; metadata: Record<string, unknown> }; admin: unknown; static_resources: { clusters: Array<{ name: string; load_assignment: unknown }> };
+  const boot = bootstrap(pod, { xds: { socket: "/c/xds.sock", caFile: "/c/ca.pem", token: "tok" }, admin: "/c/admin.sock" }) as {
+    node: { id: string; metadata: Record<string, unknown> }; admin: unknown;
+    dynamic_resources: { ads_config: { grpc_services: Array<{ initial_metadata: Array<{ key: string; value: string }> }> } };
+    static_resources: { clusters: Array<{ name: string; load_assignment: unknown; transport_socket: { typed_config: { sni: string; common_tls_context: unknown } } }> };
   };
 
   it("names the node as Istio's agent names a router: router~<ip>~<pod>.<ns>~<ns>.svc.cluster.local", () => {
@@ -97,6 +99,21 @@ describe("Envoy harness: the bootstrap", () => {
     assert.deepStrictEqual(boot.admin, { address: { pipe: { path: "/c/admin.sock" } } });
     assert.deepStrictEqual(boot.static_resources.clusters.map((c) => c.name), ["xds-grpc"]);
     assert.match(JSON.stringify(boot.static_resources.clusters[0].load_assignment), /"pipe":\{"path":"\/c\/xds.sock"\}/);
+  });
+
+  it("calls istiod as Istio's agent does: TLS to its secure port, checked against istiod's CA, named as the injected discovery address", () => {
+    const tls = boot.static_resources.clusters[0].transport_socket.typed_config;
+    assert.deepStrictEqual([tls.sni, tls.common_tls_context], ["istiod-1-25-1.istio-system.svc", { alpn_protocols: ["h2"], validation_context: { trusted_ca: { filename: "/c/ca.pem" } } }]);
+  });
+
+  it("carries the pod's token as a bearer token in the ADS call, which istiod checks to serve credentialName secrets", () => {
+    assert.deepStrictEqual(boot.dynamic_resources.ads_config.grpc_services[0].initial_metadata,
+      [{ key: "authorization", value: "Bearer tok" }, { key: "clusterid", value: "Kubernetes" }]);
+    assert.strictEqual(boot.node.metadata.SERVICE_ACCOUNT, pod.serviceAccount);
+  });
+
+  it("asks for that token as a kubelet does for Istio's istio-token volume: audience istio-ca, bound to the pod", () => {
+    assert.deepStrictEqual(tokenRequest(pod).spec, { audiences: ["istio-ca"], expirationSeconds: 43200, boundObjectRef: { apiVersion: "v1", kind: "Pod", name: "gw-a", uid: pod.uid } });
   });
 
   it("runs Envoy with the pod's drain time and without hot restart", () => {
@@ -266,11 +283,26 @@ describe("load generator: picking, judging and summing", () => {
     assert.deepStrictEqual(loadOptions({ service: "istio-ingress/gw" }), { service: "istio-ingress/gw", port: 80, rps: 20, seconds: 10, requests: undefined, host: "echo.local", path: "/" });
   });
 
+  it("speaks HTTPS to port 443 with --ca, the CA's path made absolute for the generator's process", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "load-ca-"));
+    fs.writeFileSync(path.join(dir, "ca.pem"), "");
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      const o = loadOptions({ service: "istio-ingress/gw", ca: "ca.pem", host: "shop.example.com" });
+      assert.deepStrictEqual([o.port, o.ca, o.host], [443, path.join(fs.realpathSync(dir), "ca.pem"), "shop.example.com"]);
+    } finally {
+      process.chdir(cwd);
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
   const bad: Array<[Record<string, string>, RegExp]> = [
     [{}, /load needs --service <namespace>\/<name>; e\.g\./],
     [{ service: "gw" }, /not "gw"/],
     [{ service: "ns/gw", rps: "0" }, /--rps is "0"; give a number above 0/],
     [{ service: "ns/gw", seconds: "soon" }, /--seconds is "soon"/],
+    [{ service: "ns/gw", ca: "/no/such/ca.pem" }, /--ca \/no\/such\/ca\.pem: no such file; give the PEM file of the CA/],
   ];
   for (const [flags, message] of bad) {
     it(`refuses ${JSON.stringify(flags)} in one line`, () => {

@@ -24,8 +24,9 @@ import { KubeApi, KubeApiError, KubeObject, podReady, sleep } from "./kube-api";
 import { stateFile } from "./control-plane";
 import {
   bootstrap, ECHO_IP, ECHO_PORT, echoObjects, endpointTable, envoyArgs, gatewayPod, GatewayPod, HUB_IP, netNames, parseStats, podNet,
-  readinessPatch, readinessVerdict, READINESS_STATS_FILTER,
+  readinessPatch, readinessVerdict, READINESS_STATS_FILTER, tokenRequest,
 } from "./envoy";
+import { istiodCaFile } from "./istiod";
 import { createEndpointNamespace, createHub, ip, removeNamespaces } from "./netns";
 
 interface Running {
@@ -87,7 +88,7 @@ http.createServer((req, res) => {
 
 async function main(): Promise<void> {
   const [dir, envoyBin] = process.argv.slice(2);
-  const state = JSON.parse(fs.readFileSync(stateFile(dir), "utf8")) as { server: string; token: string; istiod?: Record<string, { revision: string; ports: { grpc: number } }> };
+  const state = JSON.parse(fs.readFileSync(stateFile(dir), "utf8")) as { server: string; token: string; istiod?: Record<string, { revision: string; ports: { secureGrpc: number } }> };
   const api = new KubeApi(state);
   const names = netNames(dir);
   const work = path.join(dir, "envoy");
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     await api.create(base, o).catch((e) => { if (!(e instanceof KubeApiError && e.status === 409)) throw e; });
   }
   const relays = new Map<string, net.Server>();
-  for (const i of Object.values(state.istiod ?? {})) relays.set(i.revision, relay(path.join(work, `xds-${i.revision}.sock`), i.ports.grpc));
+  for (const i of Object.values(state.istiod ?? {})) relays.set(i.revision, relay(path.join(work, `xds-${i.revision}.sock`), i.ports.secureGrpc));
   log(`envoy-harness: hub ${names.hub} (${HUB_IP}), echo ${ECHO_IP}:${ECHO_PORT}, xDS relays for ${[...relays.keys()].join(", ") || "no istiod"}`);
 
   const running = new Map<string, Running>(); // by pod UID
@@ -139,9 +140,13 @@ async function main(): Promise<void> {
     const socketDir = path.join(work, key);
     fs.mkdirSync(socketDir, { recursive: true });
     const admin = path.join(socketDir, "admin.sock");
-    const xds = path.join(work, `xds-${pod.revision}.sock`);
+    // The token a kubelet would project into the pod for Istio's agent (istio-token), bound to this pod.
+    const issued = await api.request("POST", `/api/v1/namespaces/${pod.namespace}/serviceaccounts/${pod.serviceAccount}/token`, tokenRequest(pod)) as { status?: { token?: string } };
+    const token = issued.status?.token;
+    if (!token) throw new Error(`no token issued for ServiceAccount ${pod.namespace}/${pod.serviceAccount}`);
+    const xds = { socket: path.join(work, `xds-${pod.revision}.sock`), caFile: istiodCaFile(dir), token };
     const file = path.join(socketDir, "bootstrap.json");
-    fs.writeFileSync(file, JSON.stringify(bootstrap(pod, { xds, admin }), null, 2));
+    fs.writeFileSync(file, JSON.stringify(bootstrap(pod, { xds, admin }), null, 2), { mode: 0o600 });
     createEndpointNamespace(names, netns, hubLink, pod.ip);
     const out = fs.openSync(path.join(dir, "logs", `envoy-${pod.namespace}-${pod.name}.log`), "a");
     const child = spawn("ip", ["netns", "exec", netns, envoyBin, ...envoyArgs(file, pod)], { stdio: ["ignore", out, out] });

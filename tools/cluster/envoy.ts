@@ -9,7 +9,7 @@
  */
 import * as crypto from "crypto";
 import { KubeObject } from "./kube-api";
-import { DEFAULT_REVISION, ISTIO_NAMESPACE } from "./istiod";
+import { DEFAULT_REVISION, ISTIO_NAMESPACE, istiodName } from "./istiod";
 
 /** Where kwok's pods take their IPs (control-plane.ts: kwok --cidr) and the prefix every pod network address carries. */
 export const POD_CIDR_PREFIX = 16;
@@ -122,15 +122,43 @@ export function podNet(names: NetNames, uid: string): { netns: string; hubLink: 
   return { netns: `${names.prefix}-${key}`, hubLink: `v${key}`, key };
 }
 
+/** How a pod's Envoy reaches its istiod, as Istio's agent does: TLS to the secure xDS port, the pod's token in the call. */
+export interface XdsConnection {
+  /** The Unix socket the harness relays to that istiod's secure xDS port on the host's loopback. */
+  socket: string;
+  /** The CA that signed istiod's serving certificate (istiod.ts istiodCaFile). */
+  caFile: string;
+  /** A token of the pod's ServiceAccount for the audience istiod accepts (TOKEN_AUDIENCES: istio-ca), bound to the pod. */
+  token: string;
+}
+
+/** The audience istiod's Kubernetes JWT authenticator accepts by default (pilot/pkg/features TOKEN_AUDIENCES). */
+export const ISTIO_TOKEN_AUDIENCE = "istio-ca";
+
+/** The TokenRequest a kubelet makes for Istio's projected `istio-token` volume: the pod's ServiceAccount, bound to the pod. */
+export function tokenRequest(pod: GatewayPod, expirationSeconds = 43200): Record<string, unknown> {
+  return {
+    apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest",
+    spec: { audiences: [ISTIO_TOKEN_AUDIENCE], expirationSeconds, boundObjectRef: { apiVersion: "v1", kind: "Pod", name: pod.name, uid: pod.uid } },
+  };
+}
+
 /**
  * The Envoy bootstrap for a gateway pod. The node is the pod, as Istio's agent names a router
  * (`router~<ip>~<pod>.<ns>~<ns>.svc.cluster.local`, pilot/pkg/model/context.go ParseServiceNodeWithMetadata), with
- * the metadata istiod reads (labels, namespace, name, cluster, version); ADS to the revision's istiod over a Unix
- * socket the harness relays to istiod's plaintext xDS port (the namespace has no route to the host's loopback);
- * the admin endpoint on a Unix socket too, for the readiness check and the drain.
+ * the metadata istiod reads (labels, namespace, name, cluster, version, ServiceAccount); the admin endpoint on a
+ * Unix socket, for the readiness check and the drain.
+ *
+ * ADS goes where Istio's agent sends it: istiod's secure port (15012 in a cluster), TLS checked against istiod's
+ * CA, with the pod's ServiceAccount token as a bearer token in the call. istiod checks that token with a
+ * TokenReview and takes the identity from it (pilot/pkg/xds/auth.go); without one it serves no credentialName
+ * secret (pilot/pkg/xds/sds.go: "not authorized to receive credscontroller"), and with one only the secrets of the
+ * pod's own namespace its ServiceAccount may read (a SubjectAccessReview: the gateway's Role). The socket is relayed
+ * to the host's loopback, as the namespace has no route there.
  */
-export function bootstrap(pod: GatewayPod, sockets: { xds: string; admin: string }): Record<string, unknown> {
+export function bootstrap(pod: GatewayPod, sockets: { xds: XdsConnection; admin: string }): Record<string, unknown> {
   const workload = pod.labels.app ?? pod.labels["service.istio.io/canonical-name"] ?? pod.name;
+  const discovery = `${istiodName(pod.revision)}.${ISTIO_NAMESPACE}.svc`;
   return {
     node: {
       id: `router~${pod.ip}~${pod.name}.${pod.namespace}~${pod.namespace}.svc.cluster.local`,
@@ -142,7 +170,13 @@ export function bootstrap(pod: GatewayPod, sockets: { xds: string; admin: string
     },
     admin: { address: { pipe: { path: sockets.admin } } },
     dynamic_resources: {
-      ads_config: { api_type: "GRPC", transport_api_version: "V3", set_node_on_first_message_only: true, grpc_services: [{ envoy_grpc: { cluster_name: "xds-grpc" } }] },
+      ads_config: {
+        api_type: "GRPC", transport_api_version: "V3", set_node_on_first_message_only: true,
+        grpc_services: [{
+          envoy_grpc: { cluster_name: "xds-grpc", authority: discovery },
+          initial_metadata: [{ key: "authorization", value: `Bearer ${sockets.xds.token}` }, { key: "clusterid", value: "Kubernetes" }],
+        }],
+      },
       cds_config: { ads: {}, resource_api_version: "V3" },
       lds_config: { ads: {}, resource_api_version: "V3" },
     },
@@ -155,7 +189,15 @@ export function bootstrap(pod: GatewayPod, sockets: { xds: string; admin: string
             explicit_http_config: { http2_protocol_options: {} },
           },
         },
-        load_assignment: { cluster_name: "xds-grpc", endpoints: [{ lb_endpoints: [{ endpoint: { address: { pipe: { path: sockets.xds } } } }] }] },
+        transport_socket: {
+          name: "envoy.transport_sockets.tls",
+          typed_config: {
+            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+            sni: discovery,
+            common_tls_context: { alpn_protocols: ["h2"], validation_context: { trusted_ca: { filename: sockets.xds.caFile } } },
+          },
+        },
+        load_assignment: { cluster_name: "xds-grpc", endpoints: [{ lb_endpoints: [{ endpoint: { address: { pipe: { path: sockets.xds.socket } } } }] }] },
       }],
     },
   };

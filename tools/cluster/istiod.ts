@@ -257,6 +257,11 @@ interface Certificates {
   caBundle: string;
 }
 
+/** The CA that signed every istiod's serving certificate (webhooks and the secure xDS port), for their clients. */
+export function istiodCaFile(dir: string): string {
+  return certificatePaths(dir).ca;
+}
+
 function certificatePaths(dir: string): Certificates {
   const at = (f: string) => path.join(dir, "istiod", "certs", f);
   const ca = at("ca.pem");

@@ -1,5 +1,5 @@
 /**
- * A client that behaves like a Service: HTTP requests to a Service's ready endpoints, round-robin as kube-proxy
+ * A client that behaves like a Service: HTTP or HTTPS requests to a Service's ready endpoints, round-robin as kube-proxy
  * spreads connections, each on a new connection, from the hub namespace of the Envoy harness (envoy-harness.ts)
  * where the pods' addresses are routable. Every response is recorded: status, which pod and revision answered, the
  * address the backend saw the request come from (the gateway pod's own, when it went through that pod's Envoy) and
@@ -11,6 +11,9 @@
  */
 import * as fs from "fs";
 import * as http from "http";
+import * as https from "https";
+import * as path from "path";
+import * as tls from "tls";
 import { UserError } from "../engine/errors";
 import { EndpointTable, routableEndpoints, ServiceEndpoint } from "./envoy";
 
@@ -33,6 +36,11 @@ export interface LoadOptions {
   stopFile?: string;
   /** Milliseconds a request may take before it counts as failed. @default 5000 */
   timeoutMs?: number;
+  /**
+   * HTTPS, as a browser reaches a TLS server: SNI and the certificate checked for `host`, against this CA (a PEM
+   * file). @default plain HTTP
+   */
+  ca?: string;
 }
 
 /** A whole positive number from a flag, or the usage problem. */
@@ -48,8 +56,10 @@ function count(flags: Record<string, string | undefined>, name: string): number 
 export function loadOptions(flags: Record<string, string | undefined>): LoadOptions {
   const service = flags.service;
   if (!service || !/^[a-z0-9-]+\/[a-z0-9-]+$/.test(service)) throw new UserError(`cluster: load needs --service <namespace>/<name>${service ? `, not ${JSON.stringify(service)}` : ""}; e.g. --service istio-ingress/istio-ingressgateway`);
-  return { service, port: count(flags, "port") ?? 80, rps: count(flags, "rps") ?? 20, seconds: count(flags, "seconds") ?? 10, requests: count(flags, "requests"),
-    host: flags.host ?? "echo.local", path: flags.path ?? "/" };
+  const ca = flags.ca === undefined ? undefined : path.resolve(flags.ca);
+  if (ca !== undefined && !fs.existsSync(ca)) throw new UserError(`cluster: --ca ${flags.ca}: no such file; give the PEM file of the CA that signed the gateway's certificate`);
+  return { service, port: count(flags, "port") ?? (ca ? 443 : 80), rps: count(flags, "rps") ?? 20, seconds: count(flags, "seconds") ?? 10, requests: count(flags, "requests"),
+    host: flags.host ?? "echo.local", path: flags.path ?? "/", ...(ca && { ca }) };
 }
 
 /** One request, as recorded. */
@@ -63,6 +73,8 @@ export interface LoadRecord {
   status?: number;
   /** The address the backend saw the request come from. */
   via?: string;
+  /** Over HTTPS: the SHA-256 fingerprint of the certificate the gateway presented. */
+  cert?: string;
   error?: string;
 }
 
@@ -125,7 +137,9 @@ export function readRecords(file: string): LoadRecord[] {
   return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as LoadRecord);
 }
 
-function send(endpoint: ServiceEndpoint, opts: Required<Pick<LoadOptions, "port" | "host" | "path" | "timeoutMs">>): Promise<LoadRecord> {
+type SendOptions = Required<Pick<LoadOptions, "port" | "host" | "path" | "timeoutMs">> & { ca?: Buffer };
+
+function send(endpoint: ServiceEndpoint, opts: SendOptions): Promise<LoadRecord> {
   const t = Date.now();
   const base = { t, ip: endpoint.ip, pod: endpoint.pod, revision: endpoint.revision };
   const target = endpoint.ports[String(opts.port)];
@@ -137,18 +151,23 @@ function send(endpoint: ServiceEndpoint, opts: Required<Pick<LoadOptions, "port"
       done = true;
       resolve({ ...r, t, ms: Date.now() - t });
     };
-    // A new connection per request (agent: false), as kube-proxy balances connections, not requests.
-    const req = http.request({ host: endpoint.ip, port: target, path: opts.path, method: "GET", agent: false, headers: { host: opts.host } }, (res) => {
+    // A new connection per request (agent: false), as kube-proxy balances connections, not requests. Over HTTPS the
+    // server name goes in SNI (the gateway picks its server, and so its certificate, by it) and the certificate must
+    // name the host and chain to the CA given, as a browser requires.
+    const request = { host: endpoint.ip, port: target, path: opts.path, method: "GET", agent: false, headers: { host: opts.host } };
+    const onResponse = (res: http.IncomingMessage) => {
+      const cert = opts.ca ? (res.socket as tls.TLSSocket).getPeerCertificate?.()?.fingerprint256 : undefined;
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (body += c));
       res.on("end", () => {
         let via: string | undefined;
         try { via = (JSON.parse(body) as { remote?: string }).remote; } catch { /* not the echo backend's answer */ }
-        end({ ...base, status: res.statusCode, via });
+        end({ ...base, status: res.statusCode, via, ...(cert && { cert }) });
       });
       res.on("error", (e) => end({ ...base, status: res.statusCode, error: e.message }));
-    });
+    };
+    const req = opts.ca ? https.request({ ...request, servername: opts.host, ca: opts.ca }, onResponse) : http.request(request, onResponse);
     req.setTimeout(opts.timeoutMs, () => req.destroy(new Error(`no answer in ${opts.timeoutMs} ms`)));
     req.on("error", (e) => end({ ...base, error: (e as NodeJS.ErrnoException).code ?? e.message }));
     req.end();
@@ -161,7 +180,7 @@ async function main(): Promise<void> {
   const rps = o.rps ?? 20;
   const seconds = o.seconds ?? 60;
   const total = o.requests ?? Math.round(rps * seconds);
-  const opts = { port: o.port ?? 80, host: o.host ?? "echo.local", path: o.path ?? "/", timeoutMs: o.timeoutMs ?? 5000 };
+  const opts = { port: o.port ?? 80, host: o.host ?? "echo.local", path: o.path ?? "/", timeoutMs: o.timeoutMs ?? 5000, ...(o.ca && { ca: fs.readFileSync(o.ca) }) };
   let table: EndpointTable = {};
   let stamp = 0;
   const refresh = () => {

@@ -18,7 +18,7 @@ import * as path from "path";
 import { fail, parseArgs, UsageError } from "../engine/cli";
 import { ClusterError, ClusterState, exportsText, readState, startCluster, startLoad, stopCluster } from "./control-plane";
 import { istiodChoice } from "./istiod";
-import { loadOptions, readRecords, summarize } from "./load";
+import { LoadRecord, loadOptions, readRecords, summarize } from "./load";
 import { ensureToolchain, formatSeconds } from "./toolchain";
 
 const USAGE = "usage: npm run cluster -- <up|down|env|toolchain|load> [--name <name>] [--istiod <rev>[,<rev>…]] [--istiod-tag <tag>=<rev>[,…]] [--prometheus] [--envoy]";
@@ -32,6 +32,13 @@ function running(name: string): ClusterState {
   const state = readState(name);
   if (!state) throw new ClusterError(`cluster "${name}" is not up; start it with \`npm run cluster -- up${name === "local" ? "" : ` --name ${name}`}\``);
   return state;
+}
+
+/** Over HTTPS: each certificate the gateway presented (its SHA-256 fingerprint) and how many handshakes got it. */
+function certificates(records: LoadRecord[]): Array<[string, number]> {
+  const seen = new Map<string, number>();
+  for (const r of records) if (r.cert) seen.set(r.cert, (seen.get(r.cert) ?? 0) + 1);
+  return [...seen].sort();
 }
 
 async function main(): Promise<void> {
@@ -77,6 +84,7 @@ async function main(): Promise<void> {
       process.stdout.write([
         `load: ${s.sent} requests to ${options.service}:${options.port}, ${s.failed} failed; by revision: ${share || "none answered"}; p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms`,
         ...[...pods].sort().map(([p, n]) => `  ${p}: ${n}`),
+        ...certificates(all).map(([fp, n]) => `  certificate sha256 ${fp}: ${n} handshakes`),
         ...s.examples.map((e) => `  failed: ${e}`),
         `  every request: ${records}`,
       ].join("\n") + "\n");

@@ -17,7 +17,7 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
   schema: {},
   reference: { check: "boolean" },
   cluster: { name: "string", istiod: "string", "istiod-tag": "string", prometheus: "boolean", envoy: "boolean",
-    service: "string", port: "string", rps: "string", seconds: "string", requests: "string", host: "string", path: "string" },
+    service: "string", port: "string", rps: "string", seconds: "string", requests: "string", host: "string", path: "string", ca: "string" },
   // --lane-files and --lane-result are the lanes' own: the e2e command passes them to the processes it starts.
   e2e: { "stack-file": "string", grep: "string", lanes: "string", mutants: "boolean", mutant: "string", "lane-files": "string", "lane-result": "string" },
   bench: { quick: "boolean", sizes: "string", engine: "boolean", rounds: "string", "previews-only": "boolean", detect: "boolean", interval: "string", "failure-limit": "string" },
@@ -131,6 +131,8 @@ A local control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok
   --rps <n> --seconds <n> with load: requests per second (default 20) for so long (default 10)
   --requests <n>          with load: at most so many requests
   --host <h> --path <p>   with load: the Host header (default echo.local) and path (default /)
+  --ca <file>             with load: HTTPS, SNI and the certificate checked for --host against this CA
+                          (PEM); the port defaults to 443; prints the certificates the gateway presented
 
 example: eval "$(npm run -s cluster -- up --istiod 1-25-1,1-26-0)"
          npm run cluster -- load --service istio-ingress/istio-ingressgateway --seconds 5`,

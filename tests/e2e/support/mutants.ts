@@ -84,6 +84,12 @@ export const E2E_MUTANTS: readonly E2eMutant[] = [
     suite: "modes.e2e.ts", grep: "autoscaled stack, real engine", caught: /fell to \d+ ready pods, below its \d+ replicas/,
   },
   {
+    // istiod sends a credentialName's Secret only to a proxy whose ServiceAccount may read it (a SubjectAccessReview).
+    name: "secrets-role-dropped", what: "the gateway's Role grants nothing: its pods may not read their TLS Secrets",
+    file: "components/core/plan/rbac.ts", from: 'rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "watch", "list"] }],', to: "rules: [],",
+    suite: "traffic.e2e.ts", grep: "traffic: prod over HTTPS", caught: /no request to istio-ingress\/istio-ingressgateway was answered 200 within 60 s/,
+  },
+  {
     name: "restart-token-dropped", what: "restartGeneration restarts nothing: the restart token left out of the pod template",
     file: "components/istio-gateway.ts", from: "if (token === undefined || !isOwnDeployment(d)) return d as k8s.apps.v1.DeploymentArgs;",
     to: "return d as k8s.apps.v1.DeploymentArgs;",

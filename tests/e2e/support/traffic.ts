@@ -11,7 +11,7 @@ import * as path from "path";
 import { ClusterState, LoadRun, startLoad } from "../../../tools/cluster/control-plane";
 import { ECHO_HOST, ECHO_PORT } from "../../../tools/cluster/envoy";
 import { KubeApi, KubeApiError, sleep } from "../../../tools/cluster/kube-api";
-import { LoadRecord, shareTolerance, summarize, TrafficSummary } from "../../../tools/cluster/load";
+import { LoadOptions, LoadRecord, readRecords, shareTolerance, summarize, TrafficSummary } from "../../../tools/cluster/load";
 import { ClusterChoices, LiveStack, useStack } from "./cluster";
 import { recordTraffic } from "./steps";
 
@@ -31,13 +31,14 @@ export class TrafficRun {
   private run: LoadRun | undefined;
   readonly records: string;
 
-  constructor(readonly state: ClusterState, readonly service: string, readonly rps = 50) {
+  /** `load`: the port, host and CA (HTTPS) of the requests; plain HTTP to port 80 by default. */
+  constructor(readonly state: ClusterState, readonly service: string, readonly rps = 50, readonly load: Partial<LoadOptions> = {}) {
     this.records = path.join(state.dir, `traffic-${service.replace("/", "-")}-${Date.now()}.jsonl`);
   }
 
   /** Starts the generator and waits until the first request is answered by a gateway pod. */
   async start(): Promise<void> {
-    this.run = startLoad(this.state, { service: this.service, rps: this.rps, seconds: 1800 }, this.records);
+    this.run = startLoad(this.state, { ...this.load, service: this.service, rps: this.rps, seconds: 1800 }, this.records);
     this.run.done.catch(() => undefined);
     const deadline = Date.now() + 60000;
     for (;;) {
@@ -91,12 +92,13 @@ export class TrafficRun {
  * A fresh cluster with an Envoy behind every gateway pod, the stack on it (`setup`: its first `pulumi up` and the
  * routes), then load on `service` from before the suite's first test to after its last.
  */
-export function useTrafficStack(stackFile: string, setup: (live: LiveStack) => Promise<unknown>, service: string, choices: ClusterChoices = {}): { live: () => LiveStack; traffic: () => TrafficRun } {
+export function useTrafficStack(stackFile: string, setup: (live: LiveStack) => Promise<unknown>, service: string, choices: ClusterChoices = {},
+  load: () => Partial<LoadOptions> = () => ({})): { live: () => LiveStack; traffic: () => TrafficRun } {
   const live = useStack(stackFile, setup, { ...choices, envoy: true });
   let run: TrafficRun | undefined;
   before(async function () {
     this.timeout(90 * 1000);
-    run = new TrafficRun(live().state, service);
+    run = new TrafficRun(live().state, service, 50, load());
     await run.start();
   });
   after(async () => run?.stop());
@@ -107,6 +109,13 @@ export function useTrafficStack(stackFile: string, setup: (live: LiveStack) => P
       return run;
     },
   };
+}
+
+/** A short run of requests (at most `requests`, 20 a second), waited for: every record. */
+export async function burst(state: ClusterState, options: LoadOptions & { requests: number }): Promise<LoadRecord[]> {
+  const records = path.join(state.dir, `burst-${options.service.replace("/", "-")}-${Date.now()}.jsonl`);
+  await startLoad(state, { rps: 20, seconds: Math.ceil(options.requests / 20) + 5, ...options }, records).done;
+  return readRecords(records);
 }
 
 /** Percent, one decimal. */
