@@ -6,12 +6,14 @@
  * revision answers its planned share of the requests.
  */
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { deploymentName } from "../../components/core";
 import { istiodChoice } from "../../tools/cluster/istiod";
 import { ROOT } from "../support/run";
-import { waitFor } from "../../tools/cluster/kube-api";
+import { netNames, podNet } from "../../tools/cluster/envoy";
+import { podReady, waitFor } from "../../tools/cluster/kube-api";
 import { LoadRecord, requestFailed } from "../../tools/cluster/load";
 import { createExpectedNamespaces } from "./support/cluster";
 import { rolloutStep, watchedCommand, watchedUp } from "./support/steps";
@@ -55,6 +57,29 @@ describe("traffic: the dev runbook under load, through real Envoys configured by
       await watchedUp(ws, api, "dev traffic", "restartGeneration 0 → 1");
       await ws.expectNoChanges();
     });
+  });
+
+  // A proxy that dies is restarted as the kubelet restarts a container (after 10 s the first time); its pod leaves the
+  // Service's endpoints meanwhile. Requests in flight on it when it died fail, as with any crashing proxy: counted, not judged.
+  it("an Envoy killed under load is started again after the kubelet's back-off, its pod unready meanwhile and Ready after", async function () {
+    this.timeout(2 * 60 * 1000);
+    const { api, state } = live();
+    const [pod] = (await api.list(`/api/v1/namespaces/istio-ingress/pods`)).filter((p) => podReady(p));
+    const bootstrapFile = path.join(state.dir, "envoy", podNet(netNames(state.dir), pod.metadata.uid ?? "").key, "bootstrap.json");
+    const pid = Number(execFileSync("pgrep", ["-f", bootstrapFile], { encoding: "utf8" }).trim().split("\n")[0]);
+    const killed = Date.now();
+    process.kill(pid, "SIGKILL");
+    const ready = async () => podReady(await api.get(`/api/v1/namespaces/istio-ingress/pods/${pod.metadata.name}`));
+    await waitFor(`${pod.metadata.name} unready`, 10000, async () => ((await ready()) ? undefined : true), 100);
+    const unready = Date.now();
+    await waitFor(`${pod.metadata.name} Ready again`, 60000, async () => ((await ready()) ? true : undefined), 200);
+    const back = Date.now();
+    const during = await traffic().between(killed, back);
+    const log = fs.readFileSync(path.join(state.dir, "logs", "envoy-harness.log"), "utf8").split("\n").filter((l) => l.includes(pod.metadata.name));
+    process.stdout.write(`      dev traffic · Envoy of ${pod.metadata.name} killed: unready after ${((unready - killed) / 1000).toFixed(1)} s, Ready again after ${((back - killed) / 1000).toFixed(1)} s; `
+      + `${during.sent} requests meanwhile, ${during.failed} failed (in flight on it when it died)\n`);
+    assert.ok(log.some((l) => l.includes("Envoy started again (restart 1)")), `the harness did not start it again: ${log.slice(-3).join(" | ")}`);
+    assert.ok(back - killed >= 10000, `Ready again ${back - killed} ms after the kill: sooner than the kubelet's first back-off (10 s)`);
   });
 });
 

@@ -10,7 +10,7 @@ import * as path from "path";
 import fc from "fast-check";
 import { parseAllDocuments } from "yaml";
 import {
-  bootstrap, durationSeconds, endpointTable, envoyArgs, gatewayPod, netNames, parseStats, podNet, readinessPatch, readinessVerdict, revisionOfDiscovery, tokenRequest,
+  bootstrap, durationSeconds, endpointTable, envoyArgs, gatewayPod, netNames, parseStats, podNet, readinessPatch, readinessVerdict, restartDelaySeconds, revisionOfDiscovery, tokenRequest,
   routableEndpoints, ServiceEndpoint,
 } from "../../tools/cluster/envoy";
 import { KubeObject } from "../../tools/cluster/kube-api";
@@ -114,6 +114,10 @@ describe("Envoy harness: the bootstrap", () => {
 
   it("asks for that token as a kubelet does for Istio's istio-token volume: audience istio-ca, bound to the pod", () => {
     assert.deepStrictEqual(tokenRequest(pod).spec, { audiences: ["istio-ca"], expirationSeconds: 43200, boundObjectRef: { apiVersion: "v1", kind: "Pod", name: "gw-a", uid: pod.uid } });
+  });
+
+  it("starts an Envoy that exited again after the kubelet's back-off: 10 s, doubled each restart, at most 5 minutes", () => {
+    assert.deepStrictEqual([0, 1, 2, 3, 4, 5, 6, 20].map(restartDelaySeconds), [10, 20, 40, 80, 160, 300, 300, 300]);
   });
 
   it("runs Envoy with the pod's drain time and without hot restart", () => {

@@ -12,7 +12,8 @@
  * Ready condition follows Istio's readiness probe run on that Envoy's stats (config accepted from istiod, server
  * LIVE, workers started: envoy.ts readinessVerdict), as the kubelet would write it (kwok otherwise plays it:
  * stages.ts leaves these pods Running and unready); a pod that is deleted or terminating gets Istio's drain (graceful listener
- * drain, then exit after its terminationDrainDuration). It writes endpoints.json, the Services' endpoints as
+ * drain, then exit after its terminationDrainDuration); an Envoy that exits while its pod runs is started again after
+ * the kubelet's restart back-off (envoy.ts restartDelaySeconds). It writes endpoints.json, the Services' endpoints as
  * kube-proxy would program them, for the load generator (load.ts) that runs in the hub.
  */
 import { ChildProcess, spawn } from "child_process";
@@ -24,7 +25,7 @@ import { KubeApi, KubeApiError, KubeObject, podReady, sleep } from "./kube-api";
 import { stateFile } from "./control-plane";
 import {
   bootstrap, ECHO_IP, ECHO_PORT, echoObjects, endpointTable, envoyArgs, gatewayPod, GatewayPod, HUB_IP, netNames, parseStats, podNet,
-  readinessPatch, readinessVerdict, READINESS_STATS_FILTER, tokenRequest,
+  readinessPatch, readinessVerdict, READINESS_STATS_FILTER, restartDelaySeconds, tokenRequest,
 } from "./envoy";
 import { istiodCaFile } from "./istiod";
 import { createEndpointNamespace, createHub, ip, removeNamespaces } from "./netns";
@@ -41,6 +42,10 @@ interface Running {
   /** Set once its pod is gone or terminating: when its Envoy stops. */
   drainUntil?: number;
   exited: boolean;
+  /** How often its Envoy was started again after exiting while the pod ran, and when the next start is due. */
+  restarts: number;
+  restartAt?: number;
+  bootstrapFile: string;
 }
 
 const POLL_MS = 200;
@@ -148,16 +153,29 @@ async function main(): Promise<void> {
     const file = path.join(socketDir, "bootstrap.json");
     fs.writeFileSync(file, JSON.stringify(bootstrap(pod, { xds, admin }), null, 2), { mode: 0o600 });
     createEndpointNamespace(names, netns, hubLink, pod.ip);
-    const out = fs.openSync(path.join(dir, "logs", `envoy-${pod.namespace}-${pod.name}.log`), "a");
-    const child = spawn("ip", ["netns", "exec", netns, envoyBin, ...envoyArgs(file, pod)], { stdio: ["ignore", out, out] });
-    fs.closeSync(out);
-    const r: Running = { pod, netns, admin, process: child, ready: false, exited: false };
-    child.on("exit", (code, signal) => {
-      r.exited = true;
-      if (!stopping && r.drainUntil === undefined) log(`${pod.namespace}/${pod.name}: Envoy exited (${signal ?? `exit ${code}`}) while its pod runs`);
-    });
+    const r = { pod, netns, admin, ready: false, exited: false, restarts: 0, bootstrapFile: file } as Running;
+    launch(r);
     running.set(pod.uid, r);
     log(`${pod.namespace}/${pod.name}: Envoy started in ${netns} (${pod.ip}), ADS to istiod ${pod.revision}${relays.has(pod.revision) ? "" : " (no such istiod runs)"}`);
+  };
+
+  /** Runs the pod's Envoy in its namespace, as its container; an exit while the pod runs is logged with its cause. */
+  const launch = (r: Running) => {
+    const { pod } = r;
+    const out = fs.openSync(path.join(dir, "logs", `envoy-${pod.namespace}-${pod.name}.log`), "a");
+    const child = spawn("ip", ["netns", "exec", r.netns, envoyBin, ...envoyArgs(r.bootstrapFile, pod)], { stdio: ["ignore", out, out] });
+    fs.closeSync(out);
+    r.process = child;
+    r.exited = false;
+    r.ready = false;
+    r.reason = undefined;
+    child.on("exit", (code, signal) => {
+      r.exited = true;
+      if (!stopping && r.drainUntil === undefined) {
+        r.restartAt = Date.now() + restartDelaySeconds(r.restarts) * 1000;
+        log(`${pod.namespace}/${pod.name}: Envoy exited (${signal ?? `exit ${code}`}) while its pod runs; started again in ${restartDelaySeconds(r.restarts)} s, as the kubelet restarts a container`);
+      }
+    });
   };
 
   const drain = (r: Running, why: string) => {
@@ -209,6 +227,12 @@ async function main(): Promise<void> {
       }
       if (r.exited) {
         r.ready = false;
+        if (r.restartAt !== undefined && Date.now() >= r.restartAt) {
+          r.restarts += 1;
+          r.restartAt = undefined;
+          launch(r);
+          log(`${r.pod.namespace}/${r.pod.name}: Envoy started again (restart ${r.restarts})`);
+        }
       } else if (!r.ready) {
         const answer = await adminRequest(r.admin, "GET", `/stats?filter=${encodeURIComponent(READINESS_STATS_FILTER)}`);
         const verdict = answer?.status === 200 ? readinessVerdict(parseStats(answer.body)) : { ready: false, reason: "Envoy's admin does not answer" };

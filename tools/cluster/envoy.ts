@@ -245,6 +245,15 @@ export function readinessVerdict(stats: Record<string, number>): { ready: boolea
   return { ready: true };
 }
 
+/**
+ * How long the harness waits before it starts a pod's Envoy again after it exited while the pod runs: the kubelet's
+ * restart back-off for a container (10 s, doubled after each restart, at most 5 minutes: kubelet's backOffPeriod
+ * and MaxContainerBackOff), the pod unready meanwhile, as its proxy would be.
+ */
+export function restartDelaySeconds(restarts: number): number {
+  return Math.min(10 * 2 ** Math.max(0, restarts), 300);
+}
+
 /** The status a kubelet would write for a pod whose readiness probe now passes or fails, as a strategic merge patch. */
 export function readinessPatch(pod: KubeObject, ready: boolean, now: Date): Record<string, unknown> {
   const status = ready ? "True" : "False";

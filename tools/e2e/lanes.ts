@@ -11,7 +11,7 @@ import * as path from "path";
 const SUITE_MINUTES: Record<string, number> = {
   // From the cold CI run of 2026-12-07 (docs/E2E.md), but languages: 12.5 there, 7 of them compiling its Go program,
   // which the run now compiles ahead in the background (main.ts); traffic: its first runs, warm, one lane.
-  "adopt.e2e.ts": 6.8, "languages.e2e.ts": 6.5, "faults.e2e.ts": 5.5, "fleet-resume.e2e.ts": 5.5, "fleet.e2e.ts": 4.6, "traffic.e2e.ts": 9.5,
+  "adopt.e2e.ts": 6.8, "languages.e2e.ts": 6.5, "faults.e2e.ts": 5.5, "fleet-resume.e2e.ts": 5.5, "fleet.e2e.ts": 4.6, "traffic.e2e.ts": 9.8,
   "istiod.e2e.ts": 2.5, "dev.e2e.ts": 2.8, "modes.e2e.ts": 4.3, "analysis.e2e.ts": 3.3, "prod.e2e.ts": 1.9, "gateway-api.e2e.ts": 1.6,
   "fleet-analysis.e2e.ts": 1.3, "bad-input.e2e.ts": 1.6, "policy.e2e.ts": 1.3, "bench.e2e.ts": 1.1, "tags.e2e.ts": 1.1,
   "namespaces.e2e.ts": 1.6, "upgrades.e2e.ts": 2, "restart.e2e.ts": 0.9, "disruption.e2e.ts": 0.8, "istio-webhook.e2e.ts": 0.4, "istio-validate.e2e.ts": 0.2,
