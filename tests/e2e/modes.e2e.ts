@@ -57,9 +57,7 @@ describe("autoscaled stack, real engine", function () {
     const { ws, api } = live();
     await rolloutStep(ws, api, "hpa walk", "next", "istio-ingressgateway", { floor: 4 });
     assert.deepStrictEqual(await liveDifferences(api, await ws.render()), []);
-    const hpas = await api.list("/apis/autoscaling/v2/namespaces/istio-ingress/horizontalpodautoscalers");
-    assert.deepStrictEqual(hpas.map((h) => [h.metadata.name, h.spec?.minReplicas, h.spec?.maxReplicas]).sort(),
-      [["istio-ingressgateway-1-25-1", 2, 5], ["istio-ingressgateway-1-26-0", 2, 5]]);
+    assert.deepStrictEqual(await hpaBounds(api), [["istio-ingressgateway-1-25-1", 2, 5], ["istio-ingressgateway-1-26-0", 2, 5]]);
   });
 
   it("aborts 50 → 0: the stable's HPA brings its minimum before the canary's pods go, ready pods never below 4", async () => {

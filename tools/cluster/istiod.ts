@@ -19,6 +19,7 @@ import * as http from "http";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { UserError } from "../engine/errors";
+import { issueCertificate, makeCa } from "./certs";
 import { KubeApi, sleep } from "./kube-api";
 
 export class IstiodError extends UserError {}
@@ -265,7 +266,7 @@ export function istiodCaFile(dir: string): string {
 function certificatePaths(dir: string): Certificates {
   const at = (f: string) => path.join(dir, "istiod", "certs", f);
   const ca = at("ca.pem");
-  return { ca, cert: at("cert.pem"), key: at("key.pem"), caBundle: fs.existsSync(ca) ? fs.readFileSync(ca).toString("base64") : "" };
+  return { ca, cert: at("serving.pem"), key: at("serving.key"), caBundle: fs.existsSync(ca) ? fs.readFileSync(ca).toString("base64") : "" };
 }
 
 /**
@@ -274,20 +275,14 @@ function certificatePaths(dir: string): Certificates {
  */
 function writeCertificates(dir: string): Certificates {
   const paths = certificatePaths(dir);
-  const folder = path.dirname(paths.ca);
   if (fs.existsSync(paths.cert)) return paths;
-  fs.mkdirSync(folder, { recursive: true });
-  const openssl = (args: string[]) => {
-    try {
-      execFileSync("openssl", args, { cwd: folder, stdio: ["ignore", "ignore", "pipe"] });
-    } catch (e) {
-      throw new IstiodError(`cluster: openssl ${args[0]} failed (istiod's webhook certificate): ${(e as Error).message.split("\n")[0]}`);
-    }
-  };
-  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "30", "-subj", "/CN=istio-gateway local istiod CA"]);
-  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "csr.pem", "-subj", "/CN=istiod.istio-system.svc"]);
-  fs.writeFileSync(path.join(folder, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:istiod.istio-system.svc\nextendedKeyUsage=serverAuth\n");
-  openssl(["x509", "-req", "-in", "csr.pem", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "cert.pem", "-days", "30", "-extfile", "san.ext"]);
+  const folder = path.dirname(paths.ca);
+  try {
+    makeCa(folder, "istio-gateway local istiod CA", 30);
+    issueCertificate(folder, "serving", "istiod.istio-system.svc", ["IP:127.0.0.1", "DNS:istiod.istio-system.svc"], 30);
+  } catch (e) {
+    throw new IstiodError(`cluster: ${(e as Error).message} (istiod's webhook certificate)`);
+  }
   return certificatePaths(dir);
 }
 

@@ -156,7 +156,7 @@ function send(endpoint: ServiceEndpoint, opts: SendOptions): Promise<LoadRecord>
     // name the host and chain to the CA given, as a browser requires.
     const request = { host: endpoint.ip, port: target, path: opts.path, method: "GET", agent: false, headers: { host: opts.host } };
     const onResponse = (res: http.IncomingMessage) => {
-      const cert = opts.ca ? (res.socket as tls.TLSSocket).getPeerCertificate?.()?.fingerprint256 : undefined;
+      const cert = opts.ca ? (res.socket as tls.TLSSocket).getPeerCertificate().fingerprint256 : undefined;
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (body += c));

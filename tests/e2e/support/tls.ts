@@ -3,10 +3,9 @@
  * kubernetes.io/tls Secrets a Gateway's `credentialName` names, as a platform team (or cert-manager) writes them.
  * istiod reads those Secrets and sends them to the gateway pods' Envoys over SDS (docs/traffic.md).
  */
-import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as path from "path";
+import { issueCertificate, makeCa } from "../../../tools/cluster/certs";
 import { KubeApi, KubeApiError } from "../../../tools/cluster/kube-api";
 
 export interface Certificate {
@@ -23,22 +22,14 @@ export interface TestCa {
   issue(name: string, hosts: string[]): Certificate;
 }
 
-function openssl(dir: string, args: string[]): void {
-  execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-}
-
-/** A new CA in `dir` (made if missing), valid for two days: longer than any run. */
+/** A new CA in `dir` (tools/cluster/certs.ts), valid for two days: longer than any run. */
 export function makeTestCa(dir: string): TestCa {
-  fs.mkdirSync(dir, { recursive: true });
-  openssl(dir, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=istio-gateway e2e CA"]);
   return {
-    file: path.join(dir, "ca.pem"),
+    file: makeCa(dir, "istio-gateway e2e CA", 2),
     issue(name, hosts) {
-      fs.writeFileSync(path.join(dir, `${name}.ext`), `subjectAltName=${hosts.map((h) => `DNS:${h}`).join(",")}\nextendedKeyUsage=serverAuth\n`);
-      openssl(dir, ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${hosts[0]}`]);
-      openssl(dir, ["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.crt`, "-days", "2", "-extfile", `${name}.ext`]);
-      const cert = fs.readFileSync(path.join(dir, `${name}.crt`), "utf8");
-      return { cert, key: fs.readFileSync(path.join(dir, `${name}.key`), "utf8"), fingerprint: new crypto.X509Certificate(cert).fingerprint256 };
+      const files = issueCertificate(dir, name, hosts[0], hosts.map((h) => `DNS:${h}`), 2);
+      const cert = fs.readFileSync(files.cert, "utf8");
+      return { cert, key: fs.readFileSync(files.key, "utf8"), fingerprint: new crypto.X509Certificate(cert).fingerprint256 };
     },
   };
 }
